@@ -1,0 +1,70 @@
+# livinglab — two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := livinglab.settings
+
+.PHONY: run test venv dev-venv migrate lint check pytest pytest-pg browser-deps clean messages run-prod bench
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.dev-installed
+
+## make run: the demo event on SQLite, HTTP and WebSockets served by daphne.
+run: venv
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
+	@echo "livinglab on http://$(HOST):$(PORT)/  (organizer: organisatrice / techworks-2026, join code: TECHWK)"
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) livinglab.asgi:application
+
+## make run-prod: what a small co-op runs behind a reverse proxy (docs/deployment.md).
+run-prod: venv
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --proxy-headers livinglab.asgi:application
+
+## make test: everything the tests need, then lint, checks and the whole suite.
+test: dev-venv browser-deps
+	$(MAKE) lint check pytest
+
+browser-deps:
+	@bash .ci/ensure-system-deps.sh
+
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: dev-venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  ALLOWED_HOSTS=livinglab.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+pytest: dev-venv
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+messages: dev-venv
+	$(PY) manage.py makemessages -l fr -l en --no-obsolete -i ".venv/*" -i "staticfiles/*"
+	$(PY) manage.py makemessages -d djangojs -l fr -l en --no-obsolete -i ".venv/*" -i "staticfiles/*"
+	$(PY) manage.py compilemessages -i .venv
+
+bench: dev-venv
+	$(PY) bench/board_fanout.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

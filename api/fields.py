@@ -1,0 +1,61 @@
+"""Serializer helpers for bilingual content fields."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ateliers.i18n import CONTENT_LANGUAGES, localized
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedField(serializers.Field):
+    """Read-only: the content in the request's language, else the other one."""
+
+    def __init__(self, name: str, **kwargs):
+        self.content_name = name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return localized(obj, self.content_name)
+
+
+class BilingualSerializerMixin:
+    """Declares ``<name>_fr``/``<name>_en`` writable and ``<name>`` read-only, resolved.
+
+    Subclasses list the bilingual names in ``Meta.bilingual`` and, in
+    ``Meta.bilingual_required``, those of which at least one language must be given.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in getattr(self.Meta, "bilingual", ()):
+            fields[name] = LocalizedField(name)
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        errors = {}
+        for name in getattr(self.Meta, "bilingual_required", ()):
+            keys = [f"{name}_{code}" for code in CONTENT_LANGUAGES]
+            if self.instance is not None and not any(k in attrs for k in keys):
+                continue
+            values = [
+                attrs.get(k, getattr(self.instance, k, "") if self.instance else "") or ""
+                for k in keys
+            ]
+            if not any(v.strip() for v in values):
+                errors[keys[0]] = ["Give this in French or in English (at least one)."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class LanguageListSerializerField(serializers.ListField):
+    def __init__(self, **kwargs):
+        from ateliers.choices import Language
+
+        kwargs.setdefault("child", serializers.ChoiceField(choices=Language.choices))
+        kwargs.setdefault("max_length", len(Language.values))
+        super().__init__(**kwargs)

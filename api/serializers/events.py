@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from ateliers.choices import RegistrationRole
+from ateliers.models import Event, Organization, Registration, Theme, TimeSlot
+
+from ..fields import BilingualSerializerMixin, LanguageListSerializerField
+from .accounts import UserPublicSerializer
+
+
+class EventSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    languages = LanguageListSerializerField(allow_empty=False)
+    board_locked = serializers.BooleanField(required=False)
+    theme_count = serializers.IntegerField(read_only=True, required=False)
+    registration_count = serializers.IntegerField(read_only=True, required=False)
+    calendar_url = serializers.SerializerMethodField()
+    join_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "title_fr",
+            "title_en",
+            "description_fr",
+            "description_en",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+            "region",
+            "languages",
+            "capacity",
+            "status",
+            "join_code",
+            "board_locked",
+            "theme_count",
+            "registration_count",
+            "calendar_url",
+            "join_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "join_code", "created_at", "updated_at"]
+        bilingual = ["title", "description"]
+        bilingual_required = ["title"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
+        ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
+        if starts and ends and ends <= starts:
+            raise serializers.ValidationError({"ends_at": ["The event must end after it starts."]})
+        return attrs
+
+    def get_calendar_url(self, event) -> str:
+        return reverse("api:event-calendar", kwargs={"pk": event.pk})
+
+    def get_join_url(self, event) -> str:
+        return reverse("frontend:join") + f"?code={event.join_code}"
+
+
+class ThemeSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, write_only=True
+    )
+
+    class Meta:
+        model = Theme
+        fields = [
+            "id",
+            "event",
+            "name_fr",
+            "name_en",
+            "description_fr",
+            "description_en",
+            "description",
+            "position",
+        ]
+        read_only_fields = ["id", "event"]
+        bilingual = ["name"]
+        bilingual_required = ["name"]
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        data["description"] = obj.description
+        return data
+
+
+class TimeSlotSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = TimeSlot
+        fields = [
+            "id",
+            "event",
+            "title_fr",
+            "title_en",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "room",
+            "theme",
+        ]
+        read_only_fields = ["id", "event"]
+        bilingual = ["title"]
+        bilingual_required = ["title"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
+        ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
+        if starts and ends and ends <= starts:
+            raise serializers.ValidationError(
+                {"ends_at": ["A time slot must end after it starts."]}
+            )
+        return attrs
+
+
+class WindowSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=RegistrationRole.choices)
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    user = UserPublicSerializer(read_only=True)
+    available = WindowSerializer(many=True, required=False)
+    checked_in = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "event",
+            "role",
+            "organization",
+            "user",
+            "available",
+            "checked_in",
+            "checked_in_at",
+            "created_at",
+        ]
+        read_only_fields = ["id", "event", "user", "checked_in", "checked_in_at", "created_at"]

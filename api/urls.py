@@ -1,0 +1,43 @@
+"""The API's one router (CONTRACT.md lists the paths clients rely on)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from .views import accounts, events, people
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("users", accounts.UserViewSet, basename="user")
+router.register("skills", people.SkillViewSet, basename="skill")
+router.register("organizations", people.OrganizationViewSet, basename="organization")
+router.register("experts", people.ExpertViewSet, basename="expert")
+router.register("events", events.EventViewSet, basename="event")
+router.register(r"events/(?P<event_pk>[0-9]+)/themes", events.ThemeViewSet, basename="event-theme")
+router.register(r"events/(?P<event_pk>[0-9]+)/slots", events.TimeSlotViewSet, basename="event-slot")
+router.register(
+    r"events/(?P<event_pk>[0-9]+)/registrations",
+    events.RegistrationViewSet,
+    basename="event-registration",
+)
+
+urlpatterns = [
+    path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
+    path("auth/register/", accounts.RegisterView.as_view(), name="auth-register"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # iCalendar feeds keep their file-like names (no trailing slash), as CONTRACT.md says.
+    path(
+        "events/calendar.ics",
+        events.EventViewSet.as_view({"get": "calendar_all"}),
+        name="event-calendar-all",
+    ),
+    path(
+        "events/<int:pk>/calendar.ics",
+        events.EventViewSet.as_view({"get": "calendar"}),
+        name="event-calendar",
+    ),
+    path("", include(router.urls)),
+]

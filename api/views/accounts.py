@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from ateliers.models import User
+from ateliers.services import accounts
+
+from ..permissions import IsAccount, IsOrganizer
+from ..serializers.accounts import (
+    AccountUserSerializer,
+    MeSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+    UserCreateSerializer,
+)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None:
+            return Response(
+                {"detail": "Wrong username or password.", "code": "bad_credentials"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key, "user": MeSerializer(user).data})
+
+
+class RegisterView(APIView):
+    """Self sign-up for experts and organisation members."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(request=RegisterSerializer, responses={201: TokenResponseSerializer})
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = accounts.user_register(**serializer.validated_data)
+        token = Token.objects.create(user=user)
+        return Response(
+            {"token": token.key, "user": MeSerializer(user).data}, status=status.HTTP_201_CREATED
+        )
+
+
+class MeView(APIView):
+    """The caller's own account, with its roles."""
+
+    permission_classes = [IsAuthenticated, IsAccount]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    def patch(self, request):
+        serializer = MeSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = accounts.user_update_profile(user=request.user, **serializer.validated_data)
+        return Response(MeSerializer(user).data)
+
+
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Accounts, for organizers: list them and create colleagues, experts and partners."""
+
+    permission_classes = [IsOrganizer]
+    serializer_class = AccountUserSerializer
+    queryset = User.objects.none()
+    search_fields = ["username", "display_name", "email"]
+    ordering_fields = ["username", "date_joined"]
+    filterset_fields = ["is_organizer", "is_expert", "is_partner"]
+
+    def get_queryset(self):
+        return (
+            User.objects.all()
+            .select_related("expert_profile")
+            .prefetch_related("memberships")
+            .order_by("username")
+        )
+
+    @extend_schema(request=UserCreateSerializer, responses={201: AccountUserSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = UserCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = accounts.user_create(actor=request.user, **serializer.validated_data)
+        return Response(AccountUserSerializer(user).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,50 @@
+"""iCalendar feeds of events (RFC 5545), made with the icalendar library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from .i18n import localized
+from .models import Event
+
+
+def _host() -> str:
+    hosts = [h for h in settings.ALLOWED_HOSTS if h not in {"*", ""}]
+    return hosts[0].lstrip(".") if hosts else "livinglab.local"
+
+
+def events_to_ical(
+    events: Iterable[Event], *, lang: str | None = None, name: str = "livinglab"
+) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//livinglab//livinglab//FR")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    stamp = timezone.now()
+    for event in events:
+        vevent = VEvent()
+        vevent.add("uid", f"event-{event.pk}@{_host()}")
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", event.starts_at)
+        vevent.add("dtend", event.ends_at)
+        vevent.add("summary", localized(event, "title", lang))
+        description = localized(event, "description", lang)
+        if event.online_url:
+            description = f"{description}\n\n{event.online_url}".strip()
+            vevent.add("url", event.online_url)
+        if description:
+            vevent.add("description", description)
+        if event.venue:
+            vevent.add("location", event.venue)
+        vevent.add(
+            "status",
+            "CANCELLED" if event.status == "closed" and event.ends_at > stamp else "CONFIRMED",
+        )
+        vevent.add("last-modified", event.updated_at)
+        cal.add_component(vevent)
+    return cal.to_ical()

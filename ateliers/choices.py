@@ -1,0 +1,44 @@
+"""Every set of choices of the workshops domain, in one place."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    FR = "fr", _("French")
+    EN = "en", _("English")
+    ES = "es", _("Spanish")
+    AR = "ar", _("Arabic")
+    HT = "ht", _("Haitian Creole")
+
+
+class Role(models.TextChoices):
+    ORGANIZER = "organizer", _("Organizer")
+    EXPERT = "expert", _("Expert")
+    MEMBER = "member", _("Organisation member")
+    PARTNER = "partner", _("Partner")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+class RegistrationRole(models.TextChoices):
+    ORGANIZATION = "organization", _("Organisation")
+    EXPERT = "expert", _("Expert")
+    PARTICIPANT = "participant", _("Participant")
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MEMBER = "member", _("Member")
+
+
+class SlotKind(models.TextChoices):
+    TALK = "talk", _("Talk")
+    WORKSHOP = "workshop", _("Workshop")
+    CONSULTATION = "consultation", _("Consultation round")
+    BREAK = "break", _("Break")
+    OTHER = "other", _("Other")

@@ -1,0 +1,7 @@
+"""Other areas (board, help requests, projects) add their demo data here.
+
+Each hook is called with the demo event, its organizer, the organisations by name, the
+skills by slug and the expert users; each must be idempotent.
+"""
+
+HOOKS: list = []

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Language, Role
+
+
+class User(AbstractUser):
+    """An account: organizer, expert, organisation member or partner (or several).
+
+    Board guests have no account (see the board's participants). A superuser has every
+    role. ``roles`` is derived, never stored twice: expert from the flag or a profile,
+    member from memberships.
+    """
+
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices[:2], default="fr"
+    )
+    is_organizer = models.BooleanField(_("organizer"), default=False)
+    is_expert = models.BooleanField(_("expert"), default=False)
+    is_partner = models.BooleanField(_("partner"), default=False)
+    email_notifications = models.BooleanField(_("email notifications"), default=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def roles(self) -> list[str]:
+        if self.is_superuser:
+            return list(Role.values)
+        roles = []
+        if self.is_organizer:
+            roles.append(Role.ORGANIZER.value)
+        if self.is_expert or hasattr(self, "expert_profile"):
+            roles.append(Role.EXPERT.value)
+        if self.memberships.all():  # uses a prefetch when there is one
+            roles.append(Role.MEMBER.value)
+        if self.is_partner:
+            roles.append(Role.PARTNER.value)
+        return roles
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles

@@ -1,0 +1,48 @@
+"""Who may do what, as plain predicates shared by the API, the pages and the consumers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .choices import EventStatus
+
+if TYPE_CHECKING:
+    from .models import Event, Organization
+
+
+def is_account(user) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False) and hasattr(user, "roles"))
+
+
+def is_organizer(user) -> bool:
+    return is_account(user) and (user.is_superuser or user.is_organizer)
+
+
+def is_expert(user) -> bool:
+    return is_account(user) and (
+        user.is_superuser or user.is_expert or hasattr(user, "expert_profile")
+    )
+
+
+def is_partner(user) -> bool:
+    return is_account(user) and (user.is_superuser or user.is_partner)
+
+
+def is_member_of(user, organization: Organization) -> bool:
+    if not is_account(user):
+        return False
+    if user.is_superuser:
+        return True
+    return organization.memberships.filter(user=user).exists()
+
+
+def can_manage_organization(user, organization: Organization) -> bool:
+    return is_organizer(user) or is_member_of(user, organization)
+
+
+def can_see_event(user, event: Event) -> bool:
+    return event.status != EventStatus.DRAFT or is_organizer(user)
+
+
+def can_manage_event(user, event: Event) -> bool:
+    return is_organizer(user)

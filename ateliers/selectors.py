@@ -1,0 +1,48 @@
+"""Reads used in more than one place (API, pages, feeds), scoped to the caller."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .choices import EventStatus
+from .models import Event, ExpertProfile, Organization, Registration, Skill
+from .permissions import is_organizer
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    qs = Event.objects.all()
+    if not is_organizer(user):
+        qs = qs.exclude(status=EventStatus.DRAFT)
+    return qs
+
+
+def event_list(user) -> QuerySet[Event]:
+    return (
+        events_visible_to(user)
+        .annotate(
+            theme_count=Count("themes", distinct=True),
+            registration_count=Count("registrations", distinct=True),
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def organizations_list() -> QuerySet[Organization]:
+    return Organization.objects.all()
+
+
+def experts_list() -> QuerySet[ExpertProfile]:
+    return ExpertProfile.objects.select_related("user", "organization").prefetch_related("skills")
+
+
+def skills_list() -> QuerySet[Skill]:
+    return Skill.objects.all()
+
+
+def registrations_visible_to(user, event: Event) -> QuerySet[Registration]:
+    qs = Registration.objects.filter(event=event).select_related("user", "organization")
+    if is_organizer(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(Q(user=user) | Q(organization__memberships__user=user)).distinct()

@@ -1,0 +1,1 @@
+"""Every change of workshop state goes through a function here (ARCHITECTURE.md)."""

@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from ..choices import EventStatus, RegistrationRole
+from ..exceptions import Conflict, Forbidden
+from ..models import Event, Registration, Theme, TimeSlot, User
+from ..models.events import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from ..permissions import is_expert, is_member_of, is_organizer
+
+EVENT_FIELDS = {
+    "title_fr",
+    "title_en",
+    "description_fr",
+    "description_en",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "region",
+    "languages",
+    "capacity",
+    "status",
+}
+
+
+def generate_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(code: str) -> str:
+    """What people type: lower case, spaces, dashes, and O/0 or I/1 mixed up."""
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return code.replace("0", "O").replace("1", "I")  # never in codes: harmless
+
+
+def _require_organizer(actor: User) -> None:
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers can do this."))
+
+
+@transaction.atomic
+def event_create(*, actor: User, **fields) -> Event:
+    _require_organizer(actor)
+    event = Event(**{k: v for k, v in fields.items() if k in EVENT_FIELDS}, created_by=actor)
+    for _attempt in range(10):
+        event.join_code = generate_join_code()
+        if not Event.objects.filter(join_code=event.join_code).exists():
+            break
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: User, event: Event, **fields) -> Event:
+    """Change an event; locking the board goes through the board service when present."""
+    _require_organizer(actor)
+    board_locked = fields.pop("board_locked", None)
+    for key, value in fields.items():
+        if key in EVENT_FIELDS:
+            setattr(event, key, value)
+    event.full_clean()
+    event.save()
+    if board_locked is not None and board_locked != event.board_locked:
+        from . import board
+
+        board.board_set_locked(actor=actor, event=event, locked=board_locked)
+        event.refresh_from_db()
+    return event
+
+
+@transaction.atomic
+def event_delete(*, actor: User, event: Event) -> None:
+    _require_organizer(actor)
+    event.delete()
+
+
+@transaction.atomic
+def theme_create(
+    *,
+    actor: User,
+    event: Event,
+    name_fr: str = "",
+    name_en: str = "",
+    description_fr: str = "",
+    description_en: str = "",
+    position: int | None = None,
+) -> Theme:
+    _require_organizer(actor)
+    if position is None:
+        position = event.themes.count()
+    theme = Theme(
+        event=event,
+        name_fr=name_fr,
+        name_en=name_en,
+        description_fr=description_fr,
+        description_en=description_en,
+        position=position,
+    )
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+@transaction.atomic
+def theme_update(*, actor: User, theme: Theme, **fields) -> Theme:
+    _require_organizer(actor)
+    for key in ("name_fr", "name_en", "description_fr", "description_en", "position"):
+        if key in fields:
+            setattr(theme, key, fields[key])
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+@transaction.atomic
+def theme_delete(*, actor: User, theme: Theme) -> None:
+    _require_organizer(actor)
+    theme.delete()
+
+
+@transaction.atomic
+def slot_create(*, actor: User, event: Event, **fields) -> TimeSlot:
+    _require_organizer(actor)
+    allowed = {"title_fr", "title_en", "kind", "starts_at", "ends_at", "room", "theme"}
+    slot = TimeSlot(event=event, **{k: v for k, v in fields.items() if k in allowed})
+    if slot.theme_id and slot.theme.event_id != event.pk:
+        raise ValidationError({"theme": _("This theme belongs to another event.")})
+    slot.full_clean()
+    slot.save()
+    return slot
+
+
+@transaction.atomic
+def slot_update(*, actor: User, slot: TimeSlot, **fields) -> TimeSlot:
+    _require_organizer(actor)
+    for key in ("title_fr", "title_en", "kind", "starts_at", "ends_at", "room", "theme"):
+        if key in fields:
+            setattr(slot, key, fields[key])
+    if slot.theme_id and slot.theme.event_id != slot.event_id:
+        raise ValidationError({"theme": _("This theme belongs to another event.")})
+    slot.full_clean()
+    slot.save()
+    return slot
+
+
+@transaction.atomic
+def slot_delete(*, actor: User, slot: TimeSlot) -> None:
+    _require_organizer(actor)
+    slot.delete()
+
+
+def _clean_windows(available) -> list[dict]:
+    """Validate ``[{starts_at, ends_at}]`` and store ISO 8601 strings."""
+    if available in (None, ""):
+        return []
+    if not isinstance(available, list) or len(available) > 50:
+        raise ValidationError({"available": _("Give a list of {starts_at, ends_at} windows.")})
+    windows = []
+    for item in available:
+        if not isinstance(item, dict):
+            raise ValidationError({"available": _("Each window is {starts_at, ends_at}.")})
+        bounds = []
+        for key in ("starts_at", "ends_at"):
+            value = item.get(key)
+            if isinstance(value, datetime):
+                parsed = value
+            else:
+                try:
+                    parsed = parse_datetime(str(value)) if value is not None else None
+                except ValueError:
+                    parsed = None
+            if parsed is None:
+                raise ValidationError({"available": _("Each window needs valid dates.")})
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed)
+            bounds.append(parsed)
+        if bounds[1] <= bounds[0]:
+            raise ValidationError({"available": _("A window must end after it starts.")})
+        windows.append({"starts_at": bounds[0].isoformat(), "ends_at": bounds[1].isoformat()})
+    return windows
+
+
+@transaction.atomic
+def registration_create(
+    *, actor: User, event: Event, role: str, organization=None, available=None
+) -> Registration:
+    """Register oneself (expert, participant) or one's organisation for an event."""
+    if event.status == EventStatus.CLOSED:
+        raise Conflict(_("This event is closed."), code="event_closed")
+    if event.status == EventStatus.DRAFT and not is_organizer(actor):
+        raise Conflict(_("This event is not open for registration yet."), code="event_draft")
+    if role not in RegistrationRole.values:
+        raise ValidationError({"role": _("Choose organisation, expert or participant.")})
+    if role == RegistrationRole.ORGANIZATION:
+        if organization is None:
+            raise ValidationError({"organization": _("Choose the organisation to register.")})
+        if not is_member_of(actor, organization) and not is_organizer(actor):
+            raise Forbidden(_("You can only register an organisation you belong to."))
+    else:
+        organization = None
+    if role == RegistrationRole.EXPERT and not is_expert(actor):
+        raise Forbidden(_("Create your expert profile before registering as an expert."))
+    if event.capacity is not None and event.registrations.count() >= event.capacity:
+        raise Conflict(_("This event is full."), code="event_full")
+    registration = Registration(
+        event=event,
+        role=role,
+        user=actor,
+        organization=organization,
+        available=_clean_windows(available) if role == "expert" else [],
+    )
+    registration.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        raise Conflict(_("Already registered for this event."), code="already_registered") from exc
+    return registration
+
+
+@transaction.atomic
+def registration_update(*, actor: User, registration: Registration, available=None) -> Registration:
+    if actor.pk != registration.user_id and not is_organizer(actor):
+        raise Forbidden(_("You can only change your own registration."))
+    if available is not None and registration.role == RegistrationRole.EXPERT:
+        registration.available = _clean_windows(available)
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, actor: User, registration: Registration) -> None:
+    if (
+        actor.pk != registration.user_id
+        and not is_organizer(actor)
+        and not (registration.organization_id and is_member_of(actor, registration.organization))
+    ):
+        raise Forbidden(_("You can only cancel your own registration."))
+    registration.delete()
+
+
+@transaction.atomic
+def registration_check_in(
+    *, actor: User, registration: Registration, undo: bool = False
+) -> Registration:
+    """Check a person in at the door (compare-and-set: two volunteers, one check-in)."""
+    _require_organizer(actor)
+    qs = Registration.objects.filter(pk=registration.pk)
+    if undo:
+        qs.update(checked_in_at=None)
+    else:
+        qs.filter(checked_in_at__isnull=True).update(checked_in_at=timezone.now())
+    registration.refresh_from_db()
+    return registration

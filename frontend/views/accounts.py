@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ateliers.exceptions import DomainError
+from ateliers.services import accounts
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "frontend/accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class SignupForm(forms.Form):
+    username = forms.RegexField(
+        label=gettext_lazy("Username"),
+        regex=r"^[\w.@+-]+\Z",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    display_name = forms.CharField(
+        label=gettext_lazy("Name shown to others"), max_length=80, required=False
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Email (never shown to others)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("frontend:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.user_register(language=request.LANGUAGE_CODE, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except DomainError as exc:
+            form.add_error("username", exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("frontend:my-profile")
+    return render(request, "frontend/accounts/signup.html", {"form": form})

@@ -1,0 +1,311 @@
+"""The permission matrix: every role × every endpoint of the foundation × method.
+
+Each row is (role, method, path template, expected status). Paths use ``{event}``,
+``{org}``, ``{theme}``, ``{expert}``, ``{skill}``, ``{reg}`` filled from fixtures; bodies
+are valid so that a 201/200 proves the permission, and a 403/401 proves the refusal.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.conftest import token_client
+
+ROLES = ["anonymous", "participant", "expert", "member", "partner", "organizer"]
+
+READ = [
+    ("GET", "/api/events/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/events/{event}/themes/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/slots/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/calendar.ics", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/calendar.ics", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/skills/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/organizations/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/organizations/{org}/", dict.fromkeys(ROLES, 200)),
+    (
+        "GET",
+        "/api/organizations/{org}/members/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/experts/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/events/{event}/registrations/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/me/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/users/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    ("GET", "/api/schema/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
+]
+
+ORGANIZER_ONLY = {
+    "anonymous": 401,
+    "participant": 401,
+    "expert": 403,
+    "member": 403,
+    "partner": 403,
+    "organizer": None,
+}
+
+WRITE = [
+    (
+        "POST",
+        "/api/events/",
+        {
+            "title_en": "New",
+            "starts_at": "2030-01-01T10:00:00Z",
+            "ends_at": "2030-01-01T12:00:00Z",
+            "languages": ["fr"],
+        },
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    ("PATCH", "/api/events/{event}/", {"venue": "Ailleurs"}, {**ORGANIZER_ONLY, "organizer": 200}),
+    ("DELETE", "/api/events/{event}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+    (
+        "POST",
+        "/api/events/{event}/themes/",
+        {"name_fr": "Thème"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "PATCH",
+        "/api/events/{event}/themes/{theme}/",
+        {"name_en": "Theme"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    (
+        "POST",
+        "/api/events/{event}/slots/",
+        {
+            "title_fr": "Ronde",
+            "starts_at": "2030-01-01T10:00:00Z",
+            "ends_at": "2030-01-01T10:30:00Z",
+            "kind": "consultation",
+        },
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "POST",
+        "/api/skills/",
+        {"slug": "new-skill", "name_fr": "Nouvelle"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "POST",
+        "/api/users/",
+        {"username": "newcolleague", "password": "a-long-pass-phrase-9", "roles": ["partner"]},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "POST",
+        "/api/organizations/",
+        {"name": "Nouvel organisme", "languages": ["fr"]},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 201,
+            "member": 201,
+            "partner": 201,
+            "organizer": 201,
+        },
+    ),
+    (
+        "PATCH",
+        "/api/organizations/{org}/",
+        {"region": "Laval"},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "DELETE",
+        "/api/organizations/{org}/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 204,
+        },
+    ),
+    (
+        "POST",
+        "/api/organizations/{org}/members/",
+        {"user": "{newcomer}"},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 201,
+            "partner": 403,
+            "organizer": 201,
+        },
+    ),
+    (
+        "PATCH",
+        "/api/experts/{expert}/",
+        {"bio": "Nouvelle bio"},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/events/{event}/registrations/",
+        {"role": "participant"},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 201,
+            "member": 201,
+            "partner": 201,
+            "organizer": 201,
+        },
+    ),
+    (
+        "POST",
+        "/api/events/{event}/registrations/{reg}/check-in/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+]
+
+
+@pytest.fixture
+def world(db):
+    organizer = factories.make_organizer("orga")
+    expert = factories.make_expert("expert1")
+    org = factories.make_org("Centre")
+    member = factories.make_member(org, "member1")
+    partner = factories.make_partner(factories.make_org("Fondation"), "partner1")
+    event = factories.make_event()
+    draft = factories.make_event(status="draft")
+    theme = event.themes.create(name_fr="Accessibilité")
+    reg = event.registrations.create(role="organization", organization=org, user=member)
+    newcomer = factories.make_user("newcomer")
+    users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
+    ids = {
+        "event": event.pk,
+        "draft": draft.pk,
+        "org": org.pk,
+        "theme": theme.pk,
+        "expert": expert.expert_profile.pk,
+        "reg": reg.pk,
+        "newcomer": newcomer.pk,
+    }
+    return users, ids, event
+
+
+def client_for(role, users, event):
+    if role == "anonymous":
+        return token_client(None)
+    if role == "participant":
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        join = client.post(
+            "/api/join/", {"code": event.join_code, "display_name": "Guest"}, format="json"
+        )
+        if join.status_code == 201:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {join.json()['token']}")
+        return client
+    return token_client(users[role])
+
+
+def fill(template, ids):
+    return template.format(**ids)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path", "expected"), READ, ids=[f"{m} {p}" for m, p, _ in READ])
+def test_read_matrix(world, role, method, path, expected):
+    users, ids, event = world
+    response = client_for(role, users, event).generic(method, fill(path, ids))
+    assert response.status_code == expected[role], response.content[:300]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), WRITE, ids=[f"{m} {p}" for m, p, _, _ in WRITE]
+)
+def test_write_matrix(world, role, method, path, body, expected):
+    users, ids, event = world
+    client = client_for(role, users, event)
+    if body is not None:
+        body = {
+            k: (int(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
+            for k, v in body.items()
+        }
+    response = getattr(client, method.lower())(fill(path, ids), body, format="json")
+    assert response.status_code == expected[role], response.content[:300]
+    assert response.status_code < 500

@@ -1,0 +1,87 @@
+"""Small builders for the common cast. They write through the services where one exists."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ateliers.choices import EventStatus, MembershipRole
+from ateliers.models import Event, ExpertProfile, Membership, Organization, Skill, User
+from ateliers.services.events import generate_join_code
+
+PASSWORD = "correct-horse-battery-staple"
+_seq = itertools.count(1)
+
+
+def make_user(username: str | None = None, **fields) -> User:
+    username = username or f"user{next(_seq)}"
+    user = User(
+        username=username,
+        display_name=fields.pop("display_name", username.title()),
+        email=fields.pop("email", f"{username}@example.org"),
+        **fields,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_organizer(username: str | None = None) -> User:
+    return make_user(username or f"organizer{next(_seq)}", is_organizer=True)
+
+
+def make_skill(slug: str, fr: str | None = None, en: str | None = None) -> Skill:
+    skill, _ = Skill.objects.get_or_create(
+        slug=slug, defaults={"name_fr": fr or slug.title(), "name_en": en or slug.title()}
+    )
+    return skill
+
+
+def make_expert(
+    username: str | None = None, *, skills=("accessibility",), languages=("fr", "en")
+) -> User:
+    user = make_user(username or f"expert{next(_seq)}", is_expert=True)
+    profile = ExpertProfile.objects.create(user=user, languages=list(languages), bio="Bio")
+    profile.skills.set([make_skill(s) for s in skills])
+    return user
+
+
+def make_org(name: str | None = None, *, members=(), languages=("fr",)) -> Organization:
+    org = Organization.objects.create(
+        name=name or f"Organisation {next(_seq)}", languages=list(languages), region="Montréal"
+    )
+    for user in members:
+        Membership.objects.create(user=user, organization=org, role=MembershipRole.ADMIN)
+    return org
+
+
+def make_member(org: Organization | None = None, username: str | None = None) -> User:
+    user = make_user(username or f"member{next(_seq)}")
+    org = org or make_org()
+    Membership.objects.create(user=user, organization=org, role=MembershipRole.MEMBER)
+    return user
+
+
+def make_partner(org: Organization | None = None, username: str | None = None) -> User:
+    user = make_user(username or f"partner{next(_seq)}", is_partner=True)
+    if org is not None:
+        Membership.objects.create(user=user, organization=org)
+    return user
+
+
+def make_event(**fields) -> Event:
+    start = fields.pop("starts_at", timezone.now() + timedelta(days=7))
+    defaults = {
+        "title_fr": "Atelier d'essai",
+        "title_en": "Test workshop",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=6),
+        "languages": ["fr", "en"],
+        "status": EventStatus.PUBLISHED,
+        "venue": "Montréal",
+    }
+    defaults.update(fields)
+    defaults.setdefault("join_code", generate_join_code())
+    return Event.objects.create(**defaults)
