@@ -6,6 +6,7 @@ PostgreSQL and Redis without touching code (docs/deployment.md).
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +27,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Under pytest the live test servers speak plain HTTP on loopback: no TLS redirect,
+# no HSTS, plain static files, a fast password hasher. Nothing else changes.
+TESTING = "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     # Like pretix: a self-hosted install gets its own random key, kept beside the data.
@@ -170,7 +174,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("LIVINGLAB_PLAIN_STATIC")
+            if DEBUG or TESTING or env_bool("LIVINGLAB_PLAIN_STATIC")
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -193,7 +197,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-if not DEBUG:
+if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -204,6 +208,9 @@ if not DEBUG:
 # HSTS preload is a promise to browser vendors that only the operator can make
 # (SECURE_HSTS_PRELOAD=1); not making it by default is not a weakness.
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", "security.W021")
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 

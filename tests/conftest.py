@@ -15,14 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Plain HTTP test clients: no TLS redirect, no hashed static manifest."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    """Each test starts with an empty cache (throttle counters live there)."""
     from django.core.cache import cache
 
     cache.clear()
