@@ -71,3 +71,23 @@ urlpatterns += [
         name="organizer-check-in",
     ),
 ]
+
+# Profiles, kept once and reused: organisations, experts, account preferences.
+urlpatterns += [
+    path("me/preferences/", profiles.preferences, name="account-preferences"),
+    path("me/expert/", profiles.expert_profile, name="expert-profile"),
+    path("organizations/", profiles.organization_list, name="organization-list"),
+    path("organizations/new/", profiles.organization_create, name="organization-create"),
+    path("organizations/<int:pk>/", profiles.organization_detail, name="organization-detail"),
+    path("organizations/<int:pk>/edit/", profiles.organization_edit, name="organization-edit"),
+    path(
+        "organizations/<int:pk>/members/",
+        profiles.organization_member_add,
+        name="organization-member-add",
+    ),
+    path(
+        "organizations/<int:pk>/members/<int:user_pk>/remove/",
+        profiles.organization_member_remove,
+        name="organization-member-remove",
+    ),
+]
