@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, people
+from .views import accounts, events, help, people
 
 app_name = "api"
 
@@ -21,6 +21,8 @@ router.register(
     events.RegistrationViewSet,
     basename="event-registration",
 )
+router.register("help-requests", help.HelpRequestViewSet, basename="help-request")
+router.register("notifications", help.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
@@ -38,6 +40,11 @@ urlpatterns = [
         "events/<int:pk>/calendar.ics",
         events.EventViewSet.as_view({"get": "calendar"}),
         name="event-calendar",
+    ),
+    path(
+        "experts/me/suggestions/",
+        help.MySuggestionsView.as_view(),
+        name="expert-my-suggestions",
     ),
     path("", include(router.urls)),
 ]
