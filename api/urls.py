@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, people
+from .views import accounts, events, people, projects
 
 app_name = "api"
 
@@ -21,6 +21,23 @@ router.register(
     events.RegistrationViewSet,
     basename="event-registration",
 )
+router.register("projects", projects.ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/milestones",
+    projects.MilestoneViewSet,
+    basename="project-milestone",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/updates",
+    projects.ProjectUpdateViewSet,
+    basename="project-update",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/indicators",
+    projects.IndicatorViewSet,
+    basename="project-indicator",
+)
+router.register("stories", projects.StoryViewSet, basename="story")
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
@@ -38,6 +55,16 @@ urlpatterns = [
         "events/<int:pk>/calendar.ics",
         events.EventViewSet.as_view({"get": "calendar"}),
         name="event-calendar",
+    ),
+    path(
+        "projects/export.csv",
+        projects.ProjectViewSet.as_view({"get": "export_csv"}),
+        name="project-export-csv",
+    ),
+    path(
+        "projects/export.json",
+        projects.ProjectViewSet.as_view({"get": "export_json"}),
+        name="project-export-json",
     ),
     path("", include(router.urls)),
 ]

@@ -85,3 +85,13 @@ def make_event(**fields) -> Event:
     defaults.update(fields)
     defaults.setdefault("join_code", generate_join_code())
     return Event.objects.create(**defaults)
+
+
+def make_project(*, actor: User | None = None, **fields):
+    """A project opened through the service (organizer ``actor`` made when not given)."""
+    from projets.services import project_create
+
+    actor = actor or make_organizer()
+    fields.setdefault("title_fr", f"Projet {next(_seq)}")
+    fields.setdefault("summary_fr", "Résumé")
+    return project_create(actor=actor, **fields)
