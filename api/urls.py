@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, help, people
+from .views import accounts, events, help, people, projects
 
 app_name = "api"
 
@@ -23,6 +23,23 @@ router.register(
 )
 router.register("help-requests", help.HelpRequestViewSet, basename="help-request")
 router.register("notifications", help.NotificationViewSet, basename="notification")
+router.register("projects", projects.ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/milestones",
+    projects.MilestoneViewSet,
+    basename="project-milestone",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/updates",
+    projects.ProjectUpdateViewSet,
+    basename="project-update",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/indicators",
+    projects.IndicatorViewSet,
+    basename="project-indicator",
+)
+router.register("stories", projects.StoryViewSet, basename="story")
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
@@ -45,6 +62,16 @@ urlpatterns = [
         "experts/me/suggestions/",
         help.MySuggestionsView.as_view(),
         name="expert-my-suggestions",
+    ),
+    path(
+        "projects/export.csv",
+        projects.ProjectViewSet.as_view({"get": "export_csv"}),
+        name="project-export-csv",
+    ),
+    path(
+        "projects/export.json",
+        projects.ProjectViewSet.as_view({"get": "export_json"}),
+        name="project-export-json",
     ),
     path("", include(router.urls)),
 ]

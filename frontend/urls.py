@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, events, organizer, profiles
+from .views import accounts, events, organizer, profiles, projects
 
 app_name = "frontend"
 
@@ -90,4 +90,16 @@ urlpatterns += [
         profiles.organization_member_remove,
         name="organization-member-remove",
     ),
+]
+
+urlpatterns += [
+    path("projects/", projects.project_list, name="project-list"),
+    path("projects/new/", projects.project_create, name="project-create"),
+    path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    path("projects/<int:pk>/edit/", projects.project_edit, name="project-edit"),
+    path("projects/<int:pk>/follow/", projects.project_follow, name="project-follow"),
+    path("projects/<int:pk>/story/edit/", projects.story_edit, name="story-edit"),
+    path("partners/", projects.dashboard, name="partner-dashboard"),
+    path("stories/", projects.story_list, name="story-list"),
+    path("stories/<int:pk>/", projects.story_detail, name="story-detail"),
 ]

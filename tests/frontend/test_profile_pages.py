@@ -52,7 +52,7 @@ def test_add_and_remove_a_member_by_username(client, org, member):
     assert org.memberships.filter(user=newcomer).exists()
     again = client.post(add, {"username": "nouvelle"})
     assert again.status_code == 400
-    assert "already a member" in again.content.decode()
+    assert "Cette personne est déjà membre" in again.content.decode()
     unknown = client.post(add, {"username": "personne"})
     assert unknown.status_code == 400
     remove = reverse("frontend:organization-member-remove", args=[org.pk, newcomer.pk])
