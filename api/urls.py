@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, people
+from .views import accounts, board, events, people
 
 app_name = "api"
 
@@ -20,6 +20,11 @@ router.register(
     r"events/(?P<event_pk>[0-9]+)/registrations",
     events.RegistrationViewSet,
     basename="event-registration",
+)
+router.register(r"events/(?P<event_pk>[0-9]+)/ideas", board.EventIdeaViewSet, basename="event-idea")
+router.register("ideas", board.IdeaViewSet, basename="idea")
+router.register(
+    r"ideas/(?P<idea_pk>[0-9]+)/comments", board.IdeaCommentViewSet, basename="idea-comment"
 )
 
 urlpatterns = [
@@ -39,5 +44,7 @@ urlpatterns = [
         events.EventViewSet.as_view({"get": "calendar"}),
         name="event-calendar",
     ),
+    path("join/", board.JoinView.as_view(), name="join"),
+    path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),
     path("", include(router.urls)),
 ]

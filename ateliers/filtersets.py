@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EventStatus, Language, RegistrationRole
+from .choices import EventStatus, IdeaStatus, Language, RegistrationRole
 from .fields import has_language
-from .models import Event, ExpertProfile, Organization, Registration, Skill
+from .models import Event, ExpertProfile, Idea, Organization, Registration, Skill
 
 
 def _language_filter(field: str):
@@ -85,3 +85,12 @@ class RegistrationFilterSet(filters.FilterSet):
     class Meta:
         model = Registration
         fields = ["role", "organization"]
+
+
+class IdeaFilterSet(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=IdeaStatus.choices)
+    pinned = filters.BooleanFilter()
+
+    class Meta:
+        model = Idea
+        fields = ["theme", "status", "pinned"]

@@ -85,3 +85,21 @@ def make_event(**fields) -> Event:
     defaults.update(fields)
     defaults.setdefault("join_code", generate_join_code())
     return Event.objects.create(**defaults)
+
+
+def make_participant(event: Event, display_name: str = "Invitée", user: User | None = None):
+    """A board guest on ``event`` (through the join service, like a real guest)."""
+    from ateliers.services.board import participant_join
+
+    return participant_join(code=event.join_code, display_name=display_name, user=user)
+
+
+def post_idea(participant, text: str = "Une idée", theme=None):
+    import uuid
+
+    from ateliers.services.board import idea_post
+
+    idea, _created = idea_post(
+        participant=participant, text=text, theme=theme, client_id=uuid.uuid4()
+    )
+    return idea

@@ -1,17 +1,23 @@
 """Models of the workshops domain, one module per area."""
 
 from .accounts import User
+from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
 from .people import ExpertProfile, Membership, Organization, Skill
 
 __all__ = [
+    "BoardEvent",
+    "Comment",
     "Event",
     "ExpertProfile",
+    "Idea",
     "Membership",
     "Organization",
+    "Participant",
     "Registration",
     "Skill",
     "Theme",
     "TimeSlot",
     "User",
+    "Vote",
 ]
