@@ -20,15 +20,19 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def idea_dict(idea: Idea) -> dict:
-    """An idea as every board client sees it; a hidden idea's text is never broadcast."""
+def idea_dict(idea: Idea, *, logged_votes: bool = False) -> dict:
+    """An idea as every board client sees it; a hidden idea's text is never broadcast.
+
+    ``logged_votes`` gives the tally as of the log (snapshots): a vote not yet in a
+    ``votes.changed`` reaches the client through that event, not through the snapshot.
+    """
     hidden = idea.status == IdeaStatus.HIDDEN
     return {
         "id": idea.pk,
         "text": "" if hidden else idea.text,
         "theme": idea.theme_id,
         "author_name": "" if hidden else idea.author.display_name,
-        "votes": idea.votes,
+        "votes": idea.votes_logged if logged_votes else idea.votes,
         "comment_count": idea.comment_count,
         "status": idea.status,
         "pinned": idea.pinned,
@@ -82,8 +86,10 @@ def board_snapshot(event: Event, viewer=None) -> dict:
     The shared part (``seq``, ``board_locked``, ``themes``, ``ideas``, ``comments``) is the
     same for everyone; ``my_votes`` is the viewer's own and is not in the log.
     """
-    event = Event.objects.get(pk=event.pk)
+    # seq first: a change committed while we read is then replayed on top (payloads are
+    # absolute state, so applying it twice is harmless); reading seq last could skip one.
     seq = board_seq(event)
+    event = Event.objects.get(pk=event.pk)
     ideas = Idea.objects.filter(event=event).select_related("author").order_by("id")
     comments = (
         Comment.objects.filter(idea__event=event).select_related("participant").order_by("id")
@@ -95,7 +101,7 @@ def board_snapshot(event: Event, viewer=None) -> dict:
             {"id": theme.pk, "name": theme.name, "position": theme.position}
             for theme in event.themes.all()
         ],
-        "ideas": [idea_dict(idea) for idea in ideas],
+        "ideas": [idea_dict(idea, logged_votes=True) for idea in ideas],
         "comments": [comment_dict(comment) for comment in comments],
     }
     participant = getattr(viewer, "participant", viewer)
