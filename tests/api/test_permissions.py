@@ -30,7 +30,7 @@ READ = [
         "/api/organizations/{org}/members/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -42,7 +42,7 @@ READ = [
         "/api/experts/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -54,7 +54,7 @@ READ = [
         "/api/events/{event}/registrations/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -66,7 +66,7 @@ READ = [
         "/api/me/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -78,7 +78,7 @@ READ = [
         "/api/users/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -86,12 +86,24 @@ READ = [
         },
     ),
     ("GET", "/api/schema/", dict.fromkeys(ROLES, 200)),
+    # the live board: readable by everyone who can see the event
+    ("GET", "/api/events/{event}/ideas/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/?ordering=-votes&status=visible", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/ideas/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/ideas/{hidden}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/comments/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/?since=0", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/board/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
 ]
 
+# A board guest (role "participant", a Bearer token from /api/join/) is authenticated but
+# is not an account: account-only endpoints answer it 403, like any other wrong role.
 ORGANIZER_ONLY = {
     "anonymous": 401,
-    "participant": 401,
+    "participant": 403,
     "expert": 403,
     "member": 403,
     "partner": 403,
@@ -153,7 +165,7 @@ WRITE = [
         {"name": "Nouvel organisme", "languages": ["fr"]},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -166,7 +178,7 @@ WRITE = [
         {"region": "Laval"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -179,7 +191,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -192,7 +204,7 @@ WRITE = [
         {"user": "{newcomer}"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -205,7 +217,7 @@ WRITE = [
         {"bio": "Nouvelle bio"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -218,7 +230,7 @@ WRITE = [
         {"role": "participant"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -231,12 +243,46 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
             "organizer": 200,
         },
+    ),
+]
+
+BOARD_WRITER = {**dict.fromkeys(ROLES, 201), "anonymous": 401}
+
+WRITE += [
+    ("POST", "/api/join/", {"code": "{code}", "display_name": "Invité"}, dict.fromkeys(ROLES, 201)),
+    ("POST", "/api/events/{event}/ideas/", {"text": "Une idée"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/events/{event}/ideas/",
+        {"text": "x", "theme": "{theme}"},
+        BOARD_WRITER,
+    ),
+    (
+        "PATCH",
+        "/api/ideas/{idea}/",
+        {"text": "Pas la mienne"},
+        {**ORGANIZER_ONLY, "organizer": 403},
+    ),
+    ("POST", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("DELETE", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("POST", "/api/ideas/{idea}/comments/", {"text": "Oui !"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "pin"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "merge", "into": "{other_idea}"},
+        {**ORGANIZER_ONLY, "organizer": 200},
     ),
 ]
 
@@ -253,6 +299,13 @@ def world(db):
     theme = event.themes.create(name_fr="Accessibilité")
     reg = event.registrations.create(role="organization", organization=org, user=member)
     newcomer = factories.make_user("newcomer")
+    author = factories.make_participant(event, "Autrice")
+    idea = factories.post_idea(author, "Des rampes d'accès")
+    other_idea = factories.post_idea(author, "Rampes")
+    hidden = factories.post_idea(author, "Cachée")
+    from ateliers.services.board import idea_moderate
+
+    idea_moderate(actor=organizer, idea=hidden, action="hide")
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "event": event.pk,
@@ -262,6 +315,10 @@ def world(db):
         "expert": expert.expert_profile.pk,
         "reg": reg.pk,
         "newcomer": newcomer.pk,
+        "code": event.join_code,
+        "idea": idea.pk,
+        "other_idea": other_idea.pk,
+        "hidden": hidden.pk,
     }
     return users, ids, event
 
@@ -286,6 +343,10 @@ def fill(template, ids):
     return template.format(**ids)
 
 
+def fill_value(value: str):
+    return int(value) if value.isdigit() else value
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path", "expected"), READ, ids=[f"{m} {p}" for m, p, _ in READ])
 def test_read_matrix(world, role, method, path, expected):
@@ -303,7 +364,7 @@ def test_write_matrix(world, role, method, path, body, expected):
     client = client_for(role, users, event)
     if body is not None:
         body = {
-            k: (int(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
+            k: (fill_value(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
             for k, v in body.items()
         }
     response = getattr(client, method.lower())(fill(path, ids), body, format="json")
