@@ -1,3 +1,9 @@
 """WebSocket routes of the workshops app (the live board)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from . import consumers
+
+websocket_urlpatterns: list = [
+    path("ws/events/<int:event_id>/board/", consumers.BoardConsumer.as_asgi()),
+]
