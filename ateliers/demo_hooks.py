@@ -4,4 +4,6 @@ Each hook is called with the demo event, its organizer, the organisations by nam
 skills by slug and the expert users; each must be idempotent.
 """
 
-HOOKS: list = []
+from .demo_board import seed_board
+
+HOOKS: list = [seed_board]
