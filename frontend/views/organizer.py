@@ -41,6 +41,11 @@ def organizer_required(view):
     return wrapped
 
 
+def posted_data(request):
+    """The POST data to bind a form to, even when empty (``request.POST or None`` is not)."""
+    return request.POST if request.method == "POST" else None
+
+
 def apply_errors(form, exc: ValidationError | DomainError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     if isinstance(exc, DomainError):
@@ -65,7 +70,7 @@ def dashboard(request):
 
 @organizer_required
 def event_create(request):
-    form = EventForm(request.POST or None, initial={"languages": ["fr", "en"]})
+    form = EventForm(posted_data(request), initial={"languages": ["fr", "en"]})
     if request.method == "POST" and form.is_valid():
         try:
             event = event_services.event_create(actor=request.user, **form.cleaned_data)
@@ -109,7 +114,7 @@ def event_manage(request, pk: int):
 @organizer_required
 def event_edit(request, pk: int):
     event = _event(pk)
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(posted_data(request), instance=event)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.event_update(actor=request.user, event=event, **form.cleaned_data)
@@ -173,7 +178,7 @@ def _child_form_page(request, *, event, form, title, submit):
 @organizer_required
 def theme_create(request, pk: int):
     event = _event(pk)
-    form = ThemeForm(request.POST or None, instance=Theme(event=event))
+    form = ThemeForm(posted_data(request), instance=Theme(event=event))
     if request.method == "POST" and form.is_valid():
         try:
             theme = event_services.theme_create(
@@ -193,7 +198,7 @@ def theme_create(request, pk: int):
 def theme_edit(request, pk: int, theme_pk: int):
     event = _event(pk)
     theme = get_object_or_404(Theme, pk=theme_pk, event=event)
-    form = ThemeForm(request.POST or None, instance=theme)
+    form = ThemeForm(posted_data(request), instance=theme)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.theme_update(actor=request.user, theme=theme, **form.cleaned_data)
@@ -241,7 +246,7 @@ def theme_move(request, pk: int, theme_pk: int):
 @organizer_required
 def slot_create(request, pk: int):
     event = _event(pk)
-    form = TimeSlotForm(request.POST or None, event=event)
+    form = TimeSlotForm(posted_data(request), event=event)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.slot_create(actor=request.user, event=event, **form.cleaned_data)
@@ -259,7 +264,7 @@ def slot_create(request, pk: int):
 def slot_edit(request, pk: int, slot_pk: int):
     event = _event(pk)
     slot = get_object_or_404(TimeSlot, pk=slot_pk, event=event)
-    form = TimeSlotForm(request.POST or None, instance=slot, event=event)
+    form = TimeSlotForm(posted_data(request), instance=slot, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.slot_update(actor=request.user, slot=slot, **form.cleaned_data)
