@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ateliers.fields import LanguageListField, has_language
 from ateliers.models import Event, ExpertProfile, Organization, Registration, Skill, Theme
@@ -62,7 +62,7 @@ def test_organisation_named_iff_role_is_organisation(event, org, member):
 
 def test_constraint_messages_reach_full_clean(event, org, member):
     registration = Registration(event=event, role="participant", organization=org, user=member)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
         registration.full_clean()
     assert "An organisation registration names an organisation" in str(exc.value)
 
