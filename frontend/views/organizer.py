@@ -240,7 +240,7 @@ def theme_move(request, pk: int, theme_pk: int):
             if theme.position != position:
                 event_services.theme_update(actor=request.user, theme=theme, position=position)
         messages.success(request, _("Theme “%(name)s” moved.") % {"name": themes[target].name})
-    return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
+    return redirect(reverse("frontend:organizer-event", args=[event.pk]) + f"#theme-{theme_pk}")
 
 
 @organizer_required
@@ -328,4 +328,5 @@ def check_in(request, pk: int, registration_pk: int):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) or not target.startswith(fallback):
         target = fallback
-    return redirect(target)
+    # Back to the same row: a volunteer checking people in keeps their place in the list.
+    return redirect(f"{target.split('#')[0]}#reg-{registration.pk}")
