@@ -73,7 +73,7 @@ API_LISTS = [
 PAGES = [
     ("/", 6),
     ("/events/", 7),
-    ("/events/{event}/", 12),
+    ("/events/{event}/", 13),
     ("/organize/", 7),
     ("/organize/events/{event}/", 9),
     ("/organize/events/{event}/registrations/", 10),
