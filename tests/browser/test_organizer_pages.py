@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from ateliers.demo import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
-from ateliers.models import Event, Organization
+from ateliers.models import Event, Organization, Registration
 
 from .conftest import login
 
@@ -151,3 +151,34 @@ def test_keyboard_only_create_event_and_add_theme(live_server, page, demo):
     assert timezone.localtime(event.ends_at).hour == 17
     assert event.join_code == code
     assert list(event.themes.values_list("name_fr", flat=True)) == ["Inclusion"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_register_in_one_click_then_check_in_by_keyboard(live_server, page, audit, demo, lang):
+    """A newcomer's organisation registers with one click; the organizer checks it in."""
+    org = Organization.objects.get(name="Communautique")
+    Registration.objects.filter(organization=org).delete()
+    login(page, live_server, "membre1", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/events/{demo['event']}/?lang={lang}")
+    button = page.locator(f"form:has(input[name=organization][value='{org.pk}']) button")
+    with page.expect_navigation():
+        button.click()
+    assert page.locator(".messages").count() == 1
+    assert Registration.objects.filter(organization=org).count() == 1
+    audit(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, *DEMO_ORGANIZER)
+    page.goto(
+        f"{live_server.url}/organize/events/{demo['event']}/registrations/"
+        f"?lang={lang}&role=organization"
+    )
+    registration = Registration.objects.get(organization=org)
+    row = f"#reg-{registration.pk}"
+    page.locator(f"{row} button").focus()
+    _press_and_wait(page)
+    registration.refresh_from_db()
+    assert registration.checked_in
+    assert page.url.endswith(row)
+    assert page.locator(f"{row} button").inner_text().strip()
+    audit(page)
