@@ -6,6 +6,7 @@ pages work without JavaScript.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ateliers import selectors
-from ateliers.choices import EventStatus
+from ateliers.choices import EventStatus, RegistrationRole
 from ateliers.exceptions import DomainError
 from ateliers.filtersets import RegistrationFilterSet
 from ateliers.models import Event, Registration, Theme, TimeSlot
@@ -298,6 +299,12 @@ def registrations(request, pk: int):
     filterset.form.fields["organization"].queryset = filterset.form.fields[
         "organization"
     ].queryset.filter(registrations__event=event)
+    fields = filterset.form.fields
+    fields["role"].choices = [("", _("All roles")), *RegistrationRole.choices]
+    fields["checked_in"].widget = forms.Select(
+        choices=[("", _("Everyone")), ("true", _("Checked in")), ("false", _("Not yet"))]
+    )
+    fields["organization"].empty_label = _("All organisations")
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(

@@ -182,3 +182,16 @@ def test_register_in_one_click_then_check_in_by_keyboard(live_server, page, audi
     assert page.url.endswith(row)
     assert page.locator(f"{row} button").inner_text().strip()
     audit(page)
+
+
+def test_pages_reflow_at_320_css_pixels(live_server, page, demo):
+    """WCAG 1.4.10: no page scrolls sideways on a 320 px wide screen (tables scroll inside)."""
+    login(page, live_server, *DEMO_ORGANIZER)
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for path in [*ORGANIZER_PAGES, "/events/{event}/"]:
+        page.goto(f"{live_server.url}{path.format(**demo)}?lang=fr")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = width
+    assert not too_wide
