@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ateliers import selectors
 from ateliers.choices import EventStatus, RegistrationRole
@@ -213,11 +213,27 @@ def theme_edit(request, pk: int, theme_pk: int):
     )
 
 
+def _confirm_delete(request, *, event, what: str, anchor: str):
+    """A deletion cannot be undone: GET asks first, without JavaScript; POST deletes."""
+    return render(
+        request,
+        "frontend/organizer/confirm_delete.html",
+        {
+            "event": event,
+            "what": what,
+            "cancel": reverse("frontend:organizer-event", args=[event.pk]) + anchor,
+        },
+    )
+
+
 @organizer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def theme_delete(request, pk: int, theme_pk: int):
     event = _event(pk)
     theme = get_object_or_404(Theme, pk=theme_pk, event=event)
+    if request.method == "GET":
+        what = _("the theme “%(name)s”") % {"name": theme.name}
+        return _confirm_delete(request, event=event, what=what, anchor=f"#theme-{theme.pk}")
     name = theme.name
     event_services.theme_delete(actor=request.user, theme=theme)
     messages.success(request, _("Theme “%(name)s” deleted.") % {"name": name})
@@ -280,10 +296,13 @@ def slot_edit(request, pk: int, slot_pk: int):
 
 
 @organizer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def slot_delete(request, pk: int, slot_pk: int):
     event = _event(pk)
     slot = get_object_or_404(TimeSlot, pk=slot_pk, event=event)
+    if request.method == "GET":
+        what = _("the time slot “%(title)s”") % {"title": slot.title}
+        return _confirm_delete(request, event=event, what=what, anchor="#slots")
     event_services.slot_delete(actor=request.user, slot=slot)
     messages.success(request, _("Time slot deleted."))
     return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")

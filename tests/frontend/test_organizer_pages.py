@@ -121,6 +121,10 @@ def test_themes_add_edit_reorder_delete(orga_client, event):
     themes[0].refresh_from_db()
     assert themes[0].name_en == "One"
     delete = reverse("frontend:organizer-theme-delete", args=[event.pk, themes[1].pk])
+    confirm = orga_client.get(delete)
+    assert confirm.status_code == 200
+    assert "Deux" in confirm.content.decode()
+    assert event.themes.count() == 3  # asking deletes nothing
     orga_client.post(delete)
     assert event.themes.count() == 2
     other = factories.make_event()

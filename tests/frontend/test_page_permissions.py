@@ -27,6 +27,8 @@ GET = [
     ("/organize/events/{event}/slots/new/", {**ORGANIZER_ONLY, "organizer": 200}),
     ("/organize/events/{event}/slots/{slot}/edit/", {**ORGANIZER_ONLY, "organizer": 200}),
     ("/organize/events/{event}/registrations/", {**ORGANIZER_ONLY, "organizer": 200}),
+    ("/organize/events/{event}/themes/{theme}/delete/", {**ORGANIZER_ONLY, "organizer": 200}),
+    ("/organize/events/{event}/slots/{slot}/delete/", {**ORGANIZER_ONLY, "organizer": 200}),
     ("/organize/events/999999/", {**ORGANIZER_ONLY, "organizer": 404}),
     ("/organizations/", EVERYONE),
     ("/organizations/{org}/", EVERYONE),
