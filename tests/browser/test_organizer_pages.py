@@ -131,7 +131,7 @@ def test_keyboard_only_create_event_and_add_theme(live_server, page, demo):
     _press_and_wait(page)
     errors = page.locator(".errors, .error").all_inner_texts()
     assert page.locator("h1").inner_text() in {"Keyboard workshop", "Atelier au clavier"}, errors
-    code = page.locator(".join-code").inner_text()
+    code = page.locator(".event-join-code").inner_text()
     assert len(code) == 6
 
     _tab_to(page, "(document.activeElement.href || '').endsWith('/themes/new/')")
