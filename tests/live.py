@@ -74,7 +74,8 @@ class DaphneServer:
         return self
 
     def start(self, timeout: float = 30) -> DaphneServer:
-        logfile = open(self.log, "ab")  # noqa: SIM115 - kept open for the process's life
+        self._close_log()
+        logfile = self._logfile = open(self.log, "ab")  # noqa: SIM115 - closed by stop()
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -103,6 +104,13 @@ class DaphneServer:
                 time.sleep(0.2)
         raise RuntimeError(f"daphne did not answer in {timeout}s: {self.log.read_text()[-2000:]}")
 
+    _logfile = None
+
+    def _close_log(self) -> None:
+        if self._logfile is not None:
+            self._logfile.close()
+            self._logfile = None
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -112,9 +120,11 @@ class DaphneServer:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        self._close_log()
 
     def kill9(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
         self.proc = None
+        self._close_log()
