@@ -15,6 +15,7 @@ Use it from a test module with ``from tests.pg import postgres_database, postgre
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -78,19 +79,101 @@ def _bin_dir() -> Path | None:
 
 def _as_postgres(cmd: list[str]) -> list[str]:
     if os.geteuid() == 0:
-        runuser = shutil.which("runuser")
-        if runuser is None:
-            _missing("running as root without runuser to switch to the postgres user")
-        return [runuser, "-u", "postgres", "--", *cmd]
+        return [shutil.which("runuser") or "runuser", "-u", "postgres", "--", *cmd]
     return cmd
+
+
+class PostgresUnavailable(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def running_postgres():
+    """Start a throw-away PostgreSQL server; yields a ``PostgresServer``; stops it after.
+
+    Raises ``PostgresUnavailable`` when the binaries or psycopg are missing.
+    """
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise PostgresUnavailable("psycopg is not installed") from exc
+    bindir = _bin_dir()
+    if bindir is None:
+        raise PostgresUnavailable("PostgreSQL binaries (initdb, pg_ctl) not found")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        raise PostgresUnavailable("running as root without runuser to become postgres")
+    workdir = Path(tempfile.mkdtemp(prefix="livinglab-pg-"))
+    datadir = workdir / "data"
+    port = free_port()
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres", "postgres")
+    try:
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(datadir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={port} "
+            f"-c unix_socket_directories={workdir} -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=200"
+        )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(datadir),
+                    "-o",
+                    options,
+                    "-l",
+                    str(workdir / "postgres.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=90,
+        )
+        server = PostgresServer(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                psycopg.connect(server.admin_url, connect_timeout=2).close()
+                break
+            except psycopg.Error:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield server
+    finally:
+        if datadir.exists():
+            subprocess.run(
+                _as_postgres([str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "stop"]),
+                capture_output=True,
+                timeout=60,
+            )
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    try:
-        import psycopg
-    except ImportError:
-        _missing("psycopg is not installed")
     existing = os.environ.get("TEST_POSTGRES_URL")
     if existing:
         from urllib.parse import urlparse
@@ -102,77 +185,15 @@ def postgres_server():
             user=parsed.username or "postgres",
         )
         return
-    bindir = _bin_dir()
-    if bindir is None:
-        _missing("PostgreSQL binaries (initdb, pg_ctl) not found")
-    workdir = Path(tempfile.mkdtemp(prefix="livinglab-pg-"))
-    datadir = workdir / "data"
-    port = free_port()
-    if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres", "postgres")
-    subprocess.run(
-        _as_postgres(
-            [
-                str(bindir / "initdb"),
-                "-D",
-                str(datadir),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={workdir} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
-    subprocess.run(
-        _as_postgres(
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(datadir),
-                "-o",
-                options,
-                "-l",
-                str(workdir / "postgres.log"),
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-        timeout=90,
-    )
-    server = PostgresServer(host="127.0.0.1", port=port)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                import psycopg
-
-                psycopg.connect(server.admin_url, connect_timeout=2).close()
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        manager = running_postgres()
+        server = manager.__enter__()
+    except PostgresUnavailable as exc:
+        _missing(str(exc))
+    try:
         yield server
     finally:
-        subprocess.run(
-            _as_postgres([str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "stop"]),
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
+        manager.__exit__(None, None, None)
 
 
 @pytest.fixture
