@@ -66,4 +66,3 @@ def seed_help_requests(*, event, organizer, orgs, skills, experts) -> None:
             HelpRequest.objects.filter(pk=request.pk).update(
                 status=previous, claimed_by=expert, claimed_at=request.created_at
             )
-
