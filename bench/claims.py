@@ -111,7 +111,7 @@ def run(args) -> None:
         for round_ in range(args.rounds):
             request_id, tokens = seed(server, experts=args.experts, tag=f"r{round_}")
             result = race(server.url, request_id, tokens)
-            state = final_state(server, request_id)
+            state = final_state(server.url, request_id, tokens[0])
             ok = (
                 result.statuses == {200: 1, 409: args.experts - 1}
                 and result.locked == 0

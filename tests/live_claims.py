@@ -107,12 +107,20 @@ def race(base_url: str, request_id: int, tokens: list[str], *, timeout: float = 
     return result
 
 
-def final_state(server, request_id: int) -> dict:
-    code = (
-        "import json; from ateliers.models import HelpRequest as H; "
-        f"r = H.objects.get(pk={request_id}); "
-        "print('STATE' + json.dumps({'status': r.status, 'claimed_by': r.claimed_by_id, "
-        "'claims': r.transitions.filter(to_status='claimed').count()}))"
-    )
-    out = server.manage("shell", "-c", code).stdout
-    return json.loads(next(x for x in out.splitlines() if x.startswith("STATE"))[5:])
+def final_state(base_url: str, request_id: int, token: str) -> dict:
+    """The request's status and how many claims its history records, read over HTTP."""
+
+    def get(path: str):
+        request = urllib.request.Request(
+            f"{base_url}{path}", headers={"Authorization": f"Token {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    detail = get(f"/api/help-requests/{request_id}/")
+    history = get(f"/api/help-requests/{request_id}/history/")
+    return {
+        "status": detail["status"],
+        "claimed_by": detail["claimed_by"],
+        "claims": sum(1 for row in history if row["to_status"] == "claimed"),
+    }

@@ -19,7 +19,7 @@ def _check(server) -> None:
     conflicts = [json.loads(b) for b in result.bodies if "already claimed" in b]
     assert len(conflicts) == CLAIMANTS - 1
     assert {c["code"] for c in conflicts} == {"already_claimed"}
-    state = final_state(server, request_id)
+    state = final_state(server.url, request_id, tokens[0])
     assert state["status"] == "claimed"
     assert state["claims"] == 1  # one history row: the losers wrote nothing
 

@@ -30,7 +30,6 @@ def _open_request():
         ("membre2", "/help/"),
         ("membre2", "/help/new/"),
         ("membre2", "/help/{open}/"),
-        ("membre2", "/help/{open}/edit/"),
         ("membre2", "/notifications/"),
         ("amelie", "/expert/"),
         ("amelie", "/help/{open}/"),
