@@ -5,6 +5,7 @@ skills by slug and the expert users; each must be idempotent.
 """
 
 from .demo_board import seed_board
+from .demo_help import seed_help_requests
 
 
 def _projects(**kwargs) -> None:
@@ -13,4 +14,5 @@ def _projects(**kwargs) -> None:
     seed_projects(**kwargs)
 
 
-HOOKS: list = [seed_board, _projects]
+# Help requests before projects: a demo project may name a request as its source.
+HOOKS: list = [seed_board, seed_help_requests, _projects]

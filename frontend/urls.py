@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from .views import accounts, board, events, organizer, profiles, projects
+from .views import help as help_pages
 
 app_name = "frontend"
 
@@ -117,4 +118,20 @@ urlpatterns += [
     path("events/<int:pk>/projector/", board.projector, name="board-projector"),
     path("events/<int:pk>/moderate/", board.moderate, name="board-moderate"),
     path("events/<int:pk>/join-qr.svg", board.join_qr, name="board-join-qr"),
+]
+
+# Help requests: organisations' requests, the expert's dashboard, notifications.
+urlpatterns += [
+    path("help/", help_pages.help_list, name="help-list"),
+    path("help/new/", help_pages.help_create, name="help-create"),
+    path("help/<int:pk>/", help_pages.help_detail, name="help-detail"),
+    path("help/<int:pk>/edit/", help_pages.help_edit, name="help-edit"),
+    path("help/<int:pk>/message/", help_pages.help_message, name="help-message"),
+    re_path(
+        r"^help/(?P<pk>[0-9]+)/(?P<verb>claim|start|resolve|release)/$",
+        help_pages.help_transition,
+        name="help-transition",
+    ),
+    path("expert/", help_pages.expert_dashboard, name="expert-dashboard"),
+    path("notifications/", help_pages.notification_list, name="notifications"),
 ]
