@@ -11,10 +11,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ateliers.models import Organization
-from ateliers.permissions import is_account, is_organizer
 
 from .choices import Visibility
 from .models import Follow, Indicator, Milestone, Project, ProjectMember, ProjectUpdate, Story
+from .permissions import is_account, is_organizer, is_partner
 
 
 def _my_org_projects(through, user):
@@ -43,7 +43,7 @@ def projects_visible_to(user) -> QuerySet[Project]:
         | Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id"))
         | Q(pk__in=_my_org_projects(Project.organizations.through, user))
     )
-    if user.is_partner:
+    if is_partner(user):
         condition |= Q(
             visibility=Visibility.PARTNERS,
             pk__in=_my_org_projects(Project.partners.through, user),

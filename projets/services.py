@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Conflict, Forbidden
 from ateliers.models import Event, Organization, User
-from ateliers.permissions import is_account, is_organizer
 
 from . import notify
 from .choices import NotificationKind, Phase, ProjectRole, allowed_moves
@@ -32,7 +31,7 @@ from .models import (
     ProjectUpdate,
     Story,
 )
-from .permissions import can_edit_project, can_manage_project
+from .permissions import can_edit_project, can_manage_project, is_account, is_organizer
 
 PROJECT_TEXT_FIELDS = {"title_fr", "title_en", "summary_fr", "summary_en", "region"}
 STORY_FIELDS = {

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
 from ateliers.models import Organization
-from ateliers.permissions import is_account, is_organizer
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
 from projets.filtersets import ProjectFilterSet
@@ -30,7 +29,7 @@ from projets.models import (
     PhaseTransition,
     Story,
 )
-from projets.permissions import can_edit_project, can_manage_project
+from projets.permissions import can_edit_project, can_manage_project, is_account, is_organizer
 
 # --- forms -----------------------------------------------------------------------------
 
