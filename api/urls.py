@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, people, projects
+from .views import accounts, events, help, people, projects
 
 app_name = "api"
 
@@ -21,6 +21,8 @@ router.register(
     events.RegistrationViewSet,
     basename="event-registration",
 )
+router.register("help-requests", help.HelpRequestViewSet, basename="help-request")
+router.register("notifications", help.NotificationViewSet, basename="notification")
 router.register("projects", projects.ProjectViewSet, basename="project")
 router.register(
     r"projects/(?P<project_pk>[0-9]+)/milestones",
@@ -55,6 +57,11 @@ urlpatterns = [
         "events/<int:pk>/calendar.ics",
         events.EventViewSet.as_view({"get": "calendar"}),
         name="event-calendar",
+    ),
+    path(
+        "experts/me/suggestions/",
+        help.MySuggestionsView.as_view(),
+        name="expert-my-suggestions",
     ),
     path(
         "projects/export.csv",
