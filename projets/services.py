@@ -58,10 +58,9 @@ def _require_manager(actor: User, project: Project) -> None:
         raise Forbidden(_("Only organizers and the project lead can do this."))
 
 
-def _notify_on_commit(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
-    transaction.on_commit(
-        lambda: notify.notify_followers(project, kind, actor=actor, payload=payload)
-    )
+def _notify(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
+    """Notifications are written in the change's transaction and delivered after commit."""
+    notify.notify_followers(project, kind, actor=actor, payload=payload)
 
 
 @transaction.atomic
@@ -168,7 +167,7 @@ def project_advance_phase(
     transition.full_clean(exclude=["project"])
     transition.save()
     project.phase, project.phase_changed_at = phase, now
-    _notify_on_commit(
+    _notify(
         project,
         NotificationKind.PHASE_CHANGED,
         actor=actor,
@@ -238,8 +237,11 @@ def project_post_update(*, actor: User, project: Project, text: str) -> ProjectU
     update.full_clean()
     update.save()
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
-    _notify_on_commit(
-        project, NotificationKind.UPDATE_POSTED, actor=actor, payload={"update": update.pk}
+    _notify(
+        project,
+        NotificationKind.UPDATE_POSTED,
+        actor=actor,
+        payload={"update": update.pk, "text": update.text[:500]},
     )
     return update
 
@@ -345,9 +347,7 @@ def story_save(
     story.full_clean(exclude=["project"], validate_unique=False)
     story.save()
     if story.is_published and not was_published:
-        _notify_on_commit(
-            project, NotificationKind.STORY_PUBLISHED, actor=actor, payload={"story": story.pk}
-        )
+        _notify(project, NotificationKind.STORY_PUBLISHED, actor=actor, payload={"story": story.pk})
     return story
 
 
