@@ -75,12 +75,37 @@ def _last_update_at():
     )
 
 
+def _help_requests_visible_to(user):
+    from ateliers.selectors import help_requests_visible_to
+
+    return (
+        help_requests_visible_to(user)
+        .select_related(None)
+        .prefetch_related(None)
+        .select_related("organization")
+        .order_by("id")
+    )
+
+
+def projects_from_help_request(user, help_request) -> QuerySet[Project]:
+    """The other way of the provenance link: the visible projects a request became."""
+    return projects_visible_to(user).filter(source_help_requests=help_request)
+
+
 def project_list(user) -> QuerySet[Project]:
-    """Visible projects with what a list shows, in a constant number of queries."""
+    """Visible projects with what a list shows, in a constant number of queries.
+
+    Provenance is scoped too: a help request the caller may not read is not listed.
+    """
     return (
         projects_visible_to(user)
         .select_related("event")
         .prefetch_related(
+            Prefetch(
+                "source_help_requests",
+                queryset=_help_requests_visible_to(user),
+                to_attr="visible_help_requests",
+            ),
             Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("members", queryset=ProjectMember.objects.select_related("user")),

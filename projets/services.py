@@ -78,6 +78,7 @@ def project_create(
     organizations: list[Organization] = (),
     team: list[tuple[User, str]] = (),
     note: str = "",
+    source_help_requests: list = (),
 ) -> Project:
     """Open a project in exploration; the opening is the first line of its history."""
     if not is_organizer(actor):
@@ -97,6 +98,7 @@ def project_create(
     project.save()
     project.partners.set(partners)
     project.organizations.set(organizations)
+    project.source_help_requests.set(source_help_requests)
     for user, role in team:
         _member_add(project=project, user=user, role=role)
     PhaseTransition.objects.create(
@@ -109,7 +111,13 @@ def project_create(
 def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
     """Change text fields (team); visibility, partners and organisations (lead, organizers)."""
     _require_editor(actor, project)
-    managed = {"visibility", "partners", "organizations", "event"} & fields.keys()
+    managed = {
+        "visibility",
+        "partners",
+        "organizations",
+        "event",
+        "source_help_requests",
+    } & fields.keys()
     if managed:
         _require_manager(actor, project)
     for key in PROJECT_TEXT_FIELDS | {"visibility", "event"}:
@@ -121,6 +129,8 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
         project.partners.set(fields["partners"])
     if "organizations" in fields:
         project.organizations.set(fields["organizations"])
+    if "source_help_requests" in fields:
+        project.source_help_requests.set(fields["source_help_requests"])
     return project
 
 

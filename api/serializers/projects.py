@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ateliers.models import Event, Organization
+from ateliers.models import Event, HelpRequest, Organization
 from projets.choices import Phase, allowed_moves
 from projets.models import (
     Indicator,
@@ -63,6 +63,10 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     event = serializers.PrimaryKeyRelatedField(
         queryset=Event.objects.all(), required=False, allow_null=True
     )
+    # Written as ids; read back filtered by what the caller may see (``to_representation``).
+    source_help_requests = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=HelpRequest.objects.all(), required=False, write_only=True
+    )
     partners_detail = OrganizationBriefSerializer(source="partners", many=True, read_only=True)
     organizations_detail = OrganizationBriefSerializer(
         source="organizations", many=True, read_only=True
@@ -90,6 +94,7 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "partners_detail",
             "organizations",
             "organizations_detail",
+            "source_help_requests",
             "team",
             "late_milestone_count",
             "last_update_at",
@@ -106,6 +111,9 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["late_milestone_count"] = getattr(instance, "late_milestone_count", None) or 0
+        # Provenance shows only the help requests the caller may read (see selectors).
+        visible = getattr(instance, "visible_help_requests", None)
+        data["source_help_requests"] = [hr.pk for hr in visible] if visible is not None else []
         return data
 
 

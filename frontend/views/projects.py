@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
-from ateliers.models import Organization
+from ateliers.models import HelpRequest, Organization
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
 from projets.filtersets import ProjectFilterSet
@@ -66,11 +66,17 @@ class ProjectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, manage: bool = True, **kwargs):
+    source_help_requests = forms.ModelMultipleChoiceField(
+        queryset=HelpRequest.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, manage: bool = True, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not manage:
             for name in ("visibility", "partners", "organizations"):
                 del self.fields[name]
+        if not creating:
+            del self.fields["source_help_requests"]
 
 
 class TransitionForm(forms.Form):
@@ -342,7 +348,17 @@ def project_follow(request, pk: int):
 def project_create(request):
     if not is_organizer(request.user):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None)
+    initial = {}
+    source = _source_help_request(request)
+    if source is not None:
+        initial = {
+            "title_fr": source.title,
+            "summary_fr": source.description,
+            "organizations": [source.organization],
+            "source_help_requests": [source],
+            "visibility": "private",
+        }
+    form = ProjectForm(request.POST or None, initial=initial, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
@@ -351,7 +367,17 @@ def project_create(request):
         else:
             messages.success(request, _("Project opened."))
             return redirect("frontend:project-edit", pk=project.pk)
-    return render(request, "frontend/projects/create.html", {"form": form})
+    return render(request, "frontend/projects/create.html", {"form": form, "source": source})
+
+
+def _source_help_request(request):
+    """``?help_request=<id>``: "create a project from this request" prefills the form."""
+    raw = request.GET.get("help_request", "")
+    if not raw.isdigit():
+        return None
+    from ateliers.selectors import help_requests_visible_to
+
+    return help_requests_visible_to(request.user).filter(pk=int(raw)).first()
 
 
 EDIT_FORMS = (
