@@ -31,7 +31,7 @@ READ = [
         "/api/organizations/{org}/members/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -43,7 +43,7 @@ READ = [
         "/api/experts/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -55,7 +55,7 @@ READ = [
         "/api/events/{event}/registrations/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -67,7 +67,7 @@ READ = [
         "/api/me/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -79,7 +79,7 @@ READ = [
         "/api/users/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -92,7 +92,7 @@ READ = [
         "/api/help-requests/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -104,7 +104,7 @@ READ = [
         "/api/help-requests/{help}/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -116,7 +116,7 @@ READ = [
         "/api/help-requests/{help}/suggestions/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -128,7 +128,7 @@ READ = [
         "/api/help-requests/{help}/history/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -140,7 +140,7 @@ READ = [
         "/api/help-requests/{help}/messages/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -152,7 +152,7 @@ READ = [
         "/api/help-requests/{held}/messages/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -164,7 +164,7 @@ READ = [
         "/api/experts/me/suggestions/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -176,7 +176,7 @@ READ = [
         "/api/notifications/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -188,7 +188,7 @@ READ = [
         "/api/notifications/unread-count/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -196,12 +196,24 @@ READ = [
         },
     ),
     ("GET", "/api/schema/", dict.fromkeys(ROLES, 200)),
+    # the live board: readable by everyone who can see the event
+    ("GET", "/api/events/{event}/ideas/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/?ordering=-votes&status=visible", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/ideas/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/ideas/{hidden}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/comments/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/?since=0", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/board/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
 ]
 
+# A board guest (role "participant", a Bearer token from /api/join/) is authenticated but
+# is not an account: account-only endpoints answer it 403, like any other wrong role.
 ORGANIZER_ONLY = {
     "anonymous": 401,
-    "participant": 401,
+    "participant": 403,
     "expert": 403,
     "member": 403,
     "partner": 403,
@@ -263,7 +275,7 @@ WRITE = [
         {"name": "Nouvel organisme", "languages": ["fr"]},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -276,7 +288,7 @@ WRITE = [
         {"region": "Laval"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -289,7 +301,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -302,7 +314,7 @@ WRITE = [
         {"user": "{newcomer}"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -315,7 +327,7 @@ WRITE = [
         {"bio": "Nouvelle bio"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -328,7 +340,7 @@ WRITE = [
         {"role": "participant"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -341,7 +353,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -355,7 +367,7 @@ WRITE = [
         {"organization": "{org}", "title": "Site web", "skills": ["accessibility"]},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -368,7 +380,7 @@ WRITE = [
         {"title": "Site web accessible"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -381,7 +393,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -394,7 +406,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -407,7 +419,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -420,7 +432,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -433,7 +445,7 @@ WRITE = [
         {"text": "Bonjour"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -446,12 +458,46 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
             "organizer": 200,
         },
+    ),
+]
+
+BOARD_WRITER = {**dict.fromkeys(ROLES, 201), "anonymous": 401}
+
+WRITE += [
+    ("POST", "/api/join/", {"code": "{code}", "display_name": "Invité"}, dict.fromkeys(ROLES, 201)),
+    ("POST", "/api/events/{event}/ideas/", {"text": "Une idée"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/events/{event}/ideas/",
+        {"text": "x", "theme": "{theme}"},
+        BOARD_WRITER,
+    ),
+    (
+        "PATCH",
+        "/api/ideas/{idea}/",
+        {"text": "Pas la mienne"},
+        {**ORGANIZER_ONLY, "organizer": 403},
+    ),
+    ("POST", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("DELETE", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("POST", "/api/ideas/{idea}/comments/", {"text": "Oui !"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "pin"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "merge", "into": "{other_idea}"},
+        {**ORGANIZER_ONLY, "organizer": 200},
     ),
 ]
 
@@ -463,7 +509,7 @@ SEES_PARTNERS = {**dict.fromkeys(ROLES, 404), "member": 200, "partner": 200, "or
 SEES_PRIVATE = {**dict.fromkeys(ROLES, 404), "member": 200, "organizer": 200}
 TEAM_WRITES = {
     "anonymous": 401,
-    "participant": 401,
+    "participant": 403,
     "expert": 403,
     "member": 403,
     "partner": 403,
@@ -517,13 +563,13 @@ WRITE += [
         "POST",
         "/api/projects/{pub}/follow/",
         None,
-        {**dict.fromkeys(ROLES, 200), "anonymous": 401, "participant": 401},
+        {**dict.fromkeys(ROLES, 200), "anonymous": 401, "participant": 403},
     ),
     (
         "POST",
         "/api/projects/{prt}/follow/",
         None,
-        {**SEES_PARTNERS, "anonymous": 401, "participant": 401},
+        {**SEES_PARTNERS, "anonymous": 401, "participant": 403},
     ),
 ]
 
@@ -553,6 +599,13 @@ def world(db):
         )
         for key, visibility in (("pub", "public"), ("prt", "partners"), ("prv", "private"))
     }
+    author = factories.make_participant(event, "Autrice")
+    idea = factories.post_idea(author, "Des rampes d'accès")
+    other_idea = factories.post_idea(author, "Rampes")
+    hidden = factories.post_idea(author, "Cachée")
+    from ateliers.services.board import idea_moderate
+
+    idea_moderate(actor=organizer, idea=hidden, action="hide")
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         **{key: project.pk for key, project in projects.items()},
@@ -565,6 +618,10 @@ def world(db):
         "newcomer": newcomer.pk,
         "help": help_request.pk,
         "held": held.pk,
+        "code": event.join_code,
+        "idea": idea.pk,
+        "other_idea": other_idea.pk,
+        "hidden": hidden.pk,
     }
     return users, ids, event
 
@@ -589,6 +646,10 @@ def fill(template, ids):
     return template.format(**ids)
 
 
+def fill_value(value: str):
+    return int(value) if value.isdigit() else value
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path", "expected"), READ, ids=[f"{m} {p}" for m, p, _ in READ])
 def test_read_matrix(world, role, method, path, expected):
@@ -606,7 +667,7 @@ def test_write_matrix(world, role, method, path, body, expected):
     client = client_for(role, users, event)
     if body is not None:
         body = {
-            k: (int(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
+            k: (fill_value(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
             for k, v in body.items()
         }
     response = getattr(client, method.lower())(fill(path, ids), body, format="json")
