@@ -87,6 +87,24 @@ def _help_requests_visible_to(user):
     )
 
 
+def _ideas_visible_to(user):
+    """Ideas of events the caller may see, hidden ones for organizers only: the rule of
+    ``ateliers.board_selectors.ideas_visible_to``, across events."""
+    from ateliers.choices import IdeaStatus
+    from ateliers.models import Idea
+    from ateliers.selectors import events_visible_to
+
+    qs = Idea.objects.filter(event__in=events_visible_to(user).values("pk")).order_by("id")
+    if not is_organizer(user):
+        qs = qs.exclude(status=IdeaStatus.HIDDEN)
+    return qs
+
+
+def projects_from_idea(user, idea) -> QuerySet[Project]:
+    """The other way of the provenance link: the visible projects an idea became."""
+    return projects_visible_to(user).filter(source_ideas=idea)
+
+
 def projects_from_help_request(user, help_request) -> QuerySet[Project]:
     """The other way of the provenance link: the visible projects a request became."""
     return projects_visible_to(user).filter(source_help_requests=help_request)
@@ -106,6 +124,7 @@ def project_list(user) -> QuerySet[Project]:
                 queryset=_help_requests_visible_to(user),
                 to_attr="visible_help_requests",
             ),
+            Prefetch("source_ideas", queryset=_ideas_visible_to(user), to_attr="visible_ideas"),
             Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("members", queryset=ProjectMember.objects.select_related("user")),

@@ -79,6 +79,7 @@ def project_create(
     team: list[tuple[User, str]] = (),
     note: str = "",
     source_help_requests: list = (),
+    source_ideas: list = (),
 ) -> Project:
     """Open a project in exploration; the opening is the first line of its history."""
     if not is_organizer(actor):
@@ -99,6 +100,7 @@ def project_create(
     project.partners.set(partners)
     project.organizations.set(organizations)
     project.source_help_requests.set(source_help_requests)
+    project.source_ideas.set(_with_merged(source_ideas))
     for user, role in team:
         _member_add(project=project, user=user, role=role)
     PhaseTransition.objects.create(
@@ -117,6 +119,7 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
         "organizations",
         "event",
         "source_help_requests",
+        "source_ideas",
     } & fields.keys()
     if managed:
         _require_manager(actor, project)
@@ -131,7 +134,20 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
         project.organizations.set(fields["organizations"])
     if "source_help_requests" in fields:
         project.source_help_requests.set(fields["source_help_requests"])
+    if "source_ideas" in fields:
+        project.source_ideas.set(_with_merged(fields["source_ideas"]))
     return project
+
+
+def _with_merged(ideas) -> list:
+    """An idea stands for its merged group: the ideas merged into it come along."""
+    from ateliers.models import Idea
+
+    ideas = list(ideas)
+    if not ideas:
+        return []
+    merged = Idea.objects.filter(merged_into__in=[i.pk for i in ideas])
+    return list({i.pk: i for i in [*ideas, *merged]}.values())
 
 
 @transaction.atomic

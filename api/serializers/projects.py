@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ateliers.models import Event, HelpRequest, Organization
+from ateliers.models import Event, HelpRequest, Idea, Organization
 from projets.choices import Phase, allowed_moves
 from projets.models import (
     Indicator,
@@ -67,6 +67,9 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     source_help_requests = serializers.PrimaryKeyRelatedField(
         many=True, queryset=HelpRequest.objects.all(), required=False, write_only=True
     )
+    source_ideas = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Idea.objects.all(), required=False, write_only=True
+    )
     partners_detail = OrganizationBriefSerializer(source="partners", many=True, read_only=True)
     organizations_detail = OrganizationBriefSerializer(
         source="organizations", many=True, read_only=True
@@ -94,6 +97,7 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "partners_detail",
             "organizations",
             "organizations_detail",
+            "source_ideas",
             "source_help_requests",
             "team",
             "late_milestone_count",
@@ -114,6 +118,8 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         # Provenance shows only the help requests the caller may read (see selectors).
         visible = getattr(instance, "visible_help_requests", None)
         data["source_help_requests"] = [hr.pk for hr in visible] if visible is not None else []
+        ideas = getattr(instance, "visible_ideas", None)
+        data["source_ideas"] = [idea.pk for idea in ideas] if ideas is not None else []
         return data
 
 

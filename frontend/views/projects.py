@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
-from ateliers.models import HelpRequest, Organization
+from ateliers.models import HelpRequest, Idea, Organization
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
 from projets.filtersets import ProjectFilterSet
@@ -69,6 +69,9 @@ class ProjectForm(forms.Form):
     source_help_requests = forms.ModelMultipleChoiceField(
         queryset=HelpRequest.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )
+    source_ideas = forms.ModelMultipleChoiceField(
+        queryset=Idea.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
 
     def __init__(self, *args, manage: bool = True, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +80,7 @@ class ProjectForm(forms.Form):
                 del self.fields[name]
         if not creating:
             del self.fields["source_help_requests"]
+            del self.fields["source_ideas"]
 
 
 class TransitionForm(forms.Form):
@@ -350,12 +354,20 @@ def project_create(request):
         raise PermissionDenied
     initial = {}
     source = _source_help_request(request)
+    idea = _source_idea(request)
     if source is not None:
         initial = {
             "title_fr": source.title,
             "summary_fr": source.description,
             "organizations": [source.organization],
             "source_help_requests": [source],
+            "visibility": "private",
+        }
+    elif idea is not None:
+        initial = {
+            "title_fr": idea.text[:200],
+            "summary_fr": idea.text,
+            "source_ideas": [idea],
             "visibility": "private",
         }
     form = ProjectForm(request.POST or None, initial=initial, creating=True)
@@ -367,13 +379,23 @@ def project_create(request):
         else:
             messages.success(request, _("Project opened."))
             return redirect("frontend:project-edit", pk=project.pk)
-    return render(request, "frontend/projects/create.html", {"form": form, "source": source})
+    return render(
+        request, "frontend/projects/create.html", {"form": form, "source": source, "idea": idea}
+    )
+
+
+def _source_idea(request):
+    """``?idea=<id>``: "create a project from this idea" (and its merged group)."""
+    raw = request.GET.get("idea", "")
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    return selectors._ideas_visible_to(request.user).filter(pk=int(raw)).first()
 
 
 def _source_help_request(request):
     """``?help_request=<id>``: "create a project from this request" prefills the form."""
     raw = request.GET.get("help_request", "")
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 9:
         return None
     from ateliers.selectors import help_requests_visible_to
 

@@ -73,3 +73,59 @@ def test_unknown_source_is_a_400(organizer):
         "/api/projects/", {"title_fr": "x", "source_help_requests": [424242]}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_project_from_an_idea_group_and_back(organizer, event, expert):
+    from ateliers.services.board import idea_moderate
+
+    guest = factories.make_participant(event, "Invitée")
+    idea = factories.post_idea(guest, "Former les aînés au numérique")
+    duplicate = factories.post_idea(guest, "Ateliers numériques pour aînés")
+    idea_moderate(actor=organizer, idea=duplicate, action="merge", into=idea)
+    response = token_client(organizer).post(
+        "/api/projects/",
+        {"title_fr": "Aînés connectés", "source_ideas": [idea.pk], "visibility": "public"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert sorted(response.json()["source_ideas"]) == sorted([idea.pk, duplicate.pk])
+    pid = response.json()["id"]
+    # Both ways: from the idea, the projects it became (scoped by project visibility).
+    for client in (token_client(None), token_client(expert)):
+        listed = client.get(f"/api/projects/?idea={idea.pk}").json()
+        assert [p["id"] for p in listed["results"]] == [pid]
+        assert client.get(f"/api/projects/{pid}/").json()["source_ideas"] != []
+    html = Client().get(f"/projects/{pid}/").content.decode()
+    assert "Former les aînés au numérique" in html
+
+
+def test_idea_links_do_not_leak_hidden_projects_or_hidden_ideas(organizer, event, expert):
+    from ateliers.services.board import idea_moderate
+
+    guest = factories.make_participant(event, "Invitée")
+    idea = factories.post_idea(guest, "Idée masquée plus tard")
+    project = factories.make_project(actor=organizer, visibility="private", source_ideas=[idea])
+    public = factories.make_project(actor=organizer, visibility="public", source_ideas=[idea])
+    anon = token_client(None)
+    listed = anon.get(f"/api/projects/?idea={idea.pk}").json()
+    assert listed["count"] == 1 and listed["results"][0]["id"] == public.pk
+    assert token_client(organizer).get(f"/api/projects/?idea={idea.pk}").json()["count"] == 2
+    assert anon.get(f"/api/projects/{project.pk}/").status_code == 404
+    idea_moderate(actor=organizer, idea=idea, action="hide")
+    assert anon.get(f"/api/projects/{public.pk}/").json()["source_ideas"] == []
+    assert token_client(organizer).get(f"/api/projects/{public.pk}/").json()["source_ideas"] == [
+        idea.pk
+    ]
+    assert "Idée masquée" not in Client().get(f"/projects/{public.pk}/").content.decode()
+    for bad in ("abc", "1e40", "-1", "99999999999999999999"):
+        assert anon.get(f"/api/projects/?idea={bad}").status_code in (200, 400)
+
+
+def test_create_page_prefills_from_an_idea(organizer, event):
+    guest = factories.make_participant(event, "Invitée")
+    idea = factories.post_idea(guest, "Un CRM libre partagé")
+    client = Client()
+    client.force_login(organizer)
+    html = client.get(f"/projects/new/?idea={idea.pk}").content.decode()
+    assert 'value="Un CRM libre partagé"' in html
+    assert f'name="source_ideas" value="{idea.pk}"' in html
