@@ -33,6 +33,8 @@ def test_demo_has_three_projects_in_different_phases_and_a_story(demo):
     assert projects.count() == 3
     assert len(set(projects.values_list("phase", flat=True))) == 3
     assert projects.filter(story__published_at__isnull=False).count() == 1
+    for project in projects:  # each came from ideas of the demo board
+        assert project.source_ideas.count() == 2
     trained = projects.get(indicators__name="Personnes formées").indicators.get(
         name="Personnes formées"
     )
