@@ -133,9 +133,7 @@ def project_list(user) -> QuerySet[Project]:
     )
 
 
-def my_projects(user) -> QuerySet[Project]:
-    """The partner dashboard's projects: those shared with me, mine, and those I follow."""
-    qs = project_list(user)
+def _mine(qs: QuerySet[Project], user) -> QuerySet[Project]:
     if is_organizer(user):
         return qs
     if not is_account(user):
@@ -146,6 +144,28 @@ def my_projects(user) -> QuerySet[Project]:
         | Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id"))
         | Q(pk__in=Follow.objects.filter(user=user).values("project_id"))
     )
+
+
+def my_projects(user) -> QuerySet[Project]:
+    """The partner dashboard's projects: those shared with me, mine, and those I follow
+    (all of them for organizers), always within ``projects_visible_to``."""
+    return _mine(project_list(user), user)
+
+
+def my_projects_summary(user) -> dict:
+    """Counts for the dashboard's chart over all my projects: by phase, and late milestones."""
+    mine = _mine(projects_visible_to(user), user).order_by().values("pk")
+    phases = dict(
+        Project.objects.filter(pk__in=mine)
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+    late = Milestone.objects.filter(
+        project__in=mine, done_on__isnull=True, due_on__lt=timezone.localdate()
+    ).count()
+    return {"phases": phases, "total": sum(phases.values()), "late": late}
 
 
 def dashboard_projects(user) -> QuerySet[Project]:

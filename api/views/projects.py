@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from ateliers.models import Organization
 from projets import exports, selectors, services
 from projets.filtersets import ProjectFilterSet
 from projets.models import (
@@ -154,8 +155,16 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return Response(StorySerializer(story, context={"request": request}).data)
 
     def _export(self, request):
-        qs = self.filter_queryset(self.get_queryset())
-        return list(qs[:10000])
+        """Scoped like the list, without what exports do not show (counts, provenance)."""
+        qs = (
+            selectors.projects_visible_to(request.user)
+            .select_related("event")
+            .prefetch_related(
+                Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
+                Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
+            )
+        )
+        return list(self.filter_queryset(qs)[:10000])
 
     @extend_schema(
         operation_id="projects_export_csv", responses={(200, "text/csv"): OpenApiTypes.BYTE}

@@ -543,11 +543,16 @@ def story_edit(request, pk: int):
 
 @login_required
 def dashboard(request):
-    """The partner's view: every project I follow or support, at a glance, with charts."""
-    projects = list(selectors.dashboard_projects(request.user).order_by("-updated_at", "-id"))
-    counts = {value: 0 for value, _label in Phase.choices}
-    for project in projects:
-        counts[project.phase] += 1
+    """The partner's view: every project I follow or support, at a glance, with charts.
+
+    Paginated (50 a page) so an organizer, who sees every project, gets a bounded page;
+    the phase chart and the late count cover all of them (one aggregate query).
+    """
+    mine = selectors.dashboard_projects(request.user).order_by("-updated_at", "-id")
+    page = Paginator(mine, 50).get_page(request.GET.get("page"))
+    projects = list(page.object_list)
+    totals = selectors.my_projects_summary(request.user)
+    counts = {value: totals["phases"].get(value, 0) for value, _label in Phase.choices}
     phase_chart = charts.bar_chart(
         key="phases",
         title=_("Projects by phase"),
@@ -557,11 +562,16 @@ def dashboard(request):
         ),
         points=[(str(label), counts[value]) for value, label in Phase.choices],
     )
-    late_total = sum(p.late_milestone_count or 0 for p in projects)
     return render(
         request,
         "frontend/projects/dashboard.html",
-        {"projects": projects, "phase_chart": phase_chart, "late_total": late_total},
+        {
+            "projects": projects,
+            "page": page,
+            "total": totals["total"],
+            "phase_chart": phase_chart,
+            "late_total": totals["late"],
+        },
     )
 
 
