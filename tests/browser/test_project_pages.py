@@ -40,10 +40,11 @@ def test_public_project_pages_are_accessible(live_server, page, audit, demo, lan
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_team_and_organizer_pages_are_accessible(live_server, page, audit, demo, lang):
-    _event, projects = demo
+    event, projects = demo
     login(page, live_server, *DEMO_ORGANIZER)
     project = projects["experimentation"]
     for path in (
+        f"/events/{event.pk}/moderate/",  # with "open a project from this idea"
         "/partners/",
         "/projects/new/",
         f"/projects/{project.pk}/",

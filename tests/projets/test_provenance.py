@@ -129,3 +129,12 @@ def test_create_page_prefills_from_an_idea(organizer, event):
     html = client.get(f"/projects/new/?idea={idea.pk}").content.decode()
     assert 'value="Un CRM libre partagé"' in html
     assert f'name="source_ideas" value="{idea.pk}"' in html
+
+
+def test_moderation_page_offers_to_open_a_project_from_an_idea(organizer, event):
+    guest = factories.make_participant(event, "Invitée")
+    idea = factories.post_idea(guest, "Un CRM libre partagé")
+    client = Client()
+    client.force_login(organizer)
+    html = client.get(f"/events/{event.pk}/moderate/").content.decode()
+    assert f'href="/projects/new/?idea={idea.pk}"' in html
