@@ -582,7 +582,7 @@ def story_list(request):
 
 
 def story_detail(request, pk: int):
-    story = get_object_or_404(selectors.stories_visible_to(request.user), project_id=pk)
+    story = get_object_or_404(selectors.stories_visible_to(request.user), project__pk=pk)
     return render(
         request, "frontend/projects/story.html", {"story": story, "project": story.project}
     )

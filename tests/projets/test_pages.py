@@ -200,3 +200,37 @@ def test_only_organizers_open_projects(organizer, partner):
     assert response.status_code == 302
     assert Project.objects.get().visibility == "private"
     assert logged_in(organizer).post("/projects/new/", {"visibility": "x"}).status_code == 200
+
+
+HUGE = "99999999999999999999"  # beyond SQLite's INTEGER: must be a 404, not a 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/projects/{HUGE}/",
+        f"/projects/{HUGE}/edit/",
+        f"/projects/{HUGE}/story/edit/",
+        f"/stories/{HUGE}/",
+        f"/api/projects/{HUGE}/",
+        f"/api/projects/{HUGE}/updates/",
+        f"/api/projects/{HUGE}/indicators/",
+        f"/api/projects/{HUGE}/milestones/",
+        f"/api/stories/{HUGE}/",
+    ],
+)
+def test_out_of_range_ids_are_404(organizer, path):
+    client = Client(raise_request_exception=False)
+    client.force_login(organizer)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", [f"event={HUGE}", f"partner={HUGE}", f"idea={HUGE}", f"help_request={HUGE}"]
+)
+def test_out_of_range_filters_are_4xx_or_empty(organizer, query):
+    client = Client(raise_request_exception=False)
+    client.force_login(organizer)
+    assert client.get(f"/api/projects/?{query}").status_code in (200, 400)
+    assert client.get(f"/projects/?{query}").status_code == 200
+    assert client.get(f"/api/projects/export.csv?{query}").status_code in (200, 400)
