@@ -34,6 +34,21 @@ from projets.permissions import can_edit_project, can_manage_project, is_account
 # --- forms -----------------------------------------------------------------------------
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Ids out of the database's integer range are invalid choices (SQLite would raise)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if text.isdigit() and not 0 < int(text) < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text},
+                )
+        return super()._check_values(value)
+
+
 class ProjectForm(forms.Form):
     title_fr = forms.CharField(label=gettext_lazy("Title (French)"), max_length=200, required=False)
     title_en = forms.CharField(
@@ -53,23 +68,23 @@ class ProjectForm(forms.Form):
     )
     region = forms.CharField(label=gettext_lazy("Region"), max_length=100, required=False)
     visibility = forms.ChoiceField(label=gettext_lazy("Visibility"), choices=Visibility.choices)
-    partners = forms.ModelMultipleChoiceField(
+    partners = IdsField(
         label=gettext_lazy("Partners"),
         queryset=Organization.objects.order_by("name", "id"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = IdsField(
         label=gettext_lazy("Organisations involved"),
         queryset=Organization.objects.order_by("name", "id"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    source_help_requests = forms.ModelMultipleChoiceField(
+    source_help_requests = IdsField(
         queryset=HelpRequest.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )
-    source_ideas = forms.ModelMultipleChoiceField(
+    source_ideas = IdsField(
         queryset=Idea.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )
 

@@ -234,3 +234,26 @@ def test_out_of_range_filters_are_4xx_or_empty(organizer, query):
     assert client.get(f"/api/projects/?{query}").status_code in (200, 400)
     assert client.get(f"/projects/?{query}").status_code == 200
     assert client.get(f"/api/projects/export.csv?{query}").status_code in (200, 400)
+
+
+def test_out_of_range_ids_in_forms_are_form_errors(organizer):
+    project = factories.make_project(actor=organizer)
+    client = Client(raise_request_exception=False)
+    client.force_login(organizer)
+    url = f"/projects/{project.pk}/edit/"
+    for data in (
+        {"form": "value", "value-indicator": HUGE, "value-value": "1"},
+        {"form": "done", "done-milestone": HUGE, "done-done": "on"},
+        {
+            "form": "project",
+            "project-title_fr": "x",
+            "project-visibility": "public",
+            "project-partners": [HUGE],
+        },
+        {"form": "value", "value-indicator": "1", "value-value": "1e400"},
+    ):
+        assert client.post(url, data).status_code == 400, data
+    response = client.post(
+        "/projects/new/", {"title_fr": "x", "visibility": "public", "source_ideas": [HUGE]}
+    )
+    assert response.status_code == 200 and not Project.objects.filter(title_fr="x").exists()
