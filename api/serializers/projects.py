@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ateliers.models import Event, HelpRequest, Idea, Organization
-from projets.choices import Phase, allowed_moves
+from projets.choices import Phase, ProjectRole, allowed_moves
 from projets.models import (
     Indicator,
     IndicatorValue,
@@ -133,6 +133,11 @@ class ProjectDetailSerializer(ProjectSerializer):
 class TransitionSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Phase.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class TeamAddSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    role = serializers.ChoiceField(choices=ProjectRole.choices, required=False)
 
 
 class FollowSerializer(serializers.Serializer):

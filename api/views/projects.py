@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from ateliers.models import Organization
+from ateliers.models import Organization, User
 from projets import exports, selectors, services
 from projets.filtersets import ProjectFilterSet
 from projets.models import (
@@ -38,9 +38,11 @@ from ..serializers.projects import (
     IndicatorValueSerializer,
     MilestoneSerializer,
     ProjectDetailSerializer,
+    ProjectMemberSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
     StorySerializer,
+    TeamAddSerializer,
     TransitionSerializer,
 )
 
@@ -60,7 +62,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_permissions(self):
-        if self.action in {"partial_update", "update", "transition", "follow", "story"}:
+        if self.action in {"partial_update", "update", "transition", "follow", "story", "team"}:
             return [AccountWritesOthersRead()]
         if self.action in {"export_csv", "export_json"}:
             return []
@@ -122,6 +124,27 @@ class ProjectViewSet(viewsets.ModelViewSet):
         )
         return Response(
             ProjectDetailSerializer(self._fresh(project.pk), context={"request": request}).data
+        )
+
+    @extend_schema(request=TeamAddSerializer, responses=ProjectMemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def team(self, request, pk=None):
+        """The team (``GET``); the lead or an organizer adds someone: ``{user, role}``."""
+        project = self.get_object()
+        if request.method in SAFE_METHODS:
+            return Response(ProjectMemberSerializer(project.members.all(), many=True).data)
+        serializer = TeamAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = get_object_or_404(User, pk=serializer.validated_data["user"], is_active=True)
+        services.project_member_add(
+            actor=request.user,
+            project=project,
+            user=user,
+            role=serializer.validated_data.get("role", "member"),
+        )
+        members = ProjectMember.objects.filter(project=project).select_related("user")
+        return Response(
+            ProjectMemberSerializer(members, many=True).data, status=status.HTTP_201_CREATED
         )
 
     @extend_schema(request=None, responses=FollowSerializer)

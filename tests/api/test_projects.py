@@ -242,3 +242,18 @@ def test_child_lists_and_exports_query_counts_are_constant(
         other = services.indicator_create(actor=organizer, project=project, name=f"i{i}", target=9)
         services.indicator_record_value(actor=organizer, indicator=other, value=i)
     assert counts() == before
+
+
+def test_team_is_managed_by_the_lead_and_organizers(project, organizer, expert, member, partner):
+    url = f"/api/projects/{project.pk}/team/"
+    response = token_client(organizer).post(url, {"user": expert.pk, "role": "lead"})
+    assert response.status_code == 201
+    assert [(m["user"]["username"], m["role"]) for m in response.json()] == [("expertise", "lead")]
+    lead = token_client(expert)
+    assert lead.post(url, {"user": member.pk}).status_code == 201
+    assert token_client(member).post(url, {"user": partner.pk}).status_code == 403  # not lead
+    assert lead.post(url, {"user": member.pk}).status_code == 409  # already on the team
+    assert lead.post(url, {"user": 999999}).status_code == 404
+    assert lead.post(url, {"user": "x", "role": "boss"}).status_code == 400
+    assert token_client(partner).get(url).status_code == 200  # partners see the team
+    assert token_client(None).post(url, {"user": member.pk}).status_code == 401
