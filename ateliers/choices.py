@@ -70,6 +70,10 @@ class NotificationKind(models.TextChoices):
     STARTED = "help.started", _("Work started")
     RESOLVED = "help.resolved", _("Request resolved")
     MESSAGE = "help.message", _("New message")
+    # Projects (projets.notify): followers and team hear of these.
+    PROJECT_PHASE = "project.phase", _("Project phase changed")
+    PROJECT_UPDATE = "project.update", _("Project status update")
+    PROJECT_STORY = "project.story", _("Project story published")
 
 
 class IdeaStatus(models.TextChoices):

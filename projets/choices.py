@@ -57,6 +57,8 @@ class ProjectRole(models.TextChoices):
 
 
 class NotificationKind(models.TextChoices):
-    PHASE_CHANGED = "project.phase_changed", _("Phase changed")
-    UPDATE_POSTED = "project.update_posted", _("Status update posted")
-    STORY_PUBLISHED = "project.story_published", _("Story published")
+    """The same values as ``ateliers.choices.NotificationKind.PROJECT_*`` (≤ 20 chars)."""
+
+    PHASE_CHANGED = "project.phase", _("Phase changed")
+    UPDATE_POSTED = "project.update", _("Status update posted")
+    STORY_PUBLISHED = "project.story", _("Story published")

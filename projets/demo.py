@@ -38,6 +38,12 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
         Membership.objects.get_or_create(user=partner, organization=foundation)
     today = timezone.localdate()
     by_name = {e.username: e for e in experts}
+    from ateliers.models import Idea
+
+    def ideas(*starts: str) -> list:
+        """Board ideas of the demo (when the board's hook ran) that became these projects."""
+        found = Idea.objects.filter(event=event)
+        return [i for i in found if any(i.text.startswith(start) for start in starts)]
 
     training = services.project_create(
         actor=organizer,
@@ -53,6 +59,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
         organizations=[orgs["Accueil aux immigrants de l'Est"], orgs["Communautique"]],
         team=[(by_name["marie"], ProjectRole.LEAD), (by_name["luis"], ProjectRole.EXPERT)],
         note="Issu des idées du mur « Compétences numériques ».",
+        source_ideas=ideas("Un « café numérique »", "Mentorat"),
     )
     services.project_advance_phase(
         actor=organizer, project=training, phase="co_creation", note="Ateliers de co-design."
@@ -120,6 +127,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
         partners=[foundation],
         organizations=[orgs["Banque alimentaire Rosemont"], orgs["NDG Food Depot"]],
         team=[(by_name["karim"], ProjectRole.LEAD), (by_name["david"], ProjectRole.EXPERT)],
+        source_ideas=ideas("A shared, privacy-friendly", "Remplacer nos tableurs"),
     )
     services.project_advance_phase(
         actor=organizer, project=crm, phase="co_creation", note="Choix de CiviCRM."
@@ -147,6 +155,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
         event=event,
         organizations=[orgs["Centre des femmes de Verdun"]],
         team=[(by_name["amelie"], ProjectRole.LEAD)],
+        source_ideas=ideas("Un gabarit WordPress accessible", "Tester nos sites"),
     )
     for phase in ("co_creation", "experimentation", "evaluation", "deployment"):
         services.project_advance_phase(actor=organizer, project=site, phase=phase)

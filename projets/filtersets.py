@@ -34,10 +34,24 @@ class ProjectFilterSet(filters.FilterSet):
     event = filters.ModelChoiceFilter(queryset=Event.objects.all(), label=_("Event"))
     region = filters.CharFilter(lookup_expr="iexact", label=_("Region"))
     q = filters.CharFilter(method="search", label=_("Search"))
+    idea = filters.NumberFilter(method="from_source", label=_("From idea"))
+    help_request = filters.NumberFilter(method="from_source", label=_("From help request"))
 
     class Meta:
         model = Project
         fields = ["phase", "visibility", "partner", "organization", "event", "region"]
+
+    def from_source(self, queryset, name, value):
+        """Provenance links from an idea or a request: only ever within visible projects."""
+        if value is None:
+            return queryset
+        if value != int(value) or not 0 < value < 2**31:
+            return queryset.none()
+        field = {"idea": "source_ideas", "help_request": "source_help_requests"}[name]
+        through = getattr(Project, field).through
+        column = {"idea": "idea_id", "help_request": "helprequest_id"}[name]
+        ids = through.objects.filter(**{column: int(value)}).values("project_id")
+        return queryset.filter(pk__in=ids)
 
     def search(self, queryset, name, value):
         value = (value or "").strip()[:200]

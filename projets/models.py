@@ -54,6 +54,18 @@ class Project(BilingualMixin, models.Model):
         blank=True,
         verbose_name=_("partners"),
     )
+    source_ideas = models.ManyToManyField(
+        "ateliers.Idea",
+        related_name="projects",
+        blank=True,
+        verbose_name=_("from ideas"),
+    )
+    source_help_requests = models.ManyToManyField(
+        "ateliers.HelpRequest",
+        related_name="projects",
+        blank=True,
+        verbose_name=_("from help requests"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

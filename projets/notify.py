@@ -1,19 +1,25 @@
-"""Who hears about a project's news. The one place to wire in-app notifications.
+"""Who hears about a project's news, and the in-app notifications they get.
 
-Services call ``notify_followers`` from ``transaction.on_commit``. Recipients are the
-project's followers and team, minus the person who acted, and only those who may still
-read the project (a project made private stops notifying outside followers).
+Services call ``notify_followers`` inside their transaction: the ``Notification`` rows are
+written with the change they announce, then pushed live and e-mailed after commit by the
+shared ``ateliers.services.notifications.deliver``. Recipients are the project's
+followers and team, minus the person who acted, and only those who may still read the
+project (a project made private stops telling outside followers).
 """
 
 from __future__ import annotations
 
-import logging
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from django.apps import apps
-
+from .choices import NotificationKind, Phase
 from .models import Project
 
-logger = logging.getLogger(__name__)
+
+def project_path(project_id: int) -> str:
+    return f"/projects/{project_id}/"
 
 
 def recipients(project: Project, *, actor=None) -> list:
@@ -21,34 +27,70 @@ def recipients(project: Project, *, actor=None) -> list:
 
     from .selectors import projects_visible_to
 
-    users = (
-        User.objects.filter(is_active=True)
-        .filter(
-            pk__in=set(project.follows.values_list("user_id", flat=True))
-            | set(project.members.values_list("user_id", flat=True))
-        )
-        .order_by("pk")
+    ids = set(project.follows.values_list("user_id", flat=True)) | set(
+        project.members.values_list("user_id", flat=True)
     )
+    users = User.objects.filter(is_active=True, pk__in=ids).order_by("pk")
     if actor is not None and getattr(actor, "pk", None):
         users = users.exclude(pk=actor.pk)
     return [user for user in users if projects_visible_to(user).filter(pk=project.pk).exists()]
 
 
-def deliver(users: list, kind: str, project: Project, payload: dict) -> None:
-    """Store in-app notifications when the shared model exists, else log them."""
-    try:
-        model = apps.get_model("ateliers", "Notification")
-    except LookupError:
-        model = None
-    if model is None:
-        for user in users:
-            logger.info("notify %s of %s on project %s", user.pk, kind, project.pk)
-        return
-    logger.info("notify %s users of %s on project %s", len(users), kind, project.pk)
+def _texts(kind: str, project: Project, actor, payload: dict) -> tuple[str, str]:
+    """Title and body in the active language."""
+    title = project.title
+    who = actor.public_name if actor is not None and hasattr(actor, "public_name") else ""
+    if kind == NotificationKind.PHASE_CHANGED:
+        phase = Phase(payload.get("to", project.phase)).label
+        return (
+            _("“%(title)s” moved to %(phase)s") % {"title": title, "phase": phase},
+            payload.get("note", "")[:2000],
+        )
+    if kind == NotificationKind.UPDATE_POSTED:
+        return (
+            _("News from “%(title)s”") % {"title": title},
+            f"{who}: {payload.get('text', '')[:500]}" if who else payload.get("text", "")[:500],
+        )
+    if kind == NotificationKind.STORY_PUBLISHED:
+        return _("The story of “%(title)s” is published") % {"title": title}, ""
+    return title, ""
+
+
+def deliver(users: list, kind: str, project: Project, payload: dict, *, actor=None) -> list:
+    """Write one notification per person, in their language; push and e-mail after commit."""
+    from ateliers.models import Notification
+    from ateliers.services import notifications
+
+    rows = []
+    for user in users:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            title, body = _texts(kind, project, actor, payload)
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=title[:300],
+                body=body[:5000],
+                url=project_path(project.pk),
+                payload={"project": project.pk, "actor": getattr(actor, "pk", None), **payload},
+            )
+        )
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    if any(pk is None for pk in ids):  # backends without RETURNING: read them back
+        ids = list(
+            Notification.objects.filter(kind=kind, payload__project=project.pk)
+            .order_by("-id")
+            .values_list("id", flat=True)[: len(rows)]
+        )
+    transaction.on_commit(lambda: notifications.deliver(ids))
+    return created
 
 
 def notify_followers(project: Project, kind: str, *, actor=None, payload=None) -> list:
     """Tell followers and team of ``kind`` (``NotificationKind``); return who was told."""
     users = recipients(project, actor=actor)
-    deliver(users, kind, project, payload or {})
+    deliver(users, kind, project, payload or {}, actor=actor)
     return users

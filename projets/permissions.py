@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ateliers.permissions import is_account, is_organizer
-
 from .choices import ProjectRole
 
 if TYPE_CHECKING:
     from .models import Project
+
+
+def is_account(user) -> bool:
+    """A logged-in account (not a board guest), without computing ``user.roles``.
+
+    ``ateliers.permissions.is_account`` evaluates the ``roles`` property (two queries);
+    these checks run several times per request, so they read the flags only.
+    """
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and hasattr(user, "is_partner")
+    )
+
+
+def is_organizer(user) -> bool:
+    return is_account(user) and bool(user.is_superuser or user.is_organizer)
+
+
+def is_partner(user) -> bool:
+    return is_account(user) and bool(user.is_superuser or user.is_partner)
 
 
 def team_role(user, project: Project) -> str | None:

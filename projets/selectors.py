@@ -11,10 +11,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ateliers.models import Organization
-from ateliers.permissions import is_account, is_organizer
 
 from .choices import Visibility
 from .models import Follow, Indicator, Milestone, Project, ProjectMember, ProjectUpdate, Story
+from .permissions import is_account, is_organizer, is_partner
 
 
 def _my_org_projects(through, user):
@@ -43,7 +43,7 @@ def projects_visible_to(user) -> QuerySet[Project]:
         | Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id"))
         | Q(pk__in=_my_org_projects(Project.organizations.through, user))
     )
-    if user.is_partner:
+    if is_partner(user):
         condition |= Q(
             visibility=Visibility.PARTNERS,
             pk__in=_my_org_projects(Project.partners.through, user),
@@ -75,12 +75,56 @@ def _last_update_at():
     )
 
 
+def _help_requests_visible_to(user):
+    from ateliers.selectors import help_requests_visible_to
+
+    return (
+        help_requests_visible_to(user)
+        .select_related(None)
+        .prefetch_related(None)
+        .select_related("organization")
+        .order_by("id")
+    )
+
+
+def _ideas_visible_to(user):
+    """Ideas of events the caller may see, hidden ones for organizers only: the rule of
+    ``ateliers.board_selectors.ideas_visible_to``, across events."""
+    from ateliers.choices import IdeaStatus
+    from ateliers.models import Idea
+    from ateliers.selectors import events_visible_to
+
+    qs = Idea.objects.filter(event__in=events_visible_to(user).values("pk")).order_by("id")
+    if not is_organizer(user):
+        qs = qs.exclude(status=IdeaStatus.HIDDEN)
+    return qs
+
+
+def projects_from_idea(user, idea) -> QuerySet[Project]:
+    """The other way of the provenance link: the visible projects an idea became."""
+    return projects_visible_to(user).filter(source_ideas=idea)
+
+
+def projects_from_help_request(user, help_request) -> QuerySet[Project]:
+    """The other way of the provenance link: the visible projects a request became."""
+    return projects_visible_to(user).filter(source_help_requests=help_request)
+
+
 def project_list(user) -> QuerySet[Project]:
-    """Visible projects with what a list shows, in a constant number of queries."""
+    """Visible projects with what a list shows, in a constant number of queries.
+
+    Provenance is scoped too: a help request the caller may not read is not listed.
+    """
     return (
         projects_visible_to(user)
         .select_related("event")
         .prefetch_related(
+            Prefetch(
+                "source_help_requests",
+                queryset=_help_requests_visible_to(user),
+                to_attr="visible_help_requests",
+            ),
+            Prefetch("source_ideas", queryset=_ideas_visible_to(user), to_attr="visible_ideas"),
             Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("members", queryset=ProjectMember.objects.select_related("user")),
@@ -89,9 +133,7 @@ def project_list(user) -> QuerySet[Project]:
     )
 
 
-def my_projects(user) -> QuerySet[Project]:
-    """The partner dashboard's projects: those shared with me, mine, and those I follow."""
-    qs = project_list(user)
+def _mine(qs: QuerySet[Project], user) -> QuerySet[Project]:
     if is_organizer(user):
         return qs
     if not is_account(user):
@@ -102,6 +144,28 @@ def my_projects(user) -> QuerySet[Project]:
         | Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id"))
         | Q(pk__in=Follow.objects.filter(user=user).values("project_id"))
     )
+
+
+def my_projects(user) -> QuerySet[Project]:
+    """The partner dashboard's projects: those shared with me, mine, and those I follow
+    (all of them for organizers), always within ``projects_visible_to``."""
+    return _mine(project_list(user), user)
+
+
+def my_projects_summary(user) -> dict:
+    """Counts for the dashboard's chart over all my projects: by phase, and late milestones."""
+    mine = _mine(projects_visible_to(user), user).order_by().values("pk")
+    phases = dict(
+        Project.objects.filter(pk__in=mine)
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+    late = Milestone.objects.filter(
+        project__in=mine, done_on__isnull=True, due_on__lt=timezone.localdate()
+    ).count()
+    return {"phases": phases, "total": sum(phases.values()), "late": late}
 
 
 def dashboard_projects(user) -> QuerySet[Project]:

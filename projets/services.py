@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Conflict, Forbidden
 from ateliers.models import Event, Organization, User
-from ateliers.permissions import is_account, is_organizer
 
 from . import notify
 from .choices import NotificationKind, Phase, ProjectRole, allowed_moves
@@ -32,7 +31,7 @@ from .models import (
     ProjectUpdate,
     Story,
 )
-from .permissions import can_edit_project, can_manage_project
+from .permissions import can_edit_project, can_manage_project, is_account, is_organizer
 
 PROJECT_TEXT_FIELDS = {"title_fr", "title_en", "summary_fr", "summary_en", "region"}
 STORY_FIELDS = {
@@ -59,10 +58,9 @@ def _require_manager(actor: User, project: Project) -> None:
         raise Forbidden(_("Only organizers and the project lead can do this."))
 
 
-def _notify_on_commit(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
-    transaction.on_commit(
-        lambda: notify.notify_followers(project, kind, actor=actor, payload=payload)
-    )
+def _notify(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
+    """Notifications are written in the change's transaction and delivered after commit."""
+    notify.notify_followers(project, kind, actor=actor, payload=payload)
 
 
 @transaction.atomic
@@ -80,6 +78,8 @@ def project_create(
     organizations: list[Organization] = (),
     team: list[tuple[User, str]] = (),
     note: str = "",
+    source_help_requests: list = (),
+    source_ideas: list = (),
 ) -> Project:
     """Open a project in exploration; the opening is the first line of its history."""
     if not is_organizer(actor):
@@ -99,6 +99,8 @@ def project_create(
     project.save()
     project.partners.set(partners)
     project.organizations.set(organizations)
+    project.source_help_requests.set(source_help_requests)
+    project.source_ideas.set(_with_merged(source_ideas))
     for user, role in team:
         _member_add(project=project, user=user, role=role)
     PhaseTransition.objects.create(
@@ -111,7 +113,14 @@ def project_create(
 def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
     """Change text fields (team); visibility, partners and organisations (lead, organizers)."""
     _require_editor(actor, project)
-    managed = {"visibility", "partners", "organizations", "event"} & fields.keys()
+    managed = {
+        "visibility",
+        "partners",
+        "organizations",
+        "event",
+        "source_help_requests",
+        "source_ideas",
+    } & fields.keys()
     if managed:
         _require_manager(actor, project)
     for key in PROJECT_TEXT_FIELDS | {"visibility", "event"}:
@@ -123,7 +132,22 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
         project.partners.set(fields["partners"])
     if "organizations" in fields:
         project.organizations.set(fields["organizations"])
+    if "source_help_requests" in fields:
+        project.source_help_requests.set(fields["source_help_requests"])
+    if "source_ideas" in fields:
+        project.source_ideas.set(_with_merged(fields["source_ideas"]))
     return project
+
+
+def _with_merged(ideas) -> list:
+    """An idea stands for its merged group: the ideas merged into it come along."""
+    from ateliers.models import Idea
+
+    ideas = list(ideas)
+    if not ideas:
+        return []
+    merged = Idea.objects.filter(merged_into__in=[i.pk for i in ideas])
+    return list({i.pk: i for i in [*ideas, *merged]}.values())
 
 
 @transaction.atomic
@@ -169,7 +193,7 @@ def project_advance_phase(
     transition.full_clean(exclude=["project"])
     transition.save()
     project.phase, project.phase_changed_at = phase, now
-    _notify_on_commit(
+    _notify(
         project,
         NotificationKind.PHASE_CHANGED,
         actor=actor,
@@ -239,8 +263,11 @@ def project_post_update(*, actor: User, project: Project, text: str) -> ProjectU
     update.full_clean()
     update.save()
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
-    _notify_on_commit(
-        project, NotificationKind.UPDATE_POSTED, actor=actor, payload={"update": update.pk}
+    _notify(
+        project,
+        NotificationKind.UPDATE_POSTED,
+        actor=actor,
+        payload={"update": update.pk, "text": update.text[:500]},
     )
     return update
 
@@ -346,9 +373,7 @@ def story_save(
     story.full_clean(exclude=["project"], validate_unique=False)
     story.save()
     if story.is_published and not was_published:
-        _notify_on_commit(
-            project, NotificationKind.STORY_PUBLISHED, actor=actor, payload={"story": story.pk}
-        )
+        _notify(project, NotificationKind.STORY_PUBLISHED, actor=actor, payload={"story": story.pk})
     return story
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ateliers.models import Event, Organization
-from projets.choices import Phase, allowed_moves
+from ateliers.models import Event, HelpRequest, Idea, Organization
+from projets.choices import Phase, ProjectRole, allowed_moves
 from projets.models import (
     Indicator,
     IndicatorValue,
@@ -63,6 +63,13 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     event = serializers.PrimaryKeyRelatedField(
         queryset=Event.objects.all(), required=False, allow_null=True
     )
+    # Written as ids; read back filtered by what the caller may see (``to_representation``).
+    source_help_requests = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=HelpRequest.objects.all(), required=False, write_only=True
+    )
+    source_ideas = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Idea.objects.all(), required=False, write_only=True
+    )
     partners_detail = OrganizationBriefSerializer(source="partners", many=True, read_only=True)
     organizations_detail = OrganizationBriefSerializer(
         source="organizations", many=True, read_only=True
@@ -90,6 +97,8 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "partners_detail",
             "organizations",
             "organizations_detail",
+            "source_ideas",
+            "source_help_requests",
             "team",
             "late_milestone_count",
             "last_update_at",
@@ -106,6 +115,11 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["late_milestone_count"] = getattr(instance, "late_milestone_count", None) or 0
+        # Provenance shows only the help requests the caller may read (see selectors).
+        visible = getattr(instance, "visible_help_requests", None)
+        data["source_help_requests"] = [hr.pk for hr in visible] if visible is not None else []
+        ideas = getattr(instance, "visible_ideas", None)
+        data["source_ideas"] = [idea.pk for idea in ideas] if ideas is not None else []
         return data
 
 
@@ -119,6 +133,11 @@ class ProjectDetailSerializer(ProjectSerializer):
 class TransitionSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Phase.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class TeamAddSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    role = serializers.ChoiceField(choices=ProjectRole.choices, required=False)
 
 
 class FollowSerializer(serializers.Serializer):

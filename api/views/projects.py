@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from ateliers.models import Organization, User
 from projets import exports, selectors, services
 from projets.filtersets import ProjectFilterSet
 from projets.models import (
@@ -37,9 +38,11 @@ from ..serializers.projects import (
     IndicatorValueSerializer,
     MilestoneSerializer,
     ProjectDetailSerializer,
+    ProjectMemberSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
     StorySerializer,
+    TeamAddSerializer,
     TransitionSerializer,
 )
 
@@ -59,7 +62,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_permissions(self):
-        if self.action in {"partial_update", "update", "transition", "follow", "story"}:
+        if self.action in {"partial_update", "update", "transition", "follow", "story", "team"}:
             return [AccountWritesOthersRead()]
         if self.action in {"export_csv", "export_json"}:
             return []
@@ -123,6 +126,27 @@ class ProjectViewSet(viewsets.ModelViewSet):
             ProjectDetailSerializer(self._fresh(project.pk), context={"request": request}).data
         )
 
+    @extend_schema(request=TeamAddSerializer, responses=ProjectMemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def team(self, request, pk=None):
+        """The team (``GET``); the lead or an organizer adds someone: ``{user, role}``."""
+        project = self.get_object()
+        if request.method in SAFE_METHODS:
+            return Response(ProjectMemberSerializer(project.members.all(), many=True).data)
+        serializer = TeamAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = get_object_or_404(User, pk=serializer.validated_data["user"], is_active=True)
+        services.project_member_add(
+            actor=request.user,
+            project=project,
+            user=user,
+            role=serializer.validated_data.get("role", "member"),
+        )
+        members = ProjectMember.objects.filter(project=project).select_related("user")
+        return Response(
+            ProjectMemberSerializer(members, many=True).data, status=status.HTTP_201_CREATED
+        )
+
     @extend_schema(request=None, responses=FollowSerializer)
     @action(detail=True, methods=["post", "delete"])
     def follow(self, request, pk=None):
@@ -154,8 +178,16 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return Response(StorySerializer(story, context={"request": request}).data)
 
     def _export(self, request):
-        qs = self.filter_queryset(self.get_queryset())
-        return list(qs[:10000])
+        """Scoped like the list, without what exports do not show (counts, provenance)."""
+        qs = (
+            selectors.projects_visible_to(request.user)
+            .select_related("event")
+            .prefetch_related(
+                Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
+                Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
+            )
+        )
+        return list(self.filter_queryset(qs)[:10000])
 
     @extend_schema(
         operation_id="projects_export_csv", responses={(200, "text/csv"): OpenApiTypes.BYTE}

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
-from ateliers.models import Organization
-from ateliers.permissions import is_account, is_organizer
+from ateliers.models import HelpRequest, Idea, Organization
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
 from projets.filtersets import ProjectFilterSet
@@ -30,9 +29,24 @@ from projets.models import (
     PhaseTransition,
     Story,
 )
-from projets.permissions import can_edit_project, can_manage_project
+from projets.permissions import can_edit_project, can_manage_project, is_account, is_organizer
 
 # --- forms -----------------------------------------------------------------------------
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Ids out of the database's integer range are invalid choices (SQLite would raise)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if text.isdigit() and not 0 < int(text) < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text},
+                )
+        return super()._check_values(value)
 
 
 class ProjectForm(forms.Form):
@@ -54,24 +68,34 @@ class ProjectForm(forms.Form):
     )
     region = forms.CharField(label=gettext_lazy("Region"), max_length=100, required=False)
     visibility = forms.ChoiceField(label=gettext_lazy("Visibility"), choices=Visibility.choices)
-    partners = forms.ModelMultipleChoiceField(
+    partners = IdsField(
         label=gettext_lazy("Partners"),
         queryset=Organization.objects.order_by("name", "id"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = IdsField(
         label=gettext_lazy("Organisations involved"),
         queryset=Organization.objects.order_by("name", "id"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, manage: bool = True, **kwargs):
+    source_help_requests = IdsField(
+        queryset=HelpRequest.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+    source_ideas = IdsField(
+        queryset=Idea.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, manage: bool = True, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not manage:
             for name in ("visibility", "partners", "organizations"):
                 del self.fields[name]
+        if not creating:
+            del self.fields["source_help_requests"]
+            del self.fields["source_ideas"]
 
 
 class TransitionForm(forms.Form):
@@ -343,7 +367,25 @@ def project_follow(request, pk: int):
 def project_create(request):
     if not is_organizer(request.user):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None)
+    initial = {}
+    source = _source_help_request(request)
+    idea = _source_idea(request)
+    if source is not None:
+        initial = {
+            "title_fr": source.title,
+            "summary_fr": source.description,
+            "organizations": [source.organization],
+            "source_help_requests": [source],
+            "visibility": "private",
+        }
+    elif idea is not None:
+        initial = {
+            "title_fr": idea.text[:200],
+            "summary_fr": idea.text,
+            "source_ideas": [idea],
+            "visibility": "private",
+        }
+    form = ProjectForm(request.POST or None, initial=initial, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
@@ -352,7 +394,27 @@ def project_create(request):
         else:
             messages.success(request, _("Project opened."))
             return redirect("frontend:project-edit", pk=project.pk)
-    return render(request, "frontend/projects/create.html", {"form": form})
+    return render(
+        request, "frontend/projects/create.html", {"form": form, "source": source, "idea": idea}
+    )
+
+
+def _source_idea(request):
+    """``?idea=<id>``: "create a project from this idea" (and its merged group)."""
+    raw = request.GET.get("idea", "")
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    return selectors._ideas_visible_to(request.user).filter(pk=int(raw)).first()
+
+
+def _source_help_request(request):
+    """``?help_request=<id>``: "create a project from this request" prefills the form."""
+    raw = request.GET.get("help_request", "")
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    from ateliers.selectors import help_requests_visible_to
+
+    return help_requests_visible_to(request.user).filter(pk=int(raw)).first()
 
 
 EDIT_FORMS = (
@@ -496,11 +558,16 @@ def story_edit(request, pk: int):
 
 @login_required
 def dashboard(request):
-    """The partner's view: every project I follow or support, at a glance, with charts."""
-    projects = list(selectors.dashboard_projects(request.user).order_by("-updated_at", "-id"))
-    counts = {value: 0 for value, _label in Phase.choices}
-    for project in projects:
-        counts[project.phase] += 1
+    """The partner's view: every project I follow or support, at a glance, with charts.
+
+    Paginated (50 a page) so an organizer, who sees every project, gets a bounded page;
+    the phase chart and the late count cover all of them (one aggregate query).
+    """
+    mine = selectors.dashboard_projects(request.user).order_by("-updated_at", "-id")
+    page = Paginator(mine, 50).get_page(request.GET.get("page"))
+    projects = list(page.object_list)
+    totals = selectors.my_projects_summary(request.user)
+    counts = {value: totals["phases"].get(value, 0) for value, _label in Phase.choices}
     phase_chart = charts.bar_chart(
         key="phases",
         title=_("Projects by phase"),
@@ -510,11 +577,16 @@ def dashboard(request):
         ),
         points=[(str(label), counts[value]) for value, label in Phase.choices],
     )
-    late_total = sum(p.late_milestone_count or 0 for p in projects)
     return render(
         request,
         "frontend/projects/dashboard.html",
-        {"projects": projects, "phase_chart": phase_chart, "late_total": late_total},
+        {
+            "projects": projects,
+            "page": page,
+            "total": totals["total"],
+            "phase_chart": phase_chart,
+            "late_total": totals["late"],
+        },
     )
 
 
@@ -525,7 +597,7 @@ def story_list(request):
 
 
 def story_detail(request, pk: int):
-    story = get_object_or_404(selectors.stories_visible_to(request.user), project_id=pk)
+    story = get_object_or_404(selectors.stories_visible_to(request.user), project__pk=pk)
     return render(
         request, "frontend/projects/story.html", {"story": story, "project": story.project}
     )

@@ -502,6 +502,78 @@ WRITE += [
 ]
 
 
+# Projects (issue 6). {pub}, {prt}, {prv}: public, partners-only and private projects of
+# the organisation "Centre" (member1's) with partner "Fondation" (partner1's).
+SEES_ALL = dict.fromkeys(ROLES, 200)
+SEES_PARTNERS = {**dict.fromkeys(ROLES, 404), "member": 200, "partner": 200, "organizer": 200}
+SEES_PRIVATE = {**dict.fromkeys(ROLES, 404), "member": 200, "organizer": 200}
+TEAM_WRITES = {
+    "anonymous": 401,
+    "participant": 403,
+    "expert": 403,
+    "member": 403,
+    "partner": 403,
+    "organizer": None,
+}
+READ += [
+    ("GET", "/api/projects/", SEES_ALL),
+    ("GET", "/api/projects/export.csv", SEES_ALL),
+    ("GET", "/api/projects/export.json", SEES_ALL),
+    ("GET", "/api/stories/", SEES_ALL),
+    ("GET", "/api/projects/{pub}/", SEES_ALL),
+    ("GET", "/api/projects/{prt}/", SEES_PARTNERS),
+    ("GET", "/api/projects/{prv}/", SEES_PRIVATE),
+]
+for _child in ("updates", "indicators", "milestones"):
+    READ += [
+        ("GET", f"/api/projects/{{pub}}/{_child}/", SEES_ALL),
+        ("GET", f"/api/projects/{{prt}}/{_child}/", SEES_PARTNERS),
+        ("GET", f"/api/projects/{{prv}}/{_child}/", SEES_PRIVATE),
+    ]
+WRITE += [
+    ("POST", "/api/projects/", {"title_fr": "Projet"}, {**ORGANIZER_ONLY, "organizer": 201}),
+    ("PATCH", "/api/projects/{pub}/", {"summary_fr": "x"}, {**TEAM_WRITES, "organizer": 200}),
+    ("DELETE", "/api/projects/{pub}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+    (
+        "POST",
+        "/api/projects/{pub}/transition/",
+        {"phase": "co_creation", "note": "Go"},
+        {**TEAM_WRITES, "organizer": 200},
+    ),
+    (
+        "POST",
+        "/api/projects/{prv}/transition/",
+        {"phase": "co_creation"},
+        {**TEAM_WRITES, "expert": 404, "partner": 404, "organizer": 200},
+    ),
+    ("POST", "/api/projects/{pub}/updates/", {"text": "News"}, {**TEAM_WRITES, "organizer": 201}),
+    (
+        "POST",
+        "/api/projects/{pub}/milestones/",
+        {"title": "Pilote", "due_on": "2030-01-01"},
+        {**TEAM_WRITES, "organizer": 201},
+    ),
+    (
+        "POST",
+        "/api/projects/{pub}/indicators/",
+        {"name": "Personnes formées", "target": 50000},
+        {**TEAM_WRITES, "organizer": 201},
+    ),
+    (
+        "POST",
+        "/api/projects/{pub}/follow/",
+        None,
+        {**dict.fromkeys(ROLES, 200), "anonymous": 401, "participant": 403},
+    ),
+    (
+        "POST",
+        "/api/projects/{prt}/follow/",
+        None,
+        {**SEES_PARTNERS, "anonymous": 401, "participant": 403},
+    ),
+]
+
+
 @pytest.fixture
 def world(db):
     organizer = factories.make_organizer("orga")
@@ -518,6 +590,15 @@ def world(db):
     held = factories.make_help_request(org, skills=["accessibility"])
     held.status, held.claimed_by = "claimed", factories.make_expert("claimer")
     held.save()
+    projects = {
+        key: factories.make_project(
+            actor=organizer,
+            visibility=visibility,
+            organizations=[org],
+            partners=[partner.organizations.get()],
+        )
+        for key, visibility in (("pub", "public"), ("prt", "partners"), ("prv", "private"))
+    }
     author = factories.make_participant(event, "Autrice")
     idea = factories.post_idea(author, "Des rampes d'accès")
     other_idea = factories.post_idea(author, "Rampes")
@@ -527,6 +608,7 @@ def world(db):
     idea_moderate(actor=organizer, idea=hidden, action="hide")
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
+        **{key: project.pk for key, project in projects.items()},
         "event": event.pk,
         "draft": draft.pk,
         "org": org.pk,

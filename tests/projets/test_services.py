@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ateliers.exceptions import Conflict, Forbidden
-from projets import notify, services
+from projets import services
 from projets.choices import Phase, allowed_moves
 from projets.models import Indicator, Milestone, PhaseTransition, Project
 from tests import factories
@@ -210,14 +210,10 @@ def test_milestones_late_and_done(project, organizer):
 
 
 def test_followers_are_notified_of_phase_changes_and_updates(
-    project, organizer, partner, expert, member, monkeypatch, django_capture_on_commit_callbacks
+    project, organizer, partner, expert, member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    sent = []
-    monkeypatch.setattr(
-        notify,
-        "deliver",
-        lambda users, kind, p, payload: sent.append((kind, sorted(u.username for u in users))),
-    )
+    from ateliers.models import Notification
+
     services.project_follow(actor=expert, project=project)
     services.project_follow(actor=member, project=project)
     services.project_follow(actor=member, project=project)  # idempotent
@@ -225,18 +221,31 @@ def test_followers_are_notified_of_phase_changes_and_updates(
         services.project_update(actor=partner, project=project, summary_fr="x")
     services.project_member_add(actor=organizer, project=project, user=member, role="lead")
     with django_capture_on_commit_callbacks(execute=True):
-        services.project_advance_phase(actor=member, project=project, phase="co_creation")
+        services.project_advance_phase(
+            actor=member, project=project, phase="co_creation", note="Ateliers"
+        )
     with django_capture_on_commit_callbacks(execute=True):
         services.project_post_update(actor=organizer, project=project, text="Du nouveau")
     # Made private: the outside follower (an expert) is no longer told anything.
     services.project_update(actor=organizer, project=project, visibility="private")
     with django_capture_on_commit_callbacks(execute=True):
         services.project_post_update(actor=organizer, project=project, text="Secret")
-    assert sent == [
-        ("project.phase_changed", ["expertise"]),  # the actor (member) is not told
-        ("project.update_posted", ["expertise", "membre"]),
-        ("project.update_posted", ["membre"]),
+    sent = [
+        (n.kind, n.recipient.username)
+        for n in Notification.objects.order_by("id").select_related("recipient")
     ]
+    assert sent == [
+        ("project.phase", "expertise"),  # the actor (member, the lead) is not told
+        ("project.update", "expertise"),
+        ("project.update", "membre"),
+        ("project.update", "membre"),
+    ]
+    first = Notification.objects.order_by("id").first()
+    assert first.url == f"/projects/{project.pk}/"
+    assert first.payload["to"] == "co_creation" and first.body == "Ateliers"
+    assert project.title in first.title
+    assert len(mailoutbox) == 4  # delivered after commit by the shared notifications service
+    assert not Notification.objects.filter(body__contains="Secret", recipient=expert).exists()
 
 
 def test_cannot_follow_what_one_cannot_see(organizer, expert):
