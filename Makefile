@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := livinglab.settings
 
-.PHONY: run test venv dev-venv migrate lint check pytest pytest-pg browser-deps clean messages run-prod bench
+.PHONY: run test venv dev-venv migrate lint check pytest pytest-scaleout browser-deps clean messages run-prod bench
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -40,7 +40,7 @@ run-prod: venv
 
 ## make test: everything the tests need, then lint, checks and the whole suite.
 test: dev-venv browser-deps
-	$(MAKE) lint check pytest
+	$(MAKE) lint check pytest pytest-scaleout
 
 browser-deps:
 	@bash .ci/ensure-system-deps.sh
@@ -57,6 +57,12 @@ check: dev-venv
 
 pytest: dev-venv
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+## The same suite (less the browser tests) on PostgreSQL + Redis, started on loopback.
+pytest-scaleout: dev-venv
+	@eval "$$(.ci/services.sh start)" && \
+	  LIVINGLAB_EXPECT_BACKEND=postgresql $(VENV)/bin/pytest -q -m "not browser" $(PYTEST_ARGS); \
+	  status=$$?; .ci/services.sh stop; exit $$status
 
 messages: dev-venv
 	$(PY) manage.py makemessages -l fr -l en --no-obsolete -i ".venv/*" -i "staticfiles/*"

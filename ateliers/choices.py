@@ -42,3 +42,31 @@ class SlotKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation round")
     BREAK = "break", _("Break")
     OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+
+
+class HelpFormat(models.TextChoices):
+    REMOTE = "remote", _("Remote")
+    ON_SITE = "on_site", _("On site")
+    EITHER = "either", _("Remote or on site")
+
+
+class HelpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLAIMED = "claimed", _("Claimed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class NotificationKind(models.TextChoices):
+    REQUEST_FITS = "help.fits", _("A new request fits you")
+    CLAIMED = "help.claimed", _("Request claimed")
+    RELEASED = "help.released", _("Request released")
+    STARTED = "help.started", _("Work started")
+    RESOLVED = "help.resolved", _("Request resolved")
+    MESSAGE = "help.message", _("New message")

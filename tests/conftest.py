@@ -13,6 +13,18 @@ from . import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + ORM
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _expected_backend(django_db_blocker):
+    """`make pytest-scaleout` must really run on PostgreSQL and Redis, not fall back."""
+    expected = os.environ.get("LIVINGLAB_EXPECT_BACKEND")
+    if expected:
+        from django.conf import settings
+        from django.db import connection
+
+        assert connection.vendor == expected, connection.vendor
+        assert "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Each test starts with an empty cache (throttle counters live there)."""
@@ -67,3 +79,10 @@ def api():
 @pytest.fixture
 def as_user():
     return token_client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/browser/ is a browser test (deselected by -m "not browser")."""
+    for item in items:
+        if "/tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)

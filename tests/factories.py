@@ -85,3 +85,19 @@ def make_event(**fields) -> Event:
     defaults.update(fields)
     defaults.setdefault("join_code", generate_join_code())
     return Event.objects.create(**defaults)
+
+
+def make_help_request(org: Organization | None = None, *, skills=("accessibility",), **fields):
+    """An open help request, written directly (the services are tested on their own)."""
+    from ateliers.models import HelpRequest
+
+    request = HelpRequest.objects.create(
+        organization=org or make_org(),
+        title=fields.pop("title", f"Besoin {next(_seq)}"),
+        description=fields.pop("description", "Notre site ne fonctionne pas."),
+        language=fields.pop("language", "fr"),
+        urgency=fields.pop("urgency", "normal"),
+        **fields,
+    )
+    request.skills.set([make_skill(s) for s in skills])
+    return request

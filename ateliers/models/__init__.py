@@ -2,12 +2,17 @@
 
 from .accounts import User
 from .events import Event, Registration, Theme, TimeSlot
+from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .people import ExpertProfile, Membership, Organization, Skill
 
 __all__ = [
     "Event",
     "ExpertProfile",
+    "HelpRequest",
+    "HelpRequestMessage",
+    "HelpRequestTransition",
     "Membership",
+    "Notification",
     "Organization",
     "Registration",
     "Skill",

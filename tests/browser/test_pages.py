@@ -67,3 +67,16 @@ def test_skip_link_and_keyboard_language_switch(live_server, page, demo):
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_api_docs_render_from_local_assets(live_server, page, demo):
+    """The interactive docs load with the CSP on and without any other host."""
+    foreign = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(live_server.url) else foreign.append(r.url)
+    )
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+    assert page.locator(".opblock").count() > 10
+    assert foreign == []
+    assert not page.js_errors
