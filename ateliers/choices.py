@@ -70,3 +70,10 @@ class NotificationKind(models.TextChoices):
     STARTED = "help.started", _("Work started")
     RESOLVED = "help.resolved", _("Request resolved")
     MESSAGE = "help.message", _("New message")
+    SCHEDULE_PUBLISHED = "schedule.published", _("Consultation schedule published")
+    SCHEDULE_CHANGED = "schedule.changed", _("Your consultations changed")
+
+
+class ScheduleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")

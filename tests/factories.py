@@ -101,3 +101,12 @@ def make_help_request(org: Organization | None = None, *, skills=("accessibility
     )
     request.skills.set([make_skill(s) for s in skills])
     return request
+
+
+def make_registration(event: Event, *, user: User, role: str, organization=None, available=()):
+    """A registration written directly (organisation, expert or participant)."""
+    from ateliers.models import Registration
+
+    return Registration.objects.create(
+        event=event, user=user, role=role, organization=organization, available=list(available)
+    )

@@ -4,6 +4,7 @@ from .accounts import User
 from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .people import ExpertProfile, Membership, Organization, Skill
+from .schedule import Meeting, Schedule
 
 __all__ = [
     "Event",
@@ -11,10 +12,12 @@ __all__ = [
     "HelpRequest",
     "HelpRequestMessage",
     "HelpRequestTransition",
+    "Meeting",
     "Membership",
     "Notification",
     "Organization",
     "Registration",
+    "Schedule",
     "Skill",
     "Theme",
     "TimeSlot",

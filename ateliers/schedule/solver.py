@@ -38,6 +38,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from .. import matching
+
 SERVED_BONUS = 10
 # The whole time-indexed MILP is solved when it has at most this many variables (a few
 # seconds on two cores); bigger instances get it on a neighbourhood of the best pairs.
@@ -115,10 +117,8 @@ class Solution:
 
 
 def fit(org: Org, expert: Expert) -> tuple[int, tuple[str, ...]]:
-    """The org's needs the expert covers: (sum of their weights, skills by weight then name)."""
-    covered = [s for s in org.needs if s in expert.skills and org.needs[s] > 0]
-    covered.sort(key=lambda s: (-org.needs[s], s))
-    return sum(org.needs[s] for s in covered), tuple(covered)
+    """The shared matching rule: (fit, the skills covered, heaviest first)."""
+    return matching.fit(org.needs, expert.skills), tuple(matching.covered(org.needs, expert.skills))
 
 
 def shares_language(org: Org, expert: Expert) -> bool:
