@@ -87,6 +87,17 @@ READ = [
     ),
     ("GET", "/api/schema/", dict.fromkeys(ROLES, 200)),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
+    # no schedule yet: accounts get 404 (tests/api/test_schedule_api.py has the full matrix)
+    (
+        "GET",
+        "/api/events/{event}/schedule/",
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 401},
+    ),
+    (
+        "GET",
+        "/api/events/{event}/agenda/",
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 401},
+    ),
 ]
 
 ORGANIZER_ONLY = {
@@ -238,6 +249,13 @@ WRITE = [
             "organizer": 200,
         },
     ),
+    (
+        "POST",
+        "/api/events/{event}/schedule/",
+        {"rounds": [], "tables": 1},
+        {**ORGANIZER_ONLY, "organizer": 400},
+    ),
+    ("POST", "/api/events/{event}/schedule/publish/", None, {**ORGANIZER_ONLY, "organizer": 404}),
 ]
 
 

@@ -392,3 +392,44 @@ def test_schedule_and_agenda_reads_have_constant_queries(
         client.get(url)
     with django_assert_num_queries(11):
         client.get(agenda_url)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", {"read": 401, "agenda": 401, "org_agenda": 401, "write": 401}),
+        ("stranger", {"read": 200, "agenda": 200, "org_agenda": 403, "write": 403}),
+        ("expert", {"read": 200, "agenda": 200, "org_agenda": 403, "write": 403}),
+        ("member", {"read": 200, "agenda": 200, "org_agenda": 200, "write": 403}),
+        ("organizer", {"read": 200, "agenda": 200, "org_agenda": 200, "write": None}),
+    ],
+)
+def test_permission_matrix_on_a_published_schedule(cast, organizer, role, expected):
+    event = cast["event"]
+    data = generate(token_client(organizer), event).json()
+    token_client(organizer).post(f"/api/events/{event.pk}/schedule/publish/")
+    users = {
+        "anonymous": None,
+        "stranger": factories.make_user(),
+        "expert": cast["experts"][0],
+        "member": cast["members"][0],
+        "organizer": organizer,
+    }
+    client = token_client(users[role])
+    base = f"/api/events/{event.pk}"
+    org = cast["orgs"][0].pk
+    assert client.get(f"{base}/schedule/").status_code == expected["read"]
+    assert client.get(f"{base}/agenda/").status_code == expected["agenda"]
+    assert client.get(f"{base}/agenda.ics").status_code == expected["agenda"]
+    assert client.get(f"{base}/agenda/?organization={org}").status_code == expected["org_agenda"]
+    if expected["write"] is None:
+        return
+    meeting = data["meetings"][0]["id"]
+    for path, body in (
+        ("schedule/", {"rounds": rounds_for(event), "tables": 2}),
+        ("schedule/pin/", {"meeting": meeting}),
+        ("schedule/remove/", {"meeting": meeting}),
+        ("schedule/publish/", None),
+    ):
+        assert client.post(f"{base}/{path}", body, format="json").status_code == expected["write"]
+    assert Meeting.objects.filter(pk=meeting).exists()
