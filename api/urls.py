@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, people
+from .views import accounts, board, events, help, people, projects
 from .views import schedule as schedule_views
 
 app_name = "api"
@@ -21,6 +21,30 @@ router.register(
     r"events/(?P<event_pk>[0-9]+)/registrations",
     events.RegistrationViewSet,
     basename="event-registration",
+)
+router.register("help-requests", help.HelpRequestViewSet, basename="help-request")
+router.register("notifications", help.NotificationViewSet, basename="notification")
+router.register("projects", projects.ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/milestones",
+    projects.MilestoneViewSet,
+    basename="project-milestone",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/updates",
+    projects.ProjectUpdateViewSet,
+    basename="project-update",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/indicators",
+    projects.IndicatorViewSet,
+    basename="project-indicator",
+)
+router.register("stories", projects.StoryViewSet, basename="story")
+router.register(r"events/(?P<event_pk>[0-9]+)/ideas", board.EventIdeaViewSet, basename="event-idea")
+router.register("ideas", board.IdeaViewSet, basename="idea")
+router.register(
+    r"ideas/(?P<idea_pk>[0-9]+)/comments", board.IdeaCommentViewSet, basename="idea-comment"
 )
 
 urlpatterns = [
@@ -67,5 +91,22 @@ urlpatterns = [
         schedule_views.AgendaPDFView.as_view(),
         name="event-agenda-pdf",
     ),
+    path(
+        "experts/me/suggestions/",
+        help.MySuggestionsView.as_view(),
+        name="expert-my-suggestions",
+    ),
+    path(
+        "projects/export.csv",
+        projects.ProjectViewSet.as_view({"get": "export_csv"}),
+        name="project-export-csv",
+    ),
+    path(
+        "projects/export.json",
+        projects.ProjectViewSet.as_view({"get": "export_json"}),
+        name="project-export-json",
+    ),
+    path("join/", board.JoinView.as_view(), name="join"),
+    path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),
     path("", include(router.urls)),
 ]

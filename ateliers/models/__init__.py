@@ -1,25 +1,31 @@
 """Models of the workshops domain, one module per area."""
 
 from .accounts import User
+from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .people import ExpertProfile, Membership, Organization, Skill
 from .schedule import Meeting, Schedule
 
 __all__ = [
+    "BoardEvent",
+    "Comment",
     "Event",
     "ExpertProfile",
     "HelpRequest",
     "HelpRequestMessage",
     "HelpRequestTransition",
+    "Idea",
     "Meeting",
     "Membership",
     "Notification",
     "Organization",
+    "Participant",
     "Registration",
     "Schedule",
     "Skill",
     "Theme",
     "TimeSlot",
     "User",
+    "Vote",
 ]

@@ -1,7 +1,8 @@
 """The permission matrix: every role × every endpoint of the foundation × method.
 
 Each row is (role, method, path template, expected status). Paths use ``{event}``,
-``{org}``, ``{theme}``, ``{expert}``, ``{skill}``, ``{reg}`` filled from fixtures; bodies
+``{org}``, ``{theme}``, ``{expert}``, ``{skill}``, ``{reg}``, ``{help}`` (open), ``{held}``
+(claimed by another expert) filled from fixtures; bodies
 are valid so that a 201/200 proves the permission, and a 403/401 proves the refusal.
 """
 
@@ -30,7 +31,7 @@ READ = [
         "/api/organizations/{org}/members/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -42,7 +43,7 @@ READ = [
         "/api/experts/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -54,7 +55,7 @@ READ = [
         "/api/events/{event}/registrations/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -66,7 +67,7 @@ READ = [
         "/api/me/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -78,31 +79,152 @@ READ = [
         "/api/users/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
             "organizer": 200,
         },
     ),
+    # help requests (issue 5): accounts read; threads only for the people involved
+    (
+        "GET",
+        "/api/help-requests/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/suggestions/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/history/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/messages/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{held}/messages/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/experts/me/suggestions/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 403,
+            "partner": 403,
+            "organizer": 403,
+        },
+    ),
+    (
+        "GET",
+        "/api/notifications/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/notifications/unread-count/",
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
     ("GET", "/api/schema/", dict.fromkeys(ROLES, 200)),
+    # the live board: readable by everyone who can see the event
+    ("GET", "/api/events/{event}/ideas/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/?ordering=-votes&status=visible", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/ideas/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/ideas/{hidden}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/comments/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/?since=0", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/board/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
-    # no schedule yet: accounts get 404 (tests/api/test_schedule_api.py has the full matrix)
+    # no schedule yet: accounts get 404, guests 403 (full matrix: tests/api/test_schedule_api.py)
     (
         "GET",
         "/api/events/{event}/schedule/",
-        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 401},
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403},
     ),
     (
         "GET",
         "/api/events/{event}/agenda/",
-        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 401},
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403},
     ),
 ]
 
+# A board guest (role "participant", a Bearer token from /api/join/) is authenticated but
+# is not an account: account-only endpoints answer it 403, like any other wrong role.
 ORGANIZER_ONLY = {
     "anonymous": 401,
-    "participant": 401,
+    "participant": 403,
     "expert": 403,
     "member": 403,
     "partner": 403,
@@ -164,7 +286,7 @@ WRITE = [
         {"name": "Nouvel organisme", "languages": ["fr"]},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -177,7 +299,7 @@ WRITE = [
         {"region": "Laval"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -190,7 +312,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -203,7 +325,7 @@ WRITE = [
         {"user": "{newcomer}"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -216,7 +338,7 @@ WRITE = [
         {"bio": "Nouvelle bio"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -229,7 +351,7 @@ WRITE = [
         {"role": "participant"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -242,7 +364,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -256,6 +378,145 @@ WRITE = [
         {**ORGANIZER_ONLY, "organizer": 400},
     ),
     ("POST", "/api/events/{event}/schedule/publish/", None, {**ORGANIZER_ONLY, "organizer": 404}),
+    # help requests (issue 5)
+    (
+        "POST",
+        "/api/help-requests/",
+        {"organization": "{org}", "title": "Site web", "skills": ["accessibility"]},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 201,
+            "partner": 403,
+            "organizer": 201,
+        },
+    ),
+    (
+        "PATCH",
+        "/api/help-requests/{help}/",
+        {"title": "Site web accessible"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{help}/claim/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 403,
+            "partner": 403,
+            "organizer": 403,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{held}/start/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{held}/resolve/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{held}/release/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{help}/messages/",
+        {"text": "Bonjour"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 403,
+            "member": 201,
+            "partner": 403,
+            "organizer": 201,
+        },
+    ),
+    (
+        "POST",
+        "/api/notifications/read-all/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+]
+
+BOARD_WRITER = {**dict.fromkeys(ROLES, 201), "anonymous": 401}
+
+WRITE += [
+    ("POST", "/api/join/", {"code": "{code}", "display_name": "Invité"}, dict.fromkeys(ROLES, 201)),
+    ("POST", "/api/events/{event}/ideas/", {"text": "Une idée"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/events/{event}/ideas/",
+        {"text": "x", "theme": "{theme}"},
+        BOARD_WRITER,
+    ),
+    (
+        "PATCH",
+        "/api/ideas/{idea}/",
+        {"text": "Pas la mienne"},
+        {**ORGANIZER_ONLY, "organizer": 403},
+    ),
+    ("POST", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("DELETE", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("POST", "/api/ideas/{idea}/comments/", {"text": "Oui !"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "pin"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "merge", "into": "{other_idea}"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
 ]
 
 
@@ -271,6 +532,17 @@ def world(db):
     theme = event.themes.create(name_fr="Accessibilité")
     reg = event.registrations.create(role="organization", organization=org, user=member)
     newcomer = factories.make_user("newcomer")
+    help_request = factories.make_help_request(org, skills=["accessibility"])
+    held = factories.make_help_request(org, skills=["accessibility"])
+    held.status, held.claimed_by = "claimed", factories.make_expert("claimer")
+    held.save()
+    author = factories.make_participant(event, "Autrice")
+    idea = factories.post_idea(author, "Des rampes d'accès")
+    other_idea = factories.post_idea(author, "Rampes")
+    hidden = factories.post_idea(author, "Cachée")
+    from ateliers.services.board import idea_moderate
+
+    idea_moderate(actor=organizer, idea=hidden, action="hide")
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "event": event.pk,
@@ -280,6 +552,12 @@ def world(db):
         "expert": expert.expert_profile.pk,
         "reg": reg.pk,
         "newcomer": newcomer.pk,
+        "help": help_request.pk,
+        "held": held.pk,
+        "code": event.join_code,
+        "idea": idea.pk,
+        "other_idea": other_idea.pk,
+        "hidden": hidden.pk,
     }
     return users, ids, event
 
@@ -304,6 +582,10 @@ def fill(template, ids):
     return template.format(**ids)
 
 
+def fill_value(value: str):
+    return int(value) if value.isdigit() else value
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path", "expected"), READ, ids=[f"{m} {p}" for m, p, _ in READ])
 def test_read_matrix(world, role, method, path, expected):
@@ -321,7 +603,7 @@ def test_write_matrix(world, role, method, path, body, expected):
     client = client_for(role, users, event)
     if body is not None:
         body = {
-            k: (int(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
+            k: (fill_value(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
             for k, v in body.items()
         }
     response = getattr(client, method.lower())(fill(path, ids), body, format="json")
