@@ -14,3 +14,12 @@ def _projects(**kwargs) -> None:
 
 
 HOOKS.append(_projects)
+
+
+def _schedule(**kwargs) -> None:
+    from .schedule.demo import seed_schedule
+
+    seed_schedule(**kwargs)
+
+
+HOOKS.append(_schedule)

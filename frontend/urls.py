@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, events, organizer, profiles, projects
+from .views import accounts, events, organizer, profiles, projects, schedule
 
 app_name = "frontend"
 
@@ -102,4 +102,35 @@ urlpatterns += [
     path("partners/", projects.dashboard, name="partner-dashboard"),
     path("stories/", projects.story_list, name="story-list"),
     path("stories/<int:pk>/", projects.story_detail, name="story-detail"),
+]
+
+# Consultation schedule (issue 10): organizer board, sign-in sheets, each person's agenda.
+urlpatterns += [
+    path("organize/events/<int:pk>/schedule/", schedule.schedule_manage, name="organizer-schedule"),
+    path(
+        "organize/events/<int:pk>/schedule/publish/",
+        schedule.schedule_publish,
+        name="organizer-schedule-publish",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/pin/",
+        schedule.meeting_pin_new,
+        name="organizer-meeting-pin-new",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/meetings/<int:meeting_pk>/pin/",
+        schedule.meeting_pin,
+        name="organizer-meeting-pin",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/meetings/<int:meeting_pk>/remove/",
+        schedule.meeting_remove,
+        name="organizer-meeting-remove",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/rounds/<int:number>/sign-in/",
+        schedule.signin_sheet,
+        name="organizer-schedule-signin",
+    ),
+    path("events/<int:pk>/agenda/", schedule.agenda_page, name="event-agenda"),
 ]
