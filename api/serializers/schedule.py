@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from ateliers.schedule import agenda as agenda_reads
 
+MAX_ID = 2**31 - 1
+
 
 class RoundInputSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
@@ -22,11 +24,11 @@ class ScheduleInputSerializer(serializers.Serializer):
 
 
 class PinInputSerializer(serializers.Serializer):
-    meeting = serializers.IntegerField(required=False)
-    organization = serializers.IntegerField(required=False)
-    expert = serializers.IntegerField(required=False)
-    round = serializers.IntegerField(required=False, min_value=1)
-    table = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    meeting = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    expert = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    round = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    table = serializers.IntegerField(required=False, min_value=1, max_value=1000, allow_null=True)
     pinned = serializers.BooleanField(required=False, default=True)
 
     def validate(self, data):
@@ -38,7 +40,7 @@ class PinInputSerializer(serializers.Serializer):
 
 
 class MeetingRefSerializer(serializers.Serializer):
-    meeting = serializers.IntegerField()
+    meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 def meeting_data(meeting, times, names) -> dict:

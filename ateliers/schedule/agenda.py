@@ -149,9 +149,12 @@ def _as_id(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise ValidationError({field: [_("Give a number.")]}) from None
+    if not 1 <= number < 2**31:
+        raise ValidationError({field: [_("Give a number.")]})
+    return number
 
 
 def agenda_for(

@@ -433,3 +433,44 @@ def test_permission_matrix_on_a_published_schedule(cast, organizer, role, expect
     ):
         assert client.post(f"{base}/{path}", body, format="json").status_code == expected["write"]
     assert Meeting.objects.filter(pk=meeting).exists()
+
+
+def test_odd_input_never_gives_a_5xx(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    generate(client, event)
+    base = f"/api/events/{event.pk}"
+    huge = 2**70
+    for path, body in (
+        ("schedule/pin/", {"meeting": huge}),
+        ("schedule/pin/", {"organization": huge, "expert": huge, "round": huge}),
+        ("schedule/pin/", {"organization": cast["orgs"][0].pk, "expert": 1, "round": 1}),
+        (
+            "schedule/pin/",
+            {
+                "organization": cast["orgs"][0].pk,
+                "expert": cast["experts"][0].pk,
+                "round": 1,
+                "table": 99,
+            },
+        ),
+        ("schedule/remove/", {"meeting": "x"}),
+        ("schedule/remove/", {}),
+        ("schedule/", {"rounds": [{"starts_at": None}], "tables": 2}),
+        ("schedule/", {"rounds": [1, 2], "tables": 2}),
+        ("schedule/", {"rounds": rounds_for(event), "tables": True}),
+        ("schedule/", {"rounds": rounds_for(event, n=60, minutes=1), "tables": 2}),
+    ):
+        response = client.post(f"{base}/{path}", body, format="json")
+        assert 400 <= response.status_code < 500, (path, body, response.content[:200])
+    for query in ("organization=99999999999999999999", "expert=-1", "organization=1e3"):
+        assert client.get(f"{base}/agenda/?{query}").status_code in (400, 404)
+    assert client.get("/api/events/999999/schedule/").status_code == 404
+
+
+def test_an_event_without_registrations_gets_an_empty_schedule(organizer):
+    event = factories.make_event(created_by=organizer)
+    response = generate(token_client(organizer), event)
+    assert response.status_code == 201
+    assert response.json()["meetings"] == []
+    assert response.json()["stats"]["objective"] == 0
