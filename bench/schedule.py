@@ -33,6 +33,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="only the smallest size")
+    parser.add_argument(
+        "--availability",
+        type=float,
+        default=0.3,
+        help="share of experts there only part of the day (default 0.3)",
+    )
     args = parser.parse_args()
     header = (
         f"{'orgs':>5} {'exp':>4} {'rnd':>3} {'tab':>4} {'seed':>4} {'secs':>6} {'meet':>5} "
@@ -41,7 +47,7 @@ def main() -> None:
     print(header)
     for size in SIZES[:1] if args.quick else SIZES:
         for seed in range(args.seeds):
-            problem = generate(*size, seed=seed)
+            problem = generate(*size, seed=seed, partial_availability=args.availability)
             started = time.perf_counter()
             solution = solve(problem)
             secs = time.perf_counter() - started

@@ -8,12 +8,13 @@ Objective: the total fit plus ``SERVED_BONUS`` for every organisation with a mee
 
 Method, in three steps:
 
-1. **Relaxation, solved exactly.** Forget which round a meeting is in and keep only the
-   degrees: an organisation meets at most ``min(max, rounds it is free)`` experts, an
-   expert at most as many as its free rounds, all meetings fit in the free seats. That
-   problem is a min-cost flow (the bonus is the first unit through an organisation), so
-   its linear programme, solved by HiGHS's simplex, has an integral optimum. Its value
-   is an **upper bound** of the real problem, and its pairs are an excellent start.
+1. **Relaxation, solved exactly.** Keep the experts' side of the rounds and forget the
+   organisations' side: an organisation meets at most ``min(max, rounds it is free)``
+   experts, an expert at most one organisation in each of its rounds, each round at most
+   its free tables. That problem is a min-cost flow (source → organisation, where the
+   bonus is the first unit → expert → (expert, round) → round → sink), so its linear
+   programme, solved by HiGHS's simplex, has an integral optimum. Its value is an
+   **upper bound** of the real problem, and its pairs are an excellent start.
 2. **Rounds as colours.** The chosen pairs are an edge set of a bipartite graph whose
    degrees fit the rounds; König's theorem says it can be coloured with the rounds when
    everyone is free in every round. We colour it greedily (most constrained pair first),
@@ -310,9 +311,15 @@ class _Solver:
         n_o, n_e, n_p = len(self.orgs), len(self.experts), len(pairs)
         if n_p == 0:
             return 0.0, []
-        seats = sum(max(0, c) for c in self.capacity)
-        # columns: x pairs | a_o (first meeting, bonus) | b_o (further) | w_e | g
-        n_col = n_p + 2 * n_o + n_e + 1
+        R = self.R
+        slots = [(e, r) for e in range(n_e) for r in self.allowed_e[e]]
+        n_s = len(slots)
+        # columns: x pairs | a_o (first meeting: the bonus) | b_o (further meetings)
+        #          | z_(e,r) (expert e meets in round r) | g_r (meetings in round r)
+        # rows:    org o (a + b − Σx = 0) | expert e (Σx − Σz = 0) | round r (Σz − g = 0)
+        col_z = n_p + 2 * n_o
+        col_g = col_z + n_s
+        n_col = col_g + R
         c = np.zeros(n_col)
         c[:n_p] = [-self.fit[pq] for pq in pairs]
         c[n_p : n_p + n_o] = [0 if self.pinned_served[o] else -SERVED_BONUS for o in range(n_o)]
@@ -322,26 +329,17 @@ class _Solver:
             first = 0 if self.pinned_served[o] else min(1, self.cap_o[o])
             ub[n_p + o] = first
             ub[n_p + n_o + o] = self.cap_o[o] - first
-        ub[n_p + 2 * n_o : n_p + 2 * n_o + n_e] = self.cap_e
-        ub[-1] = seats
+        ub[col_z:col_g] = 1
+        ub[col_g:] = [max(0, cap) for cap in self.capacity]
         po = np.fromiter((o for o, _ in pairs), dtype=np.int64, count=n_p)
         pe = np.fromiter((e for _, e in pairs), dtype=np.int64, count=n_p)
-        ar_p = np.arange(n_p)
-        ar_o = np.arange(n_o)
-        ar_e = np.arange(n_e)
-        rows = np.concatenate(
-            [po, n_o + pe, ar_o, ar_o, n_o + ar_e, np.full(n_e, n_o + n_e), [n_o + n_e]]
-        )
+        se = np.fromiter((e for e, _ in slots), dtype=np.int64, count=n_s)
+        sr = np.fromiter((r for _, r in slots), dtype=np.int64, count=n_s)
+        ar_p, ar_o, ar_s, ar_r = np.arange(n_p), np.arange(n_o), np.arange(n_s), np.arange(R)
+        row_e, row_r = n_o, n_o + n_e
+        rows = np.concatenate([po, row_e + pe, ar_o, ar_o, row_e + se, row_r + sr, row_r + ar_r])
         cols = np.concatenate(
-            [
-                ar_p,
-                ar_p,
-                n_p + ar_o,
-                n_p + n_o + ar_o,
-                n_p + 2 * n_o + ar_e,
-                n_p + 2 * n_o + ar_e,
-                [n_col - 1],
-            ]
+            [ar_p, ar_p, n_p + ar_o, n_p + n_o + ar_o, col_z + ar_s, col_z + ar_s, col_g + ar_r]
         )
         vals = np.concatenate(
             [
@@ -349,16 +347,17 @@ class _Solver:
                 np.ones(n_p),
                 np.ones(n_o),
                 np.ones(n_o),
-                -np.ones(n_e),
-                np.ones(n_e),
-                [-1.0],
+                -np.ones(n_s),
+                np.ones(n_s),
+                -np.ones(R),
             ]
         )
-        A = sparse.csr_array((vals, (rows, cols)), shape=(n_o + n_e + 1, n_col))
+        n_row = n_o + n_e + R
+        A = sparse.csr_array((vals, (rows, cols)), shape=(n_row, n_col))
         res = linprog(
             c,
             A_eq=A,
-            b_eq=np.zeros(n_o + n_e + 1),
+            b_eq=np.zeros(n_row),
             bounds=np.column_stack([np.zeros(n_col), ub]),
             method="highs-ds",
         )
