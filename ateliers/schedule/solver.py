@@ -287,7 +287,6 @@ class _Solver:
         }
         pinned_pairs = {(o, e) for o, e, _r in pins}
         self.fit: dict[tuple[int, int], int] = {}
-        self.reasons: dict[tuple[int, int], tuple[str, ...]] = {}
         for oi, org in enumerate(self.orgs):
             if self.cap_o[oi] == 0 or not org.needs:
                 continue
@@ -296,11 +295,10 @@ class _Solver:
                     continue
                 if not shares_language(org, ex):
                     continue
-                value, why = fit(org, ex)
+                value = matching.fit(org.needs, ex.skills)
                 if value <= 0 or not (self.allowed_o_set[oi] & self.allowed_e_set[ei]):
                     continue
                 self.fit[(oi, ei)] = value
-                self.reasons[(oi, ei)] = why
         self.pairs = sorted(self.fit)
 
     # -- step 1: the flow relaxation ------------------------------------------------------
@@ -681,7 +679,7 @@ class _Solver:
                     round=r + 1,
                     table=table_of[(o, e, r)],
                     fit=self.fit[(o, e)],
-                    reasons=self.reasons[(o, e)],
+                    reasons=fit(self.orgs[o], self.experts[e])[1],
                 )
             )
         for o, e, r in self.pins:
