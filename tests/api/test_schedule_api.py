@@ -474,3 +474,18 @@ def test_an_event_without_registrations_gets_an_empty_schedule(organizer):
     assert response.status_code == 201
     assert response.json()["meetings"] == []
     assert response.json()["stats"]["objective"] == 0
+
+
+def test_publishing_delivers_notifications_after_commit(
+    cast, organizer, django_capture_on_commit_callbacks, mailoutbox
+):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/events/{event.pk}/schedule/publish/").status_code == 200
+    experts = {m["expert"] for m in data["meetings"]}
+    told = Notification.objects.filter(kind="schedule.published")
+    assert experts <= set(told.values_list("recipient_id", flat=True))
+    emailed = {n.recipient.email for n in told.select_related("recipient") if n.emailed_at}
+    assert emailed and emailed <= {m.to[0] for m in mailoutbox}
