@@ -75,3 +75,15 @@ def test_agenda_page_before_publishing_and_for_others(client, demo):
     other = Meeting.objects.filter(schedule__event=demo).exclude(expert=meeting.expert).first()
     assert client.get(f"/events/{demo.pk}/agenda/?expert={other.expert_id}").status_code == 403
     assert client.get(f"/events/{demo.pk}/agenda/?expert=x").status_code == 404
+
+
+def test_event_page_links_to_my_consultations_once_published(client, demo):
+    meeting = Meeting.objects.filter(schedule__event=demo).select_related("expert").first()
+    client.force_login(meeting.expert)
+    agenda = f"/events/{demo.pk}/agenda/"
+    assert agenda in client.get(f"/events/{demo.pk}/").content.decode()
+    Schedule.objects.filter(event=demo).update(status="draft")
+    assert agenda not in client.get(f"/events/{demo.pk}/").content.decode()
+    client.logout()
+    Schedule.objects.filter(event=demo).update(status="published")
+    assert agenda not in client.get(f"/events/{demo.pk}/").content.decode()
