@@ -87,3 +87,29 @@ def test_event_page_links_to_my_consultations_once_published(client, demo):
     client.logout()
     Schedule.objects.filter(event=demo).update(status="published")
     assert agenda not in client.get(f"/events/{demo.pk}/").content.decode()
+
+
+def test_board_and_agenda_pages_have_constant_queries(client, demo, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.login(username=DEMO_ORGANIZER[0], password=DEMO_ORGANIZER[1])
+    pages = [
+        f"/organize/events/{demo.pk}/schedule/",
+        f"/organize/events/{demo.pk}/schedule/?view=person",
+        f"/organize/events/{demo.pk}/schedule/rounds/1/sign-in/",
+    ]
+    meeting = Meeting.objects.filter(schedule__event=demo).first()
+    pages.append(f"/events/{demo.pk}/agenda/?expert={meeting.expert_id}")
+    counts = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(url).status_code == 200
+        counts.append(len(many))
+    assert Meeting.objects.filter(schedule__event=demo).count() > 10
+    Meeting.objects.filter(schedule__event=demo).exclude(expert_id=meeting.expert_id).exclude(
+        round=1, table=1
+    ).delete()
+    for url, expected in zip(pages, counts, strict=True):
+        with django_assert_num_queries(expected):
+            client.get(url)
