@@ -36,4 +36,4 @@ def seed_schedule(*, event, organizer, orgs, skills, experts, **_kwargs) -> None
         return
     tables = max(1, event.registrations.filter(role=RegistrationRole.EXPERT).count())
     schedule = schedule_generate(actor=organizer, event=event, rounds=rounds, tables=tables)
-    schedule_publish(actor=organizer, schedule=schedule)
+    schedule_publish(actor=organizer, schedule=schedule, notify=False)

@@ -367,8 +367,9 @@ def meeting_remove(*, actor: User, schedule: Schedule, meeting: Meeting) -> Sche
 
 
 @transaction.atomic
-def schedule_publish(*, actor: User, schedule: Schedule) -> Schedule:
-    """Publish the schedule: everyone sees their agenda, and is told so."""
+def schedule_publish(*, actor: User, schedule: Schedule, notify: bool = True) -> Schedule:
+    """Publish the schedule: everyone sees their agenda, and is told so (unless
+    ``notify`` is false, as for the demo data)."""
     require_organizer(actor)
     schedule = _locked(schedule)
     if schedule.is_published:
@@ -377,8 +378,9 @@ def schedule_publish(*, actor: User, schedule: Schedule) -> Schedule:
     schedule.published_at = timezone.now()
     schedule.full_clean()
     schedule.save()
-    keys = _agenda_keys(schedule)
-    _notify(schedule, sorted({who for who, _key in keys}), NotificationKind.SCHEDULE_PUBLISHED)
+    if notify:
+        keys = _agenda_keys(schedule)
+        _notify(schedule, sorted({who for who, _key in keys}), NotificationKind.SCHEDULE_PUBLISHED)
     return schedule
 
 
