@@ -78,7 +78,18 @@ def brute_force(problem: Problem) -> int:
             per_round[r] -= 1
             per_org[o] -= 1
 
-    rec(0, set(), set(), {}, {}, 0, frozenset())
+    busy, pairs, per_round, per_org, value = set(), set(), {}, {}, 0
+    orgs = {o.id: o for o in problem.organizations}
+    experts = {e.id: e for e in problem.experts}
+    for pin in problem.pinned:
+        busy |= {("o", pin.organization, pin.round), ("e", pin.expert, pin.round)}
+        pairs.add((pin.organization, pin.expert))
+        per_round[pin.round] = per_round.get(pin.round, 0) + 1
+        per_org[pin.organization] = per_org.get(pin.organization, 0) + 1
+        o, e = orgs[pin.organization], experts[pin.expert]
+        value += sum(w for s, w in o.needs.items() if s in e.skills)
+    served = frozenset(pin.organization for pin in problem.pinned)
+    rec(0, busy, pairs, per_round, per_org, value, served)
     return best
 
 
@@ -120,6 +131,23 @@ def test_tiny_instances_reach_the_brute_force_optimum(seed):
     best = brute_force(problem)
     assert solution.stats["objective"] == best
     assert solution.stats["upper_bound"] >= best
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_tiny_instances_with_pins_and_removals_reach_the_brute_force_optimum(seed):
+    problem = tiny(1000 + seed)
+    first = solve(problem)
+    rng = random.Random(seed)
+    if first.meetings:
+        kept = rng.choice(first.meetings)
+        problem.pinned = [Pin(kept.organization, kept.expert, kept.round)]
+        others = [m for m in first.meetings if m is not kept]
+        if others:
+            gone = rng.choice(others)
+            problem.forbidden = {(gone.organization, gone.expert)}
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] == brute_force(problem)
 
 
 @pytest.mark.parametrize(
