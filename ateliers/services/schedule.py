@@ -384,16 +384,6 @@ def schedule_publish(*, actor: User, schedule: Schedule, notify: bool = True) ->
     return schedule
 
 
-@transaction.atomic
-def schedule_unpublish(*, actor: User, schedule: Schedule) -> Schedule:
-    require_organizer(actor)
-    schedule = _locked(schedule)
-    schedule.status = ScheduleStatus.DRAFT
-    schedule.published_at = None
-    schedule.save()
-    return schedule
-
-
 # --- who is told what ---------------------------------------------------------------------
 
 
