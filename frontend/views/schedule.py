@@ -177,6 +177,9 @@ def _board(schedule, event) -> dict:
             orgs[m.organization_id]["n"] += 1
         if m.expert_id in experts:
             experts[m.expert_id]["n"] += 1
+    from ateliers.matching import organization_needs
+
+    needs = organization_needs(event)
     stats = schedule.stats or {}
     bound = stats.get("upper_bound") or 0
     ratio = (stats.get("objective", 0) / bound * 100) if bound else 100
@@ -187,6 +190,7 @@ def _board(schedule, event) -> dict:
         "stats": stats,
         "ratio": ratio,
         "unserved": sum(1 for o in orgs.values() if o["n"] == 0),
+        "without_needs": sorted(o["name"] for o in orgs.values() if not needs.get(o["id"])),
     }
 
 

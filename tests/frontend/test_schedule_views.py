@@ -113,3 +113,14 @@ def test_board_and_agenda_pages_have_constant_queries(client, demo, django_asser
     for url, expected in zip(pages, counts, strict=True):
         with django_assert_num_queries(expected):
             client.get(url)
+
+
+def test_board_names_organisations_without_help_requests(client, demo):
+    org = factories.make_org("Atelier sans demande")
+    factories.make_registration(
+        demo, user=factories.make_member(org), role="organization", organization=org
+    )
+    client.login(username=DEMO_ORGANIZER[0], password=DEMO_ORGANIZER[1])
+    page = client.get(f"/organize/events/{demo.pk}/schedule/?lang=en").content.decode()
+    assert "no open help request" in page
+    assert "Atelier sans demande" in page
