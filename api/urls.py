@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .views import accounts, board, events, help, people, projects
+from .views import schedule as schedule_views
 
 app_name = "api"
 
@@ -62,6 +63,33 @@ urlpatterns = [
         "events/<int:pk>/calendar.ics",
         events.EventViewSet.as_view({"get": "calendar"}),
         name="event-calendar",
+    ),
+    path("events/<int:pk>/schedule/", schedule_views.ScheduleView.as_view(), name="event-schedule"),
+    path(
+        "events/<int:pk>/schedule/publish/",
+        schedule_views.SchedulePublishView.as_view(),
+        name="event-schedule-publish",
+    ),
+    path(
+        "events/<int:pk>/schedule/pin/",
+        schedule_views.MeetingPinView.as_view(),
+        name="event-schedule-pin",
+    ),
+    path(
+        "events/<int:pk>/schedule/remove/",
+        schedule_views.MeetingRemoveView.as_view(),
+        name="event-schedule-remove",
+    ),
+    path("events/<int:pk>/agenda/", schedule_views.AgendaView.as_view(), name="event-agenda"),
+    path(
+        "events/<int:pk>/agenda.ics",
+        schedule_views.AgendaICalView.as_view(),
+        name="event-agenda-ics",
+    ),
+    path(
+        "events/<int:pk>/agenda.pdf",
+        schedule_views.AgendaPDFView.as_view(),
+        name="event-agenda-pdf",
     ),
     path(
         "experts/me/suggestions/",

@@ -207,6 +207,17 @@ READ = [
     ("GET", "/api/events/{event}/board/?since=0", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/events/{draft}/board/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
+    # no schedule yet: accounts get 404, guests 403 (full matrix: tests/api/test_schedule_api.py)
+    (
+        "GET",
+        "/api/events/{event}/schedule/",
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403},
+    ),
+    (
+        "GET",
+        "/api/events/{event}/agenda/",
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403},
+    ),
 ]
 
 # A board guest (role "participant", a Bearer token from /api/join/) is authenticated but
@@ -360,6 +371,13 @@ WRITE = [
             "organizer": 200,
         },
     ),
+    (
+        "POST",
+        "/api/events/{event}/schedule/",
+        {"rounds": [], "tables": 1},
+        {**ORGANIZER_ONLY, "organizer": 400},
+    ),
+    ("POST", "/api/events/{event}/schedule/publish/", None, {**ORGANIZER_ONLY, "organizer": 404}),
     # help requests (issue 5)
     (
         "POST",
