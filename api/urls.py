@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, people
+from .views import accounts, events, people, reports
 
 app_name = "api"
 
@@ -38,6 +38,20 @@ urlpatterns = [
         "events/<int:pk>/calendar.ics",
         events.EventViewSet.as_view({"get": "calendar"}),
         name="event-calendar",
+    ),
+    # Reports and open data (file-like names, before the router's `<pk>.<format>` routes).
+    path("events/<int:pk>/report.pdf", reports.EventReportView.as_view(), name="event-report"),
+    path("events/<int:pk>/badges.pdf", reports.EventBadgesView.as_view(), name="event-badges"),
+    path("events/<int:pk>/poster.pdf", reports.EventPosterView.as_view(), name="event-poster"),
+    path(
+        "events/export.csv",
+        reports.EventsExportView.as_view(fmt="csv"),
+        name="events-export-csv",
+    ),
+    path(
+        "events/export.json",
+        reports.EventsExportView.as_view(fmt="json"),
+        name="events-export-json",
     ),
     path("", include(router.urls)),
 ]
