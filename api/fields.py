@@ -59,3 +59,16 @@ class LanguageListSerializerField(serializers.ListField):
         kwargs.setdefault("child", serializers.ChoiceField(choices=Language.choices))
         kwargs.setdefault("max_length", len(Language.values))
         super().__init__(**kwargs)
+
+
+class EventDateTimeField(serializers.DateTimeField):
+    """A date-time within years 2000–2100: no event happens in year 124 (and such dates
+    would come back with a pre-1900 local-mean-time offset that is not RFC 3339)."""
+
+    default_error_messages = {"out_of_range": "Give a date between the years 2000 and 2100."}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not 2000 <= parsed.year <= 2100:
+            self.fail("out_of_range")
+        return parsed

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, people, reports
+from .views import accounts, events, help, people, projects, reports
 
 app_name = "api"
 
@@ -21,6 +21,25 @@ router.register(
     events.RegistrationViewSet,
     basename="event-registration",
 )
+router.register("help-requests", help.HelpRequestViewSet, basename="help-request")
+router.register("notifications", help.NotificationViewSet, basename="notification")
+router.register("projects", projects.ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/milestones",
+    projects.MilestoneViewSet,
+    basename="project-milestone",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/updates",
+    projects.ProjectUpdateViewSet,
+    basename="project-update",
+)
+router.register(
+    r"projects/(?P<project_pk>[0-9]+)/indicators",
+    projects.IndicatorViewSet,
+    basename="project-indicator",
+)
+router.register("stories", projects.StoryViewSet, basename="story")
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
@@ -52,6 +71,21 @@ urlpatterns = [
         "events/export.json",
         reports.EventsExportView.as_view(fmt="json"),
         name="events-export-json",
+    ),
+    path(
+        "experts/me/suggestions/",
+        help.MySuggestionsView.as_view(),
+        name="expert-my-suggestions",
+    ),
+    path(
+        "projects/export.csv",
+        projects.ProjectViewSet.as_view({"get": "export_csv"}),
+        name="project-export-csv",
+    ),
+    path(
+        "projects/export.json",
+        projects.ProjectViewSet.as_view({"get": "export_json"}),
+        name="project-export-json",
     ),
     path("", include(router.urls)),
 ]

@@ -5,3 +5,12 @@ skills by slug and the expert users; each must be idempotent.
 """
 
 HOOKS: list = []
+
+
+def _projects(**kwargs) -> None:
+    from projets.demo import seed_projects
+
+    seed_projects(**kwargs)
+
+
+HOOKS.append(_projects)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EventStatus, Language, RegistrationRole
+from .choices import EventStatus, HelpFormat, HelpStatus, Language, RegistrationRole, Urgency
 from .fields import has_language
-from .models import Event, ExpertProfile, Organization, Registration, Skill
+from .models import Event, ExpertProfile, HelpRequest, Organization, Registration, Skill
 
 
 def _language_filter(field: str):
@@ -85,3 +85,23 @@ class RegistrationFilterSet(filters.FilterSet):
     class Meta:
         model = Registration
         fields = ["role", "organization"]
+
+
+class HelpRequestFilterSet(filters.FilterSet):
+    """Help requests by skill, language, urgency, event, status, organisation (API and pages)."""
+
+    skill = filters.CharFilter(field_name="skills__slug", label=_("Skill"), distinct=True)
+    language = filters.ChoiceFilter(choices=Language.choices, label=_("Language"))
+    urgency = filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
+    status = filters.ChoiceFilter(choices=HelpStatus.choices, label=_("Status"))
+    format = filters.ChoiceFilter(choices=HelpFormat.choices, label=_("Format"))
+    q = filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = HelpRequest
+        fields = ["skill", "language", "urgency", "event", "status", "organization", "claimed_by"]
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))

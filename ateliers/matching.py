@@ -179,8 +179,10 @@ def organization_needs(event) -> dict[int, dict[str, int]]:
 
 @dataclass
 class ExpertSuggestion:
-    expert: object  # ExpertProfile
+    expert: object  # ExpertProfile, annotated with ``load``
     match: Match
+    registered: bool = False
+    available: bool | None = None
 
 
 @dataclass
@@ -266,7 +268,11 @@ def suggest_experts(help_request, *, limit: int | None = 20) -> list[ExpertSugge
             skill_names=names,
         )
         if match is not None:
-            suggestions.append(ExpertSuggestion(expert=profile, match=match))
+            suggestions.append(
+                ExpertSuggestion(
+                    expert=profile, match=match, registered=registered, available=available
+                )
+            )
     suggestions.sort(key=lambda s: (-s.match.score, s.expert.user.username, s.expert.pk))
     return suggestions[:limit] if limit else suggestions
 

@@ -46,3 +46,12 @@ def can_see_event(user, event: Event) -> bool:
 
 def can_manage_event(user, event: Event) -> bool:
     return is_organizer(user)
+
+
+def can_see_help_contacts(user, help_request) -> bool:
+    """E-mail addresses behind a request: its organisation, its expert and organizers only."""
+    if not is_account(user):
+        return False
+    if is_organizer(user) or (help_request.claimed_by_id and help_request.claimed_by_id == user.pk):
+        return True
+    return is_member_of(user, help_request.organization)

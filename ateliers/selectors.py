@@ -46,3 +46,31 @@ def registrations_visible_to(user, event: Event) -> QuerySet[Registration]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     return qs.filter(Q(user=user) | Q(organization__memberships__user=user)).distinct()
+
+
+def help_requests_visible_to(user) -> QuerySet:
+    """Help requests an account may read: all of them (organisations publish them to get
+    help); guests and anonymous callers none. Contact details and threads are narrower
+    (see ``can_see_help_contacts``)."""
+    from .models import HelpRequest
+    from .permissions import is_account
+
+    if not is_account(user):
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.select_related(
+        "organization", "event", "claimed_by", "created_by"
+    ).prefetch_related("skills")
+
+
+def help_request_history(help_request) -> QuerySet:
+    return help_request.transitions.select_related("actor").order_by("created_at", "id")
+
+
+def help_request_thread(help_request) -> QuerySet:
+    return help_request.messages.select_related("author").order_by("created_at", "id")
+
+
+def notifications_for(user) -> QuerySet:
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

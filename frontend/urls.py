@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, events, organizer, profiles
+from .views import accounts, events, organizer, profiles, projects
 
 app_name = "frontend"
 
@@ -19,4 +19,87 @@ urlpatterns = [
 urlpatterns += [
     path("me/", profiles.my_profile, name="my-profile"),
     path("organize/", organizer.dashboard, name="organizer-dashboard"),
+]
+
+# Organizer pages: events, themes, slots, registrations and check-in.
+urlpatterns += [
+    path("organize/events/new/", organizer.event_create, name="organizer-event-create"),
+    path("organize/events/<int:pk>/", organizer.event_manage, name="organizer-event"),
+    path("organize/events/<int:pk>/edit/", organizer.event_edit, name="organizer-event-edit"),
+    path("organize/events/<int:pk>/status/", organizer.event_status, name="organizer-event-status"),
+    path(
+        "organize/events/<int:pk>/themes/new/",
+        organizer.theme_create,
+        name="organizer-theme-create",
+    ),
+    path(
+        "organize/events/<int:pk>/themes/<int:theme_pk>/edit/",
+        organizer.theme_edit,
+        name="organizer-theme-edit",
+    ),
+    path(
+        "organize/events/<int:pk>/themes/<int:theme_pk>/delete/",
+        organizer.theme_delete,
+        name="organizer-theme-delete",
+    ),
+    path(
+        "organize/events/<int:pk>/themes/<int:theme_pk>/move/",
+        organizer.theme_move,
+        name="organizer-theme-move",
+    ),
+    path(
+        "organize/events/<int:pk>/slots/new/", organizer.slot_create, name="organizer-slot-create"
+    ),
+    path(
+        "organize/events/<int:pk>/slots/<int:slot_pk>/edit/",
+        organizer.slot_edit,
+        name="organizer-slot-edit",
+    ),
+    path(
+        "organize/events/<int:pk>/slots/<int:slot_pk>/delete/",
+        organizer.slot_delete,
+        name="organizer-slot-delete",
+    ),
+    path(
+        "organize/events/<int:pk>/registrations/",
+        organizer.registrations,
+        name="organizer-registrations",
+    ),
+    path(
+        "organize/events/<int:pk>/registrations/<int:registration_pk>/check-in/",
+        organizer.check_in,
+        name="organizer-check-in",
+    ),
+]
+
+# Profiles, kept once and reused: organisations, experts, account preferences.
+urlpatterns += [
+    path("me/preferences/", profiles.preferences, name="account-preferences"),
+    path("me/expert/", profiles.expert_profile, name="expert-profile"),
+    path("organizations/", profiles.organization_list, name="organization-list"),
+    path("organizations/new/", profiles.organization_create, name="organization-create"),
+    path("organizations/<int:pk>/", profiles.organization_detail, name="organization-detail"),
+    path("organizations/<int:pk>/edit/", profiles.organization_edit, name="organization-edit"),
+    path(
+        "organizations/<int:pk>/members/",
+        profiles.organization_member_add,
+        name="organization-member-add",
+    ),
+    path(
+        "organizations/<int:pk>/members/<int:user_pk>/remove/",
+        profiles.organization_member_remove,
+        name="organization-member-remove",
+    ),
+]
+
+urlpatterns += [
+    path("projects/", projects.project_list, name="project-list"),
+    path("projects/new/", projects.project_create, name="project-create"),
+    path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    path("projects/<int:pk>/edit/", projects.project_edit, name="project-edit"),
+    path("projects/<int:pk>/follow/", projects.project_follow, name="project-follow"),
+    path("projects/<int:pk>/story/edit/", projects.story_edit, name="story-edit"),
+    path("partners/", projects.dashboard, name="partner-dashboard"),
+    path("stories/", projects.story_list, name="story-list"),
+    path("stories/<int:pk>/", projects.story_detail, name="story-detail"),
 ]

@@ -101,3 +101,13 @@ def make_help_request(org: Organization | None = None, *, skills=("accessibility
     )
     request.skills.set([make_skill(s) for s in skills])
     return request
+
+
+def make_project(*, actor: User | None = None, **fields):
+    """A project opened through the service (organizer ``actor`` made when not given)."""
+    from projets.services import project_create
+
+    actor = actor or make_organizer()
+    fields.setdefault("title_fr", f"Projet {next(_seq)}")
+    fields.setdefault("summary_fr", "Résumé")
+    return project_create(actor=actor, **fields)

@@ -6,12 +6,14 @@ from rest_framework import serializers
 from ateliers.choices import RegistrationRole
 from ateliers.models import Event, Organization, Registration, Theme, TimeSlot
 
-from ..fields import BilingualSerializerMixin, LanguageListSerializerField
+from ..fields import BilingualSerializerMixin, EventDateTimeField, LanguageListSerializerField
 from .accounts import UserPublicSerializer
 
 
 class EventSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     languages = LanguageListSerializerField(allow_empty=False)
+    starts_at = EventDateTimeField()
+    ends_at = EventDateTimeField()
     board_locked = serializers.BooleanField(required=False)
     theme_count = serializers.IntegerField(read_only=True, required=False)
     registration_count = serializers.IntegerField(read_only=True, required=False)
@@ -90,6 +92,9 @@ class ThemeSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
 
 
 class TimeSlotSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    starts_at = EventDateTimeField()
+    ends_at = EventDateTimeField()
+
     class Meta:
         model = TimeSlot
         fields = [
@@ -119,8 +124,8 @@ class TimeSlotSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
 
 
 class WindowSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = EventDateTimeField()
+    ends_at = EventDateTimeField()
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

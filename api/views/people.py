@@ -85,7 +85,9 @@ class OrganizationViewSet(viewsets.ModelViewSet):
         people.organization_delete(actor=self.request.user, organization=instance)
 
     @extend_schema(request=MemberAddSerializer, responses=MembershipSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], permission_classes=[IsAccount])
+    @action(
+        detail=True, methods=["get", "post"], permission_classes=[IsAccount], pagination_class=None
+    )
     def members(self, request, pk=None):
         """List members (members and organizers) or add one: ``{user}``."""
         org = self.get_object()

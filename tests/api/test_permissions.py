@@ -1,7 +1,8 @@
 """The permission matrix: every role × every endpoint of the foundation × method.
 
 Each row is (role, method, path template, expected status). Paths use ``{event}``,
-``{org}``, ``{theme}``, ``{expert}``, ``{skill}``, ``{reg}`` filled from fixtures; bodies
+``{org}``, ``{theme}``, ``{expert}``, ``{skill}``, ``{reg}``, ``{help}`` (open), ``{held}``
+(claimed by another expert) filled from fixtures; bodies
 are valid so that a 201/200 proves the permission, and a 403/401 proves the refusal.
 """
 
@@ -101,6 +102,115 @@ READ = [
     ("GET", "/api/events/{draft}/report.pdf", {**ORGANIZER_READ, "organizer": 200}),
     ("GET", "/api/events/export.csv", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/events/export.json", dict.fromkeys(ROLES, 200)),
+    # help requests (issue 5): accounts read; threads only for the people involved
+    (
+        "GET",
+        "/api/help-requests/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/suggestions/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/history/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{help}/messages/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/help-requests/{held}/messages/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/experts/me/suggestions/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 403,
+            "partner": 403,
+            "organizer": 403,
+        },
+    ),
+    (
+        "GET",
+        "/api/notifications/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
+    (
+        "GET",
+        "/api/notifications/unread-count/",
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
     ("GET", "/api/schema/", dict.fromkeys(ROLES, 200)),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
 ]
@@ -254,6 +364,111 @@ WRITE = [
             "organizer": 200,
         },
     ),
+    # help requests (issue 5)
+    (
+        "POST",
+        "/api/help-requests/",
+        {"organization": "{org}", "title": "Site web", "skills": ["accessibility"]},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 201,
+            "partner": 403,
+            "organizer": 201,
+        },
+    ),
+    (
+        "PATCH",
+        "/api/help-requests/{help}/",
+        {"title": "Site web accessible"},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 200,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{help}/claim/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 403,
+            "partner": 403,
+            "organizer": 403,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{held}/start/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{held}/resolve/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{held}/release/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 403,
+            "partner": 403,
+            "organizer": 200,
+        },
+    ),
+    (
+        "POST",
+        "/api/help-requests/{help}/messages/",
+        {"text": "Bonjour"},
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 403,
+            "member": 201,
+            "partner": 403,
+            "organizer": 201,
+        },
+    ),
+    (
+        "POST",
+        "/api/notifications/read-all/",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 401,
+            "expert": 200,
+            "member": 200,
+            "partner": 200,
+            "organizer": 200,
+        },
+    ),
 ]
 
 
@@ -269,6 +484,10 @@ def world(db):
     theme = event.themes.create(name_fr="Accessibilité")
     reg = event.registrations.create(role="organization", organization=org, user=member)
     newcomer = factories.make_user("newcomer")
+    help_request = factories.make_help_request(org, skills=["accessibility"])
+    held = factories.make_help_request(org, skills=["accessibility"])
+    held.status, held.claimed_by = "claimed", factories.make_expert("claimer")
+    held.save()
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "event": event.pk,
@@ -278,6 +497,8 @@ def world(db):
         "expert": expert.expert_profile.pk,
         "reg": reg.pk,
         "newcomer": newcomer.pk,
+        "help": help_request.pk,
+        "held": held.pk,
     }
     return users, ids, event
 

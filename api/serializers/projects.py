@@ -1,0 +1,224 @@
+"""Projects and what hangs off them (CONTRACT.md "Projects")."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ateliers.models import Event, Organization
+from projets.choices import Phase, allowed_moves
+from projets.models import (
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    PhaseTransition,
+    Project,
+    ProjectMember,
+    ProjectUpdate,
+    Story,
+)
+
+from ..fields import BilingualSerializerMixin
+from .accounts import UserPublicSerializer
+
+
+def _number(**kwargs):
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, **kwargs
+    )
+
+
+class OrganizationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "region"]
+        read_only_fields = fields
+
+
+class ProjectMemberSerializer(serializers.ModelSerializer):
+    user = UserPublicSerializer(read_only=True)
+
+    class Meta:
+        model = ProjectMember
+        fields = ["id", "user", "role"]
+        read_only_fields = fields
+
+
+class PhaseTransitionSerializer(serializers.ModelSerializer):
+    actor = UserPublicSerializer(read_only=True)
+    date = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = PhaseTransition
+        fields = ["id", "from_phase", "to_phase", "note", "actor", "date", "created_at"]
+        read_only_fields = fields
+
+
+class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    partners = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Organization.objects.all(), required=False
+    )
+    organizations = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Organization.objects.all(), required=False
+    )
+    event = serializers.PrimaryKeyRelatedField(
+        queryset=Event.objects.all(), required=False, allow_null=True
+    )
+    partners_detail = OrganizationBriefSerializer(source="partners", many=True, read_only=True)
+    organizations_detail = OrganizationBriefSerializer(
+        source="organizations", many=True, read_only=True
+    )
+    team = ProjectMemberSerializer(source="members", many=True, read_only=True)
+    late_milestone_count = serializers.IntegerField(read_only=True, default=0)
+    last_update_at = serializers.DateTimeField(read_only=True, default=None)
+    allowed_phases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "title_fr",
+            "title_en",
+            "summary_fr",
+            "summary_en",
+            "visibility",
+            "phase",
+            "phase_changed_at",
+            "allowed_phases",
+            "region",
+            "event",
+            "partners",
+            "partners_detail",
+            "organizations",
+            "organizations_detail",
+            "team",
+            "late_milestone_count",
+            "last_update_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "phase", "phase_changed_at", "created_at", "updated_at"]
+        bilingual = ["title", "summary"]
+        bilingual_required = ["title"]
+
+    def get_allowed_phases(self, project) -> list[str]:
+        return allowed_moves(project.phase)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["late_milestone_count"] = getattr(instance, "late_milestone_count", None) or 0
+        return data
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    transitions = PhaseTransitionSerializer(many=True, read_only=True)
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "transitions"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(choices=Phase.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class FollowSerializer(serializers.Serializer):
+    following = serializers.BooleanField(read_only=True)
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    late = serializers.BooleanField(source="is_late", read_only=True)
+    done = serializers.BooleanField(source="is_done", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "project", "title", "due_on", "done_on", "done", "late", "created_at"]
+        read_only_fields = ["id", "project", "done", "late", "created_at"]
+
+
+class ProjectUpdateSerializer(serializers.ModelSerializer):
+    author = UserPublicSerializer(read_only=True)
+
+    class Meta:
+        model = ProjectUpdate
+        fields = ["id", "project", "text", "author", "created_at"]
+        read_only_fields = ["id", "project", "author", "created_at"]
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    value = _number()
+    measured_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "value", "measured_on"]
+        read_only_fields = ["id"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    target = _number()
+    baseline = _number(required=False, allow_null=True)
+    current = _number(required=False, allow_null=True)
+    progress = serializers.IntegerField(source="progress_percent", read_only=True)
+    reached = serializers.BooleanField(read_only=True)
+    history = IndicatorValueSerializer(source="values", many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "project",
+            "name",
+            "unit",
+            "target",
+            "baseline",
+            "current",
+            "progress",
+            "reached",
+            "position",
+            "history",
+        ]
+        read_only_fields = ["id", "project", "progress", "reached", "history"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        target = attrs.get("target", getattr(self.instance, "target", None))
+        baseline = attrs.get("baseline", getattr(self.instance, "baseline", None))
+        if target is not None and baseline is not None and target == baseline:
+            raise serializers.ValidationError(
+                {"target": ["The target must differ from the baseline."]}
+            )
+        return attrs
+
+
+class StorySerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    publish = serializers.BooleanField(write_only=True, required=False, allow_null=True)
+    project_title = serializers.CharField(source="project.title", read_only=True)
+
+    class Meta:
+        model = Story
+        fields = [
+            "id",
+            "project",
+            "project_title",
+            "title_fr",
+            "title_en",
+            "narrative_fr",
+            "narrative_en",
+            "worked_fr",
+            "worked_en",
+            "did_not_work_fr",
+            "did_not_work_en",
+            "lessons_fr",
+            "lessons_en",
+            "published_at",
+            "publish",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "project", "project_title", "published_at", "updated_at"]
+        bilingual = ["narrative", "worked", "did_not_work", "lessons"]
+        bilingual_required = ["narrative"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["title"] = serializers.CharField(read_only=True)
+        return fields

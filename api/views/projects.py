@@ -1,0 +1,309 @@
+"""Projects, their milestones, journal, indicators and story (CONTRACT.md "Projects").
+
+Every queryset starts from ``projets.selectors.projects_visible_to``: a project the caller
+may not read is a 404 everywhere (list, detail, children, exports).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from projets import exports, selectors, services
+from projets.filtersets import ProjectFilterSet
+from projets.models import (
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    PhaseTransition,
+    Project,
+    ProjectMember,
+    ProjectUpdate,
+    Story,
+)
+
+from ..permissions import AccountWritesOthersRead, IsAccount, OrganizerWritesOthersRead
+from ..serializers.projects import (
+    FollowSerializer,
+    IndicatorSerializer,
+    IndicatorValueSerializer,
+    MilestoneSerializer,
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    ProjectUpdateSerializer,
+    StorySerializer,
+    TransitionSerializer,
+)
+
+PROJECT_ORDERING = ["updated_at", "created_at", "phase_changed_at", "title_fr", "title_en", "id"]
+
+
+class ProjectViewSet(viewsets.ModelViewSet):
+    """Living-lab projects, scoped to what the caller may see."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [OrganizerWritesOthersRead]
+    queryset = Project.objects.none()
+    filterset_class = ProjectFilterSet
+    ordering_fields = PROJECT_ORDERING
+    ordering = ["-updated_at", "-id"]
+    search_fields = ["title_fr", "title_en", "summary_fr", "summary_en"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_permissions(self):
+        if self.action in {"partial_update", "update", "transition", "follow", "story"}:
+            return [AccountWritesOthersRead()]
+        if self.action in {"export_csv", "export_json"}:
+            return []
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ProjectSerializer
+        return ProjectDetailSerializer
+
+    def get_queryset(self):
+        qs = selectors.project_list(self.request.user)
+        if self.action != "list":
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "transitions",
+                    queryset=PhaseTransition.objects.select_related("actor").order_by(
+                        "created_at", "id"
+                    ),
+                )
+            )
+        return qs
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.project_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        services.project_update(
+            actor=self.request.user, project=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.project_delete(actor=self.request.user, project=instance)
+
+    def _fresh(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        data = self.get_serializer(self._fresh(serializer.instance.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        return Response(self.get_serializer(self._fresh(kwargs["pk"])).data)
+
+    @extend_schema(request=TransitionSerializer, responses=ProjectDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the project to ``phase`` with a ``note``; the move is recorded with its date."""
+        project = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.project_advance_phase(
+            actor=request.user, project=project, **serializer.validated_data
+        )
+        return Response(
+            ProjectDetailSerializer(self._fresh(project.pk), context={"request": request}).data
+        )
+
+    @extend_schema(request=None, responses=FollowSerializer)
+    @action(detail=True, methods=["post", "delete"])
+    def follow(self, request, pk=None):
+        """Follow (``POST``) or stop following (``DELETE``) the project's news."""
+        project = self.get_object()
+        following = services.project_follow(
+            actor=request.user, project=project, follow=request.method == "POST"
+        )
+        return Response({"following": following})
+
+    @extend_schema(request=StorySerializer, responses=StorySerializer)
+    @action(detail=True, methods=["get", "put", "patch"])
+    def story(self, request, pk=None):
+        """The project's story; the team writes it (``publish: true`` publishes it)."""
+        project = self.get_object()
+        story = selectors.stories_visible_to(request.user).filter(project=project).first()
+        if request.method in SAFE_METHODS:
+            if story is None:
+                raise NotFound("This project has no published story yet.")
+            return Response(StorySerializer(story, context={"request": request}).data)
+        existing = Story.objects.filter(project=project).first()
+        serializer = StorySerializer(
+            existing, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        story = services.story_save(
+            actor=request.user, project=project, **serializer.validated_data
+        )
+        return Response(StorySerializer(story, context={"request": request}).data)
+
+    def _export(self, request):
+        qs = self.filter_queryset(self.get_queryset())
+        return list(qs[:10000])
+
+    @extend_schema(
+        operation_id="projects_export_csv", responses={(200, "text/csv"): OpenApiTypes.BYTE}
+    )
+    def export_csv(self, request):
+        """The projects the caller may see, as CSV (filters apply)."""
+        response = HttpResponse(
+            exports.projects_csv(self._export(request)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="projects.csv"'
+        return response
+
+    @extend_schema(
+        operation_id="projects_export_json",
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    def export_json(self, request):
+        """The projects the caller may see, as JSON (filters apply)."""
+        response = HttpResponse(
+            exports.projects_json(self._export(request)), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="projects.json"'
+        return response
+
+
+class ProjectChildMixin:
+    """Views under ``/api/projects/{project_pk}/``: the project must be visible."""
+
+    permission_classes = [AccountWritesOthersRead]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_project(self) -> Project:
+        if not hasattr(self, "_project"):
+            self._project = get_object_or_404(
+                selectors.projects_visible_to(self.request.user).prefetch_related(
+                    Prefetch("members", queryset=ProjectMember.objects.all())
+                ),
+                pk=self.kwargs["project_pk"],
+            )
+        return self._project
+
+
+class MilestoneViewSet(ProjectChildMixin, viewsets.ModelViewSet):
+    """Milestones: due, done, late."""
+
+    serializer_class = MilestoneSerializer
+    queryset = Milestone.objects.none()
+    ordering_fields = ["due_on", "done_on", "id"]
+    ordering = ["due_on", "id"]
+
+    def get_queryset(self):
+        return Milestone.objects.filter(project=self.get_project())
+
+    def perform_create(self, serializer):
+        serializer.instance = services.milestone_create(
+            actor=self.request.user, project=self.get_project(), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        services.milestone_update(
+            actor=self.request.user, milestone=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.milestone_delete(actor=self.request.user, milestone=instance)
+
+
+class ProjectUpdateViewSet(
+    ProjectChildMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The project's journal of status updates, newest first."""
+
+    serializer_class = ProjectUpdateSerializer
+    queryset = ProjectUpdate.objects.none()
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return ProjectUpdate.objects.filter(project=self.get_project()).select_related("author")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.project_post_update(
+            actor=self.request.user, project=self.get_project(), **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.update_delete(actor=self.request.user, update=instance)
+
+
+class IndicatorViewSet(ProjectChildMixin, viewsets.ModelViewSet):
+    """Impact indicators with their target, baseline and dated history of values."""
+
+    serializer_class = IndicatorSerializer
+    queryset = Indicator.objects.none()
+    ordering_fields = ["position", "id", "name"]
+    ordering = ["position", "id"]
+
+    def get_queryset(self):
+        return Indicator.objects.filter(project=self.get_project()).prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on", "id"))
+        )
+
+    def perform_create(self, serializer):
+        indicator = services.indicator_create(
+            actor=self.request.user, project=self.get_project(), **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=indicator.pk)
+
+    def perform_update(self, serializer):
+        services.indicator_update(
+            actor=self.request.user, indicator=serializer.instance, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_destroy(self, instance):
+        services.indicator_delete(actor=self.request.user, indicator=instance)
+
+    @extend_schema(request=IndicatorValueSerializer, responses=IndicatorSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAccount])
+    def values(self, request, project_pk=None, pk=None):
+        """Record a measurement ``{value, measured_on?}`` (one per date; default today)."""
+        indicator = self.get_object()
+        serializer = IndicatorValueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.indicator_record_value(
+            actor=request.user, indicator=indicator, **serializer.validated_data
+        )
+        fresh = self.get_queryset().get(pk=indicator.pk)
+        return Response(
+            IndicatorSerializer(fresh, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class StoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published stories (récits d'expérience) of the projects the caller may see."""
+
+    serializer_class = StorySerializer
+    permission_classes = [OrganizerWritesOthersRead]
+    queryset = Story.objects.none()
+    ordering_fields = ["published_at", "id"]
+    ordering = ["-published_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.stories_visible_to(self.request.user)

@@ -1,0 +1,531 @@
+"""Project pages: directory, project page, team editing, partner dashboard, stories.
+
+Every page starts from ``projets.selectors``; forms call ``projets.services``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ateliers.exceptions import DomainError
+from ateliers.models import Organization
+from ateliers.permissions import is_account, is_organizer
+from projets import charts, selectors, services
+from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
+from projets.filtersets import ProjectFilterSet
+from projets.models import (
+    Follow,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    PhaseTransition,
+    Story,
+)
+from projets.permissions import can_edit_project, can_manage_project
+
+# --- forms -----------------------------------------------------------------------------
+
+
+class ProjectForm(forms.Form):
+    title_fr = forms.CharField(label=gettext_lazy("Title (French)"), max_length=200, required=False)
+    title_en = forms.CharField(
+        label=gettext_lazy("Title (English)"), max_length=200, required=False
+    )
+    summary_fr = forms.CharField(
+        label=gettext_lazy("Summary (French)"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    summary_en = forms.CharField(
+        label=gettext_lazy("Summary (English)"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    region = forms.CharField(label=gettext_lazy("Region"), max_length=100, required=False)
+    visibility = forms.ChoiceField(label=gettext_lazy("Visibility"), choices=Visibility.choices)
+    partners = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Partners"),
+        queryset=Organization.objects.order_by("name", "id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Organisations involved"),
+        queryset=Organization.objects.order_by("name", "id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, manage: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not manage:
+            for name in ("visibility", "partners", "organizations"):
+                del self.fields[name]
+
+
+class TransitionForm(forms.Form):
+    phase = forms.ChoiceField(label=gettext_lazy("New phase"), choices=Phase.choices)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, current: str = Phase.EXPLORATION, **kwargs):
+        super().__init__(*args, **kwargs)
+        moves = allowed_moves(current)
+        self.fields["phase"].choices = [(v, lbl) for v, lbl in Phase.choices if v in moves]
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Milestone"), max_length=200)
+    due_on = forms.DateField(
+        label=gettext_lazy("Due on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class UpdateForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("What happened?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Indicator"), max_length=200)
+    unit = forms.CharField(label=gettext_lazy("Unit"), max_length=50, required=False)
+    target = forms.DecimalField(label=gettext_lazy("Target"), max_digits=14, decimal_places=2)
+    baseline = forms.DecimalField(
+        label=gettext_lazy("Baseline"), max_digits=14, decimal_places=2, required=False
+    )
+
+
+class ValueForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        label=gettext_lazy("Indicator"), queryset=Indicator.objects.none()
+    )
+    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=14, decimal_places=2)
+    measured_on = forms.DateField(
+        label=gettext_lazy("Measured on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(project=project)
+
+
+class MilestoneDoneForm(forms.Form):
+    milestone = forms.ModelChoiceField(queryset=Milestone.objects.none())
+    done = forms.BooleanField(required=False)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=ProjectRole.choices)
+
+
+class StoryForm(forms.Form):
+    title_fr = forms.CharField(label=gettext_lazy("Title (French)"), max_length=200, required=False)
+    title_en = forms.CharField(
+        label=gettext_lazy("Title (English)"), max_length=200, required=False
+    )
+    narrative_fr = forms.CharField(
+        label=gettext_lazy("Narrative (French)"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea,
+    )
+    narrative_en = forms.CharField(
+        label=gettext_lazy("Narrative (English)"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea,
+    )
+    worked_fr = forms.CharField(
+        label=gettext_lazy("What worked (French)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    worked_en = forms.CharField(
+        label=gettext_lazy("What worked (English)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    did_not_work_fr = forms.CharField(
+        label=gettext_lazy("What did not work (French)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    did_not_work_en = forms.CharField(
+        label=gettext_lazy("What did not work (English)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    lessons_fr = forms.CharField(
+        label=gettext_lazy("Lessons (French)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    lessons_en = forms.CharField(
+        label=gettext_lazy("Lessons (English)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    publish = forms.BooleanField(label=gettext_lazy("Published"), required=False)
+
+
+def _apply_errors(form: forms.Form, exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, getattr(exc, "message", str(exc)))
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _visible_project(request, pk: int, *, detail: bool = False):
+    qs = selectors.project_list(request.user)
+    if detail:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=PhaseTransition.objects.select_related("actor").order_by(
+                    "created_at", "id"
+                ),
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on"))
+                ),
+            ),
+        )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _timeline(project) -> list[dict]:
+    """The cycle as steps: done, current, to come (``closed`` shown only when closed)."""
+    order = [p.value for p in CYCLE]
+    phases = [*CYCLE, Phase.CLOSED] if project.phase == Phase.CLOSED else list(CYCLE)
+    current = order.index(project.phase) if project.phase in order else len(order)
+    steps = []
+    for index, phase in enumerate(phases):
+        state = "done" if index < current else "current" if index == current else "todo"
+        steps.append({"value": phase.value, "label": phase.label, "state": state})
+    return steps
+
+
+def _indicator_cards(project) -> list[dict]:
+    cards = []
+    for indicator in project.indicators.all():
+        chart = None
+        if indicator.values.all():
+            chart = charts.indicator_chart(
+                indicator,
+                title=_("History of “%(name)s”") % {"name": indicator.name},
+                description=_(
+                    "Bar chart of the measured values by date; the line marks the target "
+                    "(%(target)s). The same figures are in the table below."
+                )
+                % {"target": charts._fmt(indicator.target)},
+                target_label=_("Target"),
+            )
+        cards.append({"indicator": indicator, "chart": chart})
+    return cards
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def project_list(request):
+    """The public directory (and more for those who may see more): filters and search."""
+    base = selectors.project_list(request.user)
+    filterset = ProjectFilterSet(request.GET or None, queryset=base)
+    # Offer only partners and regions of projects the visitor may see: a choice list must
+    # not reveal who partners a hidden project.
+    visible_ids = selectors.projects_visible_to(request.user).values("pk")
+    filterset.form.fields["partner"].queryset = (
+        Organization.objects.filter(partnered_projects__in=visible_ids).distinct().order_by("name")
+    )
+    regions = (
+        selectors.projects_visible_to(request.user)
+        .exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page = Paginator(qs.order_by("-updated_at", "-id"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "frontend/projects/list.html",
+        {
+            "page": page,
+            "filterset": filterset,
+            "regions": list(regions),
+            "phases": Phase.choices,
+            "can_create": is_organizer(request.user),
+        },
+    )
+
+
+def project_detail(request, pk: int):
+    project = _visible_project(request, pk, detail=True)
+    milestones = list(project.milestones.all())
+    updates = list(project.updates.select_related("author")[:5])
+    story = selectors.stories_visible_to(request.user).filter(project=project).first()
+    following = (
+        is_account(request.user)
+        and Follow.objects.filter(user=request.user, project=project).exists()
+    )
+    return render(
+        request,
+        "frontend/projects/detail.html",
+        {
+            "project": project,
+            "timeline": _timeline(project),
+            "milestones": milestones,
+            "updates": updates,
+            "indicator_cards": _indicator_cards(project),
+            "story": story,
+            "following": following,
+            "can_edit": can_edit_project(request.user, project),
+        },
+    )
+
+
+@require_POST
+@login_required
+def project_follow(request, pk: int):
+    project = _visible_project(request, pk)
+    follow = request.POST.get("follow") != "0"
+    try:
+        services.project_follow(actor=request.user, project=project, follow=follow)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(
+        request,
+        _("You follow this project.") if follow else _("You no longer follow this project."),
+    )
+    return redirect("frontend:project-detail", pk=project.pk)
+
+
+@login_required
+def project_create(request):
+    if not is_organizer(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Project opened."))
+            return redirect("frontend:project-edit", pk=project.pk)
+    return render(request, "frontend/projects/create.html", {"form": form})
+
+
+EDIT_FORMS = (
+    "project",
+    "transition",
+    "milestone",
+    "done",
+    "update",
+    "indicator",
+    "value",
+    "member",
+)
+
+
+@login_required
+def project_edit(request, pk: int):
+    """The team's page: every form posts here with ``form=<name>`` and calls one service."""
+    project = _visible_project(request, pk, detail=True)
+    if not can_edit_project(request.user, project):
+        raise PermissionDenied
+    manage = can_manage_project(request.user, project)
+    initial = {
+        "title_fr": project.title_fr,
+        "title_en": project.title_en,
+        "summary_fr": project.summary_fr,
+        "summary_en": project.summary_en,
+        "region": project.region,
+        "visibility": project.visibility,
+        "partners": list(project.partners.all()),
+        "organizations": list(project.organizations.all()),
+    }
+    which = request.POST.get("form") if request.method == "POST" else None
+    if request.method == "POST" and which not in EDIT_FORMS:
+        return render(request, "frontend/errors/error.html", {"status": 400}, status=400)
+
+    def bound(name, cls, **kwargs):
+        data = request.POST if which == name else None
+        return cls(data, prefix=name, **kwargs)
+
+    forms_ = {
+        "project": bound("project", ProjectForm, manage=manage, initial=initial),
+        "transition": bound("transition", TransitionForm, current=project.phase),
+        "milestone": bound("milestone", MilestoneForm),
+        "done": bound("done", MilestoneDoneForm, project=project),
+        "update": bound("update", UpdateForm),
+        "indicator": bound("indicator", IndicatorForm),
+        "value": bound("value", ValueForm, project=project),
+        "member": bound("member", MemberForm),
+    }
+    if which:
+        form = forms_[which]
+        if form.is_valid():
+            try:
+                _save(which, request.user, project, form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("frontend:project-edit", pk=project.pk)
+    status = 400 if which and forms_[which].errors else 200
+    return render(
+        request,
+        "frontend/projects/edit.html",
+        {
+            "project": project,
+            "forms": forms_,
+            "manage": manage,
+            "milestones": list(project.milestones.all()),
+            "timeline": _timeline(project),
+        },
+        status=status,
+    )
+
+
+def _save(which: str, actor, project, data: dict) -> None:
+    if which == "project":
+        services.project_update(actor=actor, project=project, **data)
+    elif which == "transition":
+        services.project_advance_phase(actor=actor, project=project, **data)
+    elif which == "milestone":
+        services.milestone_create(actor=actor, project=project, **data)
+    elif which == "done":
+        from django.utils import timezone
+
+        services.milestone_update(
+            actor=actor,
+            milestone=data["milestone"],
+            done_on=timezone.localdate() if data["done"] else None,
+        )
+    elif which == "update":
+        services.project_post_update(actor=actor, project=project, text=data["text"])
+    elif which == "indicator":
+        services.indicator_create(actor=actor, project=project, **data)
+    elif which == "value":
+        services.indicator_record_value(
+            actor=actor,
+            indicator=data["indicator"],
+            value=data["value"],
+            measured_on=data.get("measured_on"),
+        )
+    elif which == "member":
+        from ateliers.models import User
+
+        user = User.objects.filter(username=data["username"]).first()
+        if user is None:
+            raise ValidationError({"username": _("No account has this username.")})
+        services.project_member_add(actor=actor, project=project, user=user, role=data["role"])
+
+
+@login_required
+def story_edit(request, pk: int):
+    project = _visible_project(request, pk)
+    if not can_edit_project(request.user, project):
+        raise PermissionDenied
+    story = Story.objects.filter(project=project).first()
+    initial = {}
+    if story:
+        initial = {
+            name: getattr(story, name) for name in StoryForm.base_fields if name != "publish"
+        }
+        initial["publish"] = story.is_published
+    form = StoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.story_save(
+                actor=request.user, project=project, publish=data.pop("publish"), **data
+            )
+        except (ValidationError, DomainError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Story saved."))
+            return redirect("frontend:project-detail", pk=project.pk)
+    return render(
+        request,
+        "frontend/projects/story_edit.html",
+        {"project": project, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def dashboard(request):
+    """The partner's view: every project I follow or support, at a glance, with charts."""
+    projects = list(selectors.dashboard_projects(request.user).order_by("-updated_at", "-id"))
+    counts = {value: 0 for value, _label in Phase.choices}
+    for project in projects:
+        counts[project.phase] += 1
+    phase_chart = charts.bar_chart(
+        key="phases",
+        title=_("Projects by phase"),
+        description=_(
+            "Bar chart of the number of my projects in each phase; the same "
+            "figures are in the table below."
+        ),
+        points=[(str(label), counts[value]) for value, label in Phase.choices],
+    )
+    late_total = sum(p.late_milestone_count or 0 for p in projects)
+    return render(
+        request,
+        "frontend/projects/dashboard.html",
+        {"projects": projects, "phase_chart": phase_chart, "late_total": late_total},
+    )
+
+
+def story_list(request):
+    stories = selectors.stories_visible_to(request.user).filter(published_at__isnull=False)
+    page = Paginator(stories.order_by("-published_at", "-id"), 20).get_page(request.GET.get("page"))
+    return render(request, "frontend/projects/stories.html", {"page": page})
+
+
+def story_detail(request, pk: int):
+    story = get_object_or_404(selectors.stories_visible_to(request.user), project_id=pk)
+    return render(
+        request, "frontend/projects/story.html", {"story": story, "project": story.project}
+    )

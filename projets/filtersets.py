@@ -1,0 +1,51 @@
+"""One FilterSet for projects, used by the API, the directory page and the exports.
+
+It always runs on a queryset already scoped by ``projects_visible_to``: filters and search
+only ever narrow what the caller may see, so counts cannot reveal hidden projects.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ateliers.models import Event, Organization
+
+from .choices import Phase, Visibility
+from .models import Project
+
+
+class ProjectFilterSet(filters.FilterSet):
+    phase = filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"))
+    visibility = filters.ChoiceFilter(choices=Visibility.choices, label=_("Visibility"))
+    partner = filters.ModelChoiceFilter(
+        field_name="partners",
+        queryset=Organization.objects.all(),
+        label=_("Partner"),
+        distinct=True,
+    )
+    organization = filters.ModelChoiceFilter(
+        field_name="organizations",
+        queryset=Organization.objects.all(),
+        label=_("Organisation"),
+        distinct=True,
+    )
+    event = filters.ModelChoiceFilter(queryset=Event.objects.all(), label=_("Event"))
+    region = filters.CharFilter(lookup_expr="iexact", label=_("Region"))
+    q = filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = Project
+        fields = ["phase", "visibility", "partner", "organization", "event", "region"]
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()[:200]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title_fr__icontains=value)
+            | Q(title_en__icontains=value)
+            | Q(summary_fr__icontains=value)
+            | Q(summary_en__icontains=value)
+        )

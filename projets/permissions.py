@@ -1,0 +1,31 @@
+"""Who may change a project. Who may *read* one is ``selectors.projects_visible_to``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ateliers.permissions import is_account, is_organizer
+
+from .choices import ProjectRole
+
+if TYPE_CHECKING:
+    from .models import Project
+
+
+def team_role(user, project: Project) -> str | None:
+    if not is_account(user):
+        return None
+    for member in project.members.all():  # uses a prefetch when there is one
+        if member.user_id == user.pk:
+            return member.role
+    return None
+
+
+def can_edit_project(user, project: Project) -> bool:
+    """Organizers and the project's team write the journal, milestones and indicators."""
+    return is_organizer(user) or team_role(user, project) is not None
+
+
+def can_manage_project(user, project: Project) -> bool:
+    """Visibility, partners and team changes: organizers and the project lead."""
+    return is_organizer(user) or team_role(user, project) == ProjectRole.LEAD

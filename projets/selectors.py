@@ -1,0 +1,124 @@
+"""Reads of projects, scoped to the caller in ONE place: ``projects_visible_to``.
+
+The API, the pages, the exports, the PDFs and the search all start from it, so a rule
+changed here changes everywhere and nothing leaks through a side door (a count, a filter,
+a provenance link).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from ateliers.models import Organization
+from ateliers.permissions import is_account, is_organizer
+
+from .choices import Visibility
+from .models import Follow, Indicator, Milestone, Project, ProjectMember, ProjectUpdate, Story
+
+
+def _my_org_projects(through, user):
+    return through.objects.filter(organization__memberships__user=user).values("project_id")
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """The projects ``user`` may read.
+
+    - organizers and superusers: all;
+    - anonymous visitors and board guests: public ones;
+    - an account: public ones, those it is on the team of, those of an organisation it
+      belongs to (involved organisations);
+    - a partner account (``is_partner``): also the *partners-only* projects whose partners
+      include one of its organisations. *Private* projects stay with the team, the
+      involved organisations and the organizers.
+    """
+    qs = Project.objects.all()
+    if is_organizer(user):
+        return qs
+    public = Q(visibility=Visibility.PUBLIC)
+    if not is_account(user):
+        return qs.filter(public)
+    condition = (
+        public
+        | Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id"))
+        | Q(pk__in=_my_org_projects(Project.organizations.through, user))
+    )
+    if user.is_partner:
+        condition |= Q(
+            visibility=Visibility.PARTNERS,
+            pk__in=_my_org_projects(Project.partners.through, user),
+        )
+    return qs.filter(condition)
+
+
+def can_see_project(user, project: Project) -> bool:
+    return projects_visible_to(user).filter(pk=project.pk).exists()
+
+
+def _late_count():
+    return Subquery(
+        Milestone.objects.filter(
+            project=OuterRef("pk"), done_on__isnull=True, due_on__lt=timezone.localdate()
+        )
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+
+
+def _last_update_at():
+    return Subquery(
+        ProjectUpdate.objects.filter(project=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+
+
+def project_list(user) -> QuerySet[Project]:
+    """Visible projects with what a list shows, in a constant number of queries."""
+    return (
+        projects_visible_to(user)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
+            Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
+            Prefetch("members", queryset=ProjectMember.objects.select_related("user")),
+        )
+        .annotate(late_milestone_count=_late_count(), last_update_at=_last_update_at())
+    )
+
+
+def my_projects(user) -> QuerySet[Project]:
+    """The partner dashboard's projects: those shared with me, mine, and those I follow."""
+    qs = project_list(user)
+    if is_organizer(user):
+        return qs
+    if not is_account(user):
+        return qs.none()
+    return qs.filter(
+        Q(pk__in=_my_org_projects(Project.partners.through, user))
+        | Q(pk__in=_my_org_projects(Project.organizations.through, user))
+        | Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id"))
+        | Q(pk__in=Follow.objects.filter(user=user).values("project_id"))
+    )
+
+
+def dashboard_projects(user) -> QuerySet[Project]:
+    return my_projects(user).prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.order_by("position", "id"))
+    )
+
+
+def stories_visible_to(user) -> QuerySet[Story]:
+    """Published stories of visible projects (and drafts for those who may edit them)."""
+    visible = projects_visible_to(user)
+    qs = Story.objects.filter(project__in=visible).select_related("project")
+    if is_organizer(user):
+        return qs
+    if is_account(user):
+        return qs.filter(
+            Q(published_at__isnull=False)
+            | Q(project__in=ProjectMember.objects.filter(user=user).values("project_id"))
+        )
+    return qs.filter(published_at__isnull=False)

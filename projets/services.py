@@ -1,0 +1,368 @@
+"""Every change of project state goes through a function here (ARCHITECTURE.md).
+
+Keyword-only, one transaction each, ``full_clean()`` before saving; followers are told
+after commit through ``notify.notify_followers``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ateliers.exceptions import Conflict, Forbidden
+from ateliers.models import Event, Organization, User
+from ateliers.permissions import is_account, is_organizer
+
+from . import notify
+from .choices import NotificationKind, Phase, ProjectRole, allowed_moves
+from .models import (
+    Follow,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    PhaseTransition,
+    Project,
+    ProjectMember,
+    ProjectUpdate,
+    Story,
+)
+from .permissions import can_edit_project, can_manage_project
+
+PROJECT_TEXT_FIELDS = {"title_fr", "title_en", "summary_fr", "summary_en", "region"}
+STORY_FIELDS = {
+    "title_fr",
+    "title_en",
+    "narrative_fr",
+    "narrative_en",
+    "worked_fr",
+    "worked_en",
+    "did_not_work_fr",
+    "did_not_work_en",
+    "lessons_fr",
+    "lessons_en",
+}
+
+
+def _require_editor(actor: User, project: Project) -> None:
+    if not can_edit_project(actor, project):
+        raise Forbidden(_("Only the project's team and organizers can do this."))
+
+
+def _require_manager(actor: User, project: Project) -> None:
+    if not can_manage_project(actor, project):
+        raise Forbidden(_("Only organizers and the project lead can do this."))
+
+
+def _notify_on_commit(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
+    transaction.on_commit(
+        lambda: notify.notify_followers(project, kind, actor=actor, payload=payload)
+    )
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User,
+    title_fr: str = "",
+    title_en: str = "",
+    summary_fr: str = "",
+    summary_en: str = "",
+    visibility: str = "public",
+    region: str = "",
+    event: Event | None = None,
+    partners: list[Organization] = (),
+    organizations: list[Organization] = (),
+    team: list[tuple[User, str]] = (),
+    note: str = "",
+) -> Project:
+    """Open a project in exploration; the opening is the first line of its history."""
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers can open a project."))
+    project = Project(
+        title_fr=title_fr,
+        title_en=title_en,
+        summary_fr=summary_fr,
+        summary_en=summary_en,
+        visibility=visibility,
+        region=region or (event.region if event else ""),
+        event=event,
+        phase=Phase.EXPLORATION,
+        created_by=actor,
+    )
+    project.full_clean()
+    project.save()
+    project.partners.set(partners)
+    project.organizations.set(organizations)
+    for user, role in team:
+        _member_add(project=project, user=user, role=role)
+    PhaseTransition.objects.create(
+        project=project, from_phase="", to_phase=Phase.EXPLORATION, note=note, actor=actor
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
+    """Change text fields (team); visibility, partners and organisations (lead, organizers)."""
+    _require_editor(actor, project)
+    managed = {"visibility", "partners", "organizations", "event"} & fields.keys()
+    if managed:
+        _require_manager(actor, project)
+    for key in PROJECT_TEXT_FIELDS | {"visibility", "event"}:
+        if key in fields:
+            setattr(project, key, fields[key])
+    project.full_clean()
+    project.save()
+    if "partners" in fields:
+        project.partners.set(fields["partners"])
+    if "organizations" in fields:
+        project.organizations.set(fields["organizations"])
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor: User, project: Project) -> None:
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers can delete a project."))
+    project.delete()
+
+
+@transaction.atomic
+def project_advance_phase(
+    *, actor: User, project: Project, phase: str, note: str = ""
+) -> PhaseTransition:
+    """Move the project to ``phase`` (see ``choices.allowed_moves``) and record it.
+
+    Compare-and-set on the current phase: two people moving the project at once get one
+    transition and one 409.
+    """
+    _require_editor(actor, project)
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Unknown phase.")})
+    if len(note or "") > 5000:
+        raise ValidationError({"note": _("Keep the note under 5,000 characters.")})
+    current = project.phase
+    if phase == current:
+        raise Conflict(_("The project is already in this phase."), code="same_phase")
+    if phase not in allowed_moves(current):
+        labels = ", ".join(str(Phase(p).label) for p in allowed_moves(current))
+        raise Conflict(
+            _("From this phase the project can go to: %(phases)s.") % {"phases": labels},
+            code="phase_not_allowed",
+        )
+    now = timezone.now()
+    moved = Project.objects.filter(pk=project.pk, phase=current).update(
+        phase=phase, phase_changed_at=now, updated_at=now
+    )
+    if not moved:
+        raise Conflict(_("The project's phase changed meanwhile; reload."), code="stale_phase")
+    transition = PhaseTransition(
+        project=project, from_phase=current, to_phase=phase, note=note or "", actor=actor
+    )
+    transition.created_at = now
+    transition.full_clean(exclude=["project"])
+    transition.save()
+    project.phase, project.phase_changed_at = phase, now
+    _notify_on_commit(
+        project,
+        NotificationKind.PHASE_CHANGED,
+        actor=actor,
+        payload={"from": current, "to": phase, "note": note or ""},
+    )
+    return transition
+
+
+def _member_add(*, project: Project, user: User, role: str) -> ProjectMember:
+    member = ProjectMember(project=project, user=user, role=role or ProjectRole.MEMBER)
+    member.full_clean(exclude=["project"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        raise Conflict(_("This person is already on the team."), code="already_member") from exc
+    return member
+
+
+@transaction.atomic
+def project_member_add(
+    *, actor: User, project: Project, user: User, role: str = ProjectRole.MEMBER
+) -> ProjectMember:
+    _require_manager(actor, project)
+    return _member_add(project=project, user=user, role=role)
+
+
+@transaction.atomic
+def project_member_remove(*, actor: User, member: ProjectMember) -> None:
+    _require_manager(actor, member.project)
+    member.delete()
+
+
+@transaction.atomic
+def milestone_create(
+    *, actor: User, project: Project, title: str, due_on: date, done_on: date | None = None
+) -> Milestone:
+    _require_editor(actor, project)
+    milestone = Milestone(project=project, title=title, due_on=due_on, done_on=done_on)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, actor: User, milestone: Milestone, **fields: Any) -> Milestone:
+    _require_editor(actor, milestone.project)
+    for key in ("title", "due_on", "done_on"):
+        if key in fields:
+            setattr(milestone, key, fields[key])
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, actor: User, milestone: Milestone) -> None:
+    _require_editor(actor, milestone.project)
+    milestone.delete()
+
+
+@transaction.atomic
+def project_post_update(*, actor: User, project: Project, text: str) -> ProjectUpdate:
+    """Add an entry to the journal and tell the followers."""
+    _require_editor(actor, project)
+    update = ProjectUpdate(project=project, text=(text or "").strip(), author=actor)
+    update.full_clean()
+    update.save()
+    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+    _notify_on_commit(
+        project, NotificationKind.UPDATE_POSTED, actor=actor, payload={"update": update.pk}
+    )
+    return update
+
+
+@transaction.atomic
+def update_delete(*, actor: User, update: ProjectUpdate) -> None:
+    _require_editor(actor, update.project)
+    update.delete()
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: User,
+    project: Project,
+    name: str,
+    target: Decimal,
+    unit: str = "",
+    baseline: Decimal | None = None,
+    current: Decimal | None = None,
+) -> Indicator:
+    """A new indicator; a ``current`` given here is recorded as today's value."""
+    _require_editor(actor, project)
+    indicator = Indicator(
+        project=project,
+        name=name,
+        unit=unit,
+        target=target,
+        baseline=baseline,
+        position=project.indicators.count(),
+    )
+    indicator.full_clean()
+    indicator.save()
+    if current is not None:
+        _record(indicator=indicator, value=current, measured_on=timezone.localdate(), actor=actor)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, actor: User, indicator: Indicator, **fields: Any) -> Indicator:
+    _require_editor(actor, indicator.project)
+    current = fields.pop("current", None)
+    for key in ("name", "unit", "target", "baseline", "position"):
+        if key in fields:
+            setattr(indicator, key, fields[key])
+    indicator.full_clean()
+    indicator.save()
+    if current is not None:
+        _record(indicator=indicator, value=current, measured_on=timezone.localdate(), actor=actor)
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, actor: User, indicator: Indicator) -> None:
+    _require_editor(actor, indicator.project)
+    indicator.delete()
+
+
+def _record(*, indicator: Indicator, value: Decimal, measured_on: date, actor) -> IndicatorValue:
+    existing = IndicatorValue.objects.filter(indicator=indicator, measured_on=measured_on).first()
+    entry = existing or IndicatorValue(indicator=indicator, measured_on=measured_on)
+    entry.value = value
+    entry.recorded_by = actor if is_account(actor) else None
+    entry.full_clean(exclude=["indicator"], validate_constraints=False)
+    entry.save()
+    latest = indicator.values.order_by("-measured_on", "-id").first()
+    indicator.current = latest.value if latest else None
+    Indicator.objects.filter(pk=indicator.pk).update(current=indicator.current)
+    return entry
+
+
+@transaction.atomic
+def indicator_record_value(
+    *, actor: User, indicator: Indicator, value: Decimal, measured_on: date | None = None
+) -> IndicatorValue:
+    """Record a measurement (one per date: a second one that day replaces it).
+
+    ``current`` becomes the value of the latest date, so back-filling history does not
+    move today's figure.
+    """
+    _require_editor(actor, indicator.project)
+    measured_on = measured_on or timezone.localdate()
+    if measured_on > timezone.localdate():
+        raise ValidationError({"measured_on": _("A measurement cannot be in the future.")})
+    return _record(indicator=indicator, value=value, measured_on=measured_on, actor=actor)
+
+
+@transaction.atomic
+def story_save(
+    *, actor: User, project: Project, publish: bool | None = None, **fields: Any
+) -> Story:
+    """Write the story (a draft until published); ``publish`` publishes or withdraws it."""
+    _require_editor(actor, project)
+    story = Story.objects.filter(project=project).first() or Story(project=project)
+    for key in STORY_FIELDS:
+        if key in fields:
+            setattr(story, key, fields[key] or "")
+    was_published = story.is_published
+    if publish is True and not was_published:
+        story.published_at = timezone.now()
+    elif publish is False:
+        story.published_at = None
+    story.full_clean(exclude=["project"], validate_unique=False)
+    story.save()
+    if story.is_published and not was_published:
+        _notify_on_commit(
+            project, NotificationKind.STORY_PUBLISHED, actor=actor, payload={"story": story.pk}
+        )
+    return story
+
+
+@transaction.atomic
+def project_follow(*, actor: User, project: Project, follow: bool = True) -> bool:
+    """Follow (or stop following) a project one may read; idempotent. Returns the state."""
+    from .selectors import can_see_project
+
+    if not is_account(actor):
+        raise Forbidden(_("Log in to follow a project."))
+    if not can_see_project(actor, project):
+        raise Forbidden(_("You cannot follow this project."))
+    if follow:
+        Follow.objects.get_or_create(user=actor, project=project)
+    else:
+        Follow.objects.filter(user=actor, project=project).delete()
+    return follow

@@ -1,0 +1,102 @@
+"""Live notifications over ``/ws/notifications/`` with the Channels communicator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from rest_framework.authtoken.models import Token
+
+from livinglab.asgi import application
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _connect():
+    communicator = WebsocketCommunicator(
+        application, "/ws/notifications/", headers=[(b"origin", b"http://127.0.0.1")]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+@database_sync_to_async
+def _setup():
+    org = factories.make_org("Centre")
+    member = factories.make_member(org, "membre")
+    expert = factories.make_expert("expertise", skills=["accessibility"])
+    request = factories.make_help_request(org, skills=["accessibility"])
+    token = Token.objects.create(user=member).key
+    return member, expert, request, token
+
+
+@database_sync_to_async
+def _claim(expert, request):
+    from ateliers.services.help import help_request_claim
+
+    help_request_claim(actor=expert, help_request=request)
+
+
+async def test_hello_then_live_notification_of_a_claim():
+    member, expert, request, token = await _setup()
+    ws = await _connect()
+    try:
+        await ws.send_to(text_data=json.dumps({"type": "ping"}))
+        assert (await ws.receive_json_from())["code"] == "hello_required"
+        await ws.send_to(text_data=json.dumps({"type": "hello", "token": token}))
+        welcome = await ws.receive_json_from()
+        assert welcome == {"type": "welcome", "user": member.pk, "unread": 0}
+        await _claim(expert, request)
+        pushed = await ws.receive_json_from(timeout=5)
+        assert pushed["type"] == "notification.created"
+        assert pushed["notification"]["kind"] == "help.claimed"
+        assert pushed["notification"]["payload"]["help_request"] == request.pk
+        assert pushed["unread"] == 1
+        assert await ws.receive_nothing(timeout=0.3)  # exactly once
+    finally:
+        await ws.disconnect()
+
+
+async def test_others_do_not_receive_it():
+    _member, expert, request, _token = await _setup()
+    other_token = await database_sync_to_async(
+        lambda: Token.objects.create(user=factories.make_user("autre")).key
+    )()
+    ws = await _connect()
+    try:
+        await ws.send_to(text_data=json.dumps({"type": "hello", "token": other_token}))
+        assert (await ws.receive_json_from())["type"] == "welcome"
+        await _claim(expert, request)
+        assert await ws.receive_nothing(timeout=0.3)
+    finally:
+        await ws.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ("not json", "bad_json"),
+        ("[1, 2]", "bad_json"),
+        (json.dumps({"type": "hello", "token": "x" * 10_000}), "too_large"),
+    ],
+)
+async def test_bad_messages_get_errors_not_crashes(payload, code):
+    ws = await _connect()
+    try:
+        await ws.send_to(text_data=payload)
+        assert (await ws.receive_json_from())["code"] == code
+    finally:
+        await ws.disconnect()
+
+
+async def test_bad_token_is_refused_and_closed():
+    ws = await _connect()
+    await ws.send_to(text_data=json.dumps({"type": "hello", "token": "nope"}))
+    assert (await ws.receive_json_from())["code"] == "unauthorized"
+    closed = await ws.receive_output(timeout=2)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    await ws.disconnect()
