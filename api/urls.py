@@ -63,6 +63,11 @@ urlpatterns = [
     path("events/<int:pk>/badges.pdf", reports.EventBadgesView.as_view(), name="event-badges"),
     path("events/<int:pk>/poster.pdf", reports.EventPosterView.as_view(), name="event-poster"),
     path(
+        "projects/<int:pk>/report.pdf",
+        reports.ProjectReportView.as_view(),
+        name="project-report",
+    ),
+    path(
         "events/export.csv",
         reports.EventsExportView.as_view(fmt="csv"),
         name="events-export-csv",

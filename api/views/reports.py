@@ -190,3 +190,24 @@ class EventsExportView(APIView):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request):
         return export_response(request, exports.events_dataset(), self.fmt)
+
+
+class ProjectReportView(APIView):
+    """A project's status report: anyone who may see the project, with only what they see."""
+
+    permission_classes = [AllowAny]
+
+    @PDF_SCHEMA
+    def get(self, request, pk: int):
+        from projets import reports as project_reports
+        from projets.selectors import projects_visible_to
+
+        project = get_object_or_404(projects_visible_to(request.user), pk=pk)
+        lang, reader = current_language(), request.user
+        return pdf_response(
+            request,
+            lambda out: project_reports.write_project_report(
+                project, out, lang=lang, reader=reader
+            ),
+            f"project-{project.pk}-report.pdf",
+        )

@@ -101,6 +101,12 @@ READ = [
     ("GET", "/api/events/{event}/poster.pdf", {**ORGANIZER_READ, "organizer": 200}),
     ("GET", "/api/events/{draft}/report.pdf", {**ORGANIZER_READ, "organizer": 200}),
     ("GET", "/api/events/export.csv", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/projects/{public_project}/report.pdf", dict.fromkeys(ROLES, 200)),
+    (
+        "GET",
+        "/api/projects/{shared_project}/report.pdf",
+        {**dict.fromkeys(ROLES, 404), "partner": 200, "organizer": 200},
+    ),
     ("GET", "/api/events/export.json", dict.fromkeys(ROLES, 200)),
     # help requests (issue 5): accounts read; threads only for the people involved
     (
@@ -488,6 +494,10 @@ def world(db):
     held = factories.make_help_request(org, skills=["accessibility"])
     held.status, held.claimed_by = "claimed", factories.make_expert("claimer")
     held.save()
+    public_project = factories.make_project(actor=organizer, visibility="public")
+    shared_project = factories.make_project(
+        actor=organizer, visibility="partners", partners=[partner.organizations.get()]
+    )
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "event": event.pk,
@@ -499,6 +509,8 @@ def world(db):
         "newcomer": newcomer.pk,
         "help": help_request.pk,
         "held": held.pk,
+        "public_project": public_project.pk,
+        "shared_project": shared_project.pk,
     }
     return users, ids, event
 
