@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, events, help, people, projects, reports
+from .views import accounts, board, events, help, people, projects, reports
 
 app_name = "api"
 
@@ -40,6 +40,11 @@ router.register(
     basename="project-indicator",
 )
 router.register("stories", projects.StoryViewSet, basename="story")
+router.register(r"events/(?P<event_pk>[0-9]+)/ideas", board.EventIdeaViewSet, basename="event-idea")
+router.register("ideas", board.IdeaViewSet, basename="idea")
+router.register(
+    r"ideas/(?P<idea_pk>[0-9]+)/comments", board.IdeaCommentViewSet, basename="idea-comment"
+)
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
@@ -92,5 +97,7 @@ urlpatterns = [
         projects.ProjectViewSet.as_view({"get": "export_json"}),
         name="project-export-json",
     ),
+    path("join/", board.JoinView.as_view(), name="join"),
+    path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),
     path("", include(router.urls)),
 ]

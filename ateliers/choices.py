@@ -70,3 +70,26 @@ class NotificationKind(models.TextChoices):
     STARTED = "help.started", _("Work started")
     RESOLVED = "help.resolved", _("Request resolved")
     MESSAGE = "help.message", _("New message")
+
+
+class IdeaStatus(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden")
+    MERGED = "merged", _("Merged")
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", _("Hide")
+    SHOW = "show", _("Show")
+    PIN = "pin", _("Pin")
+    UNPIN = "unpin", _("Unpin")
+    MERGE = "merge", _("Merge into another idea")
+
+
+class BoardEventType(models.TextChoices):
+    IDEA_CREATED = "idea.created", "idea.created"
+    IDEA_UPDATED = "idea.updated", "idea.updated"
+    IDEA_MERGED = "idea.merged", "idea.merged"
+    COMMENT_CREATED = "comment.created", "comment.created"
+    VOTES_CHANGED = "votes.changed", "votes.changed"
+    BOARD_UPDATED = "board.updated", "board.updated"

@@ -5,9 +5,17 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EventStatus, HelpFormat, HelpStatus, Language, RegistrationRole, Urgency
+from .choices import (
+    EventStatus,
+    HelpFormat,
+    HelpStatus,
+    IdeaStatus,
+    Language,
+    RegistrationRole,
+    Urgency,
+)
 from .fields import has_language
-from .models import Event, ExpertProfile, HelpRequest, Organization, Registration, Skill
+from .models import Event, ExpertProfile, HelpRequest, Idea, Organization, Registration, Skill
 
 
 def _language_filter(field: str):
@@ -105,3 +113,12 @@ class HelpRequestFilterSet(filters.FilterSet):
         from django.db.models import Q
 
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+
+class IdeaFilterSet(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=IdeaStatus.choices)
+    pinned = filters.BooleanFilter()
+
+    class Meta:
+        model = Idea
+        fields = ["theme", "status", "pinned"]

@@ -217,6 +217,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # --- REST framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerParticipantAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -111,3 +111,21 @@ def make_project(*, actor: User | None = None, **fields):
     fields.setdefault("title_fr", f"Projet {next(_seq)}")
     fields.setdefault("summary_fr", "Résumé")
     return project_create(actor=actor, **fields)
+
+
+def make_participant(event: Event, display_name: str = "Invitée", user: User | None = None):
+    """A board guest on ``event`` (through the join service, like a real guest)."""
+    from ateliers.services.board import participant_join
+
+    return participant_join(code=event.join_code, display_name=display_name, user=user)
+
+
+def post_idea(participant, text: str = "Une idée", theme=None):
+    import uuid
+
+    from ateliers.services.board import idea_post
+
+    idea, _created = idea_post(
+        participant=participant, text=text, theme=theme, client_id=uuid.uuid4()
+    )
+    return idea

@@ -1,22 +1,28 @@
 """Models of the workshops domain, one module per area."""
 
 from .accounts import User
+from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .people import ExpertProfile, Membership, Organization, Skill
 
 __all__ = [
+    "BoardEvent",
+    "Comment",
     "Event",
     "ExpertProfile",
     "HelpRequest",
     "HelpRequestMessage",
     "HelpRequestTransition",
+    "Idea",
     "Membership",
     "Notification",
     "Organization",
+    "Participant",
     "Registration",
     "Skill",
     "Theme",
     "TimeSlot",
     "User",
+    "Vote",
 ]

@@ -1,19 +1,432 @@
-"""The live ideas board's writes. Each change is logged with its ``seq`` (ARCHITECTURE.md)."""
+"""The live ideas board's writes. Each change is logged with its ``seq`` (ARCHITECTURE.md).
+
+Every function here is one transaction: it takes the event's row lock (PostgreSQL;
+SQLite's IMMEDIATE transactions already serialise writers), checks, writes the change,
+appends its ``BoardEvent`` with ``seq = last + 1`` and broadcasts after commit. Votes are
+the exception that proves the rule: a vote changes the counter at once and is logged by
+``votes_flush`` in a coalesced ``votes.changed`` event (at most one per
+``VOTE_COALESCE_SECONDS`` per room), see docs/protocol.md.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import asyncio
+import json
+import logging
+import os
+import uuid
+import weakref
+from functools import partial
+
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from ..exceptions import Forbidden
-from ..models import Event, User
-from ..permissions import is_organizer
+from ..board_selectors import comment_dict, idea_dict
+from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
+from ..exceptions import Conflict, Forbidden, NotFound
+from ..models import BoardEvent, Comment, Event, Idea, Participant, User, Vote
+from ..permissions import is_account, is_organizer
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "livinglab.board.participant-token"
+
+
+def group_name(event_id: int) -> str:
+    return f"event_{event_id}"
+
+
+# --- guest identity -------------------------------------------------------------------
+
+
+def participant_token(participant: Participant) -> str:
+    """A signed, event-scoped token: it names the participant and the event, nothing else."""
+    return signing.dumps({"p": participant.pk, "e": participant.event_id}, salt=TOKEN_SALT)
+
+
+def participant_from_token(token: str) -> Participant | None:
+    """The participant a token names, or ``None`` if it is forged, expired or stale."""
+    if not isinstance(token, str) or not token or len(token) > 500:
+        return None
+    try:
+        data = signing.loads(
+            token, salt=TOKEN_SALT, max_age=settings.LIVINGLAB["PARTICIPANT_TOKEN_MAX_AGE"]
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        Participant.objects.select_related("event")
+        .filter(pk=data.get("p"), event_id=data.get("e"))
+        .first()
+    )
+
+
+def _clean_display_name(display_name: str) -> str:
+    name = " ".join(str(display_name or "").split())
+    if not name:
+        raise ValidationError({"display_name": _("Give a name to show on the board.")})
+    if len(name) > 80:
+        raise ValidationError({"display_name": _("Keep the name under 80 characters.")})
+    return name
+
+
+@transaction.atomic
+def participant_join(*, code: str, display_name: str, user: User | None = None) -> Participant:
+    """Join an event's board with its code; an account gets (or creates) its own identity."""
+    from .events import normalize_join_code
+
+    event = Event.objects.filter(join_code=normalize_join_code(code)).first()
+    if event is None or event.status == EventStatus.DRAFT:
+        raise NotFound(_("No open event has this code."), code="bad_code")
+    if event.status == EventStatus.CLOSED:
+        raise Conflict(_("This event is closed."), code="event_closed")
+    name = _clean_display_name(display_name or (user.public_name if is_account(user) else ""))
+    if is_account(user):
+        participant = Participant.objects.filter(event=event, user=user).first()
+        if participant is not None:
+            return participant
+    participant = Participant(
+        event=event, display_name=name, user=user if is_account(user) else None
+    )
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_for_user(*, event: Event, user: User) -> Participant:
+    """The board identity of an account on one event, created on first use."""
+    if not is_account(user):
+        raise Forbidden(_("Join the event with its code first."))
+    participant, _created = Participant.objects.get_or_create(
+        event=event, user=user, defaults={"display_name": user.public_name[:80]}
+    )
+    return participant
+
+
+# --- the log --------------------------------------------------------------------------
+
+
+def _lock_event(event_id: int) -> dict:
+    """Take the event's row lock (a no-op on SQLite, where BEGIN IMMEDIATE serialises)."""
+    try:
+        return Event.objects.select_for_update().values("board_locked", "status").get(pk=event_id)
+    except Event.DoesNotExist as exc:
+        raise NotFound(_("This event does not exist.")) from exc
+
+
+def _require_open(event_id: int) -> None:
+    state = _lock_event(event_id)
+    if state["board_locked"] or state["status"] == EventStatus.CLOSED:
+        raise Conflict(_("The board is locked."), code="board_locked")
+
+
+def _append(event_id: int, type: str, payload: dict) -> BoardEvent:
+    """Append one logged change; must run inside the writer's transaction, after the lock."""
+    last = BoardEvent.objects.filter(event_id=event_id).aggregate(m=Max("seq"))["m"] or 0
+    row = BoardEvent.objects.create(event_id=event_id, seq=last + 1, type=type, payload=payload)
+    transaction.on_commit(partial(broadcast, event_id, row.as_message()))
+    return row
+
+
+def _log_ideas(event_id: int, type: str, **ideas: int) -> BoardEvent:
+    """Log ideas as they are now; their tallies count as logged from here on."""
+    fresh = Idea.objects.select_related("author").in_bulk(list(ideas.values()))
+    Idea.objects.filter(pk__in=list(ideas.values())).update(votes_logged=F("votes"))
+    return _append(event_id, type, {key: idea_dict(fresh[pk]) for key, pk in ideas.items()})
+
+
+def broadcast(event_id: int, message: dict) -> None:
+    """Send one logged event to the room, serialised once. A lost push is caught up by seq."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    try:
+        async_to_sync(layer.group_send)(
+            group_name(event_id), {"type": "board.event", "seq": message["seq"], "text": text}
+        )
+    except Exception:
+        logger.exception("broadcast of %s#%s failed; clients will catch up", event_id, message)
+
+
+def _uuid(value, field: str = "client_id") -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError({field: _("Give a UUID.")}) from exc
+
+
+def _clean_text(text, field: str, limit: int) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({field: _("Write something first.")})
+    text = text.strip()
+    if len(text) > limit:
+        raise ValidationError({field: _("Keep it under %(limit)d characters.") % {"limit": limit}})
+    return text
+
+
+def _same_event(participant: Participant, idea: Idea) -> None:
+    if participant.event_id != idea.event_id:
+        raise Forbidden(_("This idea belongs to another event."))
+
+
+# --- writes ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def idea_post(*, participant: Participant, text: str, theme=None, client_id) -> tuple[Idea, bool]:
+    """Post an idea; a retry with the same ``client_id`` returns the first one, unchanged."""
+    from ..models.board import IDEA_MAX_LENGTH
+
+    client_id = _uuid(client_id)
+    existing = Idea.objects.select_related("author").filter(author=participant, client_id=client_id)
+    if (idea := existing.first()) is not None:
+        return idea, False
+    text = _clean_text(text, "text", IDEA_MAX_LENGTH)
+    _require_open(participant.event_id)
+    if theme is not None and theme.event_id != participant.event_id:
+        raise ValidationError({"theme": _("This theme belongs to another event.")})
+    idea = Idea(
+        event_id=participant.event_id,
+        theme=theme,
+        author=participant,
+        text=text,
+        client_id=client_id,
+    )
+    idea.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            idea.save()
+    except IntegrityError:
+        return existing.get(), False
+    idea.board_seq = _log_ideas(idea.event_id, BoardEventType.IDEA_CREATED, idea=idea.pk).seq
+    return idea, True
+
+
+@transaction.atomic
+def idea_edit(*, participant: Participant, idea: Idea, text: str) -> Idea:
+    """Authors edit their own visible ideas while the board is open."""
+    from ..models.board import IDEA_MAX_LENGTH
+
+    if idea.author_id != participant.pk:
+        raise Forbidden(_("You can only edit your own ideas."))
+    text = _clean_text(text, "text", IDEA_MAX_LENGTH)
+    _require_open(idea.event_id)
+    updated = Idea.objects.filter(pk=idea.pk, status=IdeaStatus.VISIBLE).update(text=text)
+    if not updated:
+        raise Conflict(_("This idea can no longer be edited."), code="idea_not_editable")
+    row = _log_ideas(idea.event_id, BoardEventType.IDEA_UPDATED, idea=idea.pk)
+    idea.refresh_from_db()
+    idea.board_seq = row.seq
+    return idea
+
+
+def vote_set(*, participant: Participant, idea: Idea, value) -> Idea:
+    """Vote (``value`` 1) or withdraw (0); idempotent. Logged later, coalesced."""
+    if value not in (0, 1, True, False):
+        raise ValidationError({"value": _("A vote is 1 or 0.")})
+    _same_event(participant, idea)
+    with transaction.atomic():
+        _require_open(idea.event_id)
+        if not Idea.objects.filter(pk=idea.pk, status=IdeaStatus.VISIBLE).exists():
+            raise Conflict(_("This idea is not open for votes."), code="idea_not_votable")
+        if value:
+            changed = False
+            try:
+                with transaction.atomic():
+                    Vote.objects.create(participant=participant, idea=idea)
+                    changed = True
+            except IntegrityError:
+                pass
+            if changed:
+                Idea.objects.filter(pk=idea.pk).update(votes=F("votes") + 1)
+        else:
+            deleted, _rows = Vote.objects.filter(participant=participant, idea=idea).delete()
+            changed = bool(deleted)
+            if changed:
+                Idea.objects.filter(pk=idea.pk, votes__gt=0).update(votes=F("votes") - 1)
+        if changed:
+            transaction.on_commit(partial(schedule_votes_flush, idea.event_id))
+    idea.refresh_from_db(fields=["votes", "votes_logged"])
+    return idea
+
+
+@transaction.atomic
+def comment_post(
+    *, participant: Participant, idea: Idea, text: str, client_id
+) -> tuple[Comment, bool]:
+    from ..models.board import COMMENT_MAX_LENGTH
+
+    client_id = _uuid(client_id)
+    existing = Comment.objects.select_related("participant").filter(
+        participant=participant, client_id=client_id
+    )
+    if (comment := existing.first()) is not None:
+        return comment, False
+    _same_event(participant, idea)
+    text = _clean_text(text, "text", COMMENT_MAX_LENGTH)
+    _require_open(idea.event_id)
+    if not Idea.objects.filter(pk=idea.pk, status=IdeaStatus.VISIBLE).exists():
+        raise Conflict(_("This idea is not open for comments."), code="idea_not_commentable")
+    comment = Comment(idea=idea, participant=participant, text=text, client_id=client_id)
+    comment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        return existing.get(), False
+    Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    count = Idea.objects.values_list("comment_count", flat=True).get(pk=idea.pk)
+    row = _append(
+        idea.event_id,
+        BoardEventType.COMMENT_CREATED,
+        {"comment": comment_dict(comment), "idea": {"id": idea.pk, "comment_count": count}},
+    )
+    comment.board_seq = row.seq
+    return comment, True
+
+
+_TRANSITIONS = {
+    ModerationAction.HIDE: ({"status": IdeaStatus.VISIBLE}, {"status": IdeaStatus.HIDDEN}),
+    ModerationAction.SHOW: ({"status": IdeaStatus.HIDDEN}, {"status": IdeaStatus.VISIBLE}),
+    ModerationAction.PIN: ({"pinned": False}, {"pinned": True}),
+    ModerationAction.UNPIN: ({"pinned": True}, {"pinned": False}),
+}
+
+
+@transaction.atomic
+def idea_moderate(*, actor: User, idea: Idea, action: str, into: Idea | None = None) -> Idea:
+    """Hide, show, pin, unpin or merge (organizers; allowed on a locked board).
+
+    Compare-and-set: an action that finds the idea already in the target state is a
+    no-op (nothing logged); one that no longer applies (hiding a merged idea) is a 409.
+    """
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers can moderate the board."))
+    if action not in ModerationAction.values:
+        raise ValidationError({"action": _("Choose hide, show, pin, unpin or merge.")})
+    _lock_event(idea.event_id)
+    current = Idea.objects.get(pk=idea.pk)
+    if action == ModerationAction.MERGE:
+        return _merge(current, into)
+    before, after = _TRANSITIONS[action]
+    if all(getattr(current, k) == v for k, v in after.items()):
+        return current
+    if current.status == IdeaStatus.MERGED:
+        raise Conflict(_("This idea was merged into another."), code="idea_merged")
+    if not Idea.objects.filter(pk=idea.pk, **before).update(**after):
+        raise Conflict(_("This idea changed in the meantime."), code="conflict")
+    row = _log_ideas(idea.event_id, BoardEventType.IDEA_UPDATED, idea=idea.pk)
+    current.refresh_from_db()
+    current.board_seq = row.seq
+    return current
+
+
+def _merge(idea: Idea, into: Idea | None) -> Idea:
+    """Merge a duplicate: its distinct voters' votes move to ``into``; the rest go."""
+    if into is None:
+        raise ValidationError({"into": _("Choose the idea to merge into.")})
+    if into.pk == idea.pk:
+        raise ValidationError({"into": _("An idea cannot be merged into itself.")})
+    if into.event_id != idea.event_id:
+        raise ValidationError({"into": _("This idea belongs to another event.")})
+    if not Idea.objects.filter(pk=into.pk, status=IdeaStatus.VISIBLE).exists():
+        raise Conflict(_("Merge into a visible idea."), code="bad_merge_target")
+    updated = Idea.objects.filter(
+        pk=idea.pk, status__in=[IdeaStatus.VISIBLE, IdeaStatus.HIDDEN]
+    ).update(status=IdeaStatus.MERGED, merged_into=into, pinned=False)
+    if not updated:
+        raise Conflict(_("This idea was already merged."), code="idea_merged")
+    target_voters = Vote.objects.filter(idea=into).values("participant_id")
+    Vote.objects.filter(idea=idea).exclude(participant_id__in=target_voters).update(idea=into)
+    Vote.objects.filter(idea=idea).delete()
+    Idea.objects.filter(pk=into.pk).update(votes=Vote.objects.filter(idea=into).count())
+    Idea.objects.filter(pk=idea.pk).update(votes=0)
+    row = _log_ideas(idea.event_id, BoardEventType.IDEA_MERGED, idea=idea.pk, into=into.pk)
+    idea.refresh_from_db()
+    idea.board_seq = row.seq
+    return idea
 
 
 @transaction.atomic
 def board_set_locked(*, actor: User, event: Event, locked: bool) -> Event:
     if not is_organizer(actor):
         raise Forbidden(_("Only organizers can lock the board."))
-    Event.objects.filter(pk=event.pk).update(board_locked=locked)
+    _lock_event(event.pk)
+    if Event.objects.filter(pk=event.pk).exclude(board_locked=locked).update(board_locked=locked):
+        _append(event.pk, BoardEventType.BOARD_UPDATED, {"board_locked": bool(locked)})
     event.board_locked = locked
     return event
+
+
+# --- coalesced vote tallies -------------------------------------------------------------
+
+
+def votes_flush(*, event_id: int) -> BoardEvent | None:
+    """Log one ``votes.changed`` with the absolute tallies of every idea whose count moved.
+
+    Idempotent and safe from any process: the "moved" state is in the database
+    (``votes != votes_logged``), so a process that dies before flushing loses nothing;
+    the next flush (a vote, a client's catch-up, the REST board) logs it.
+    """
+    dirty = Idea.objects.filter(event_id=event_id).exclude(votes=F("votes_logged"))
+    if not dirty.exists():
+        return None
+    with transaction.atomic():
+        _lock_event(event_id)
+        rows = list(dirty.order_by("id").values_list("id", "votes"))
+        if not rows:
+            return None
+        Idea.objects.filter(pk__in=[pk for pk, _v in rows]).update(votes_logged=F("votes"))
+        return _append(
+            event_id,
+            BoardEventType.VOTES_CHANGED,
+            {"votes": [{"idea": pk, "votes": votes} for pk, votes in rows]},
+        )
+
+
+_scheduled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def schedule_votes_flush(event_id: int) -> None:
+    """Flush this room's tallies in ``VOTE_COALESCE_SECONDS`` (once per window).
+
+    Inside daphne the timer runs on the server's event loop; without a loop (a command,
+    a plain test) the flush happens at once.
+    """
+    delay = float(settings.LIVINGLAB["VOTE_COALESCE_SECONDS"])
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    same_process = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
+    if delay <= 0 or loop is None or not same_process or not loop.is_running():
+        votes_flush(event_id=event_id)
+        return
+    loop.call_soon_threadsafe(_schedule_in_loop, loop, event_id, delay)
+
+
+def _schedule_in_loop(loop: asyncio.AbstractEventLoop, event_id: int, delay: float) -> None:
+    pending = _scheduled.setdefault(loop, set())
+    if event_id in pending:
+        return
+    pending.add(event_id)
+    loop.create_task(_flush_later(loop, event_id, delay))
+
+
+async def _flush_later(loop, event_id: int, delay: float) -> None:
+    await asyncio.sleep(delay)
+    _scheduled.get(loop, set()).discard(event_id)
+    try:
+        await database_sync_to_async(votes_flush)(event_id=event_id)
+    except Exception:
+        logger.exception("vote flush for event %s failed; the next one logs it", event_id)

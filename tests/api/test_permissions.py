@@ -40,7 +40,7 @@ READ = [
         "/api/organizations/{org}/members/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -52,7 +52,7 @@ READ = [
         "/api/experts/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -64,7 +64,7 @@ READ = [
         "/api/events/{event}/registrations/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -76,7 +76,7 @@ READ = [
         "/api/me/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -88,7 +88,7 @@ READ = [
         "/api/users/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -114,7 +114,7 @@ READ = [
         "/api/help-requests/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -126,7 +126,7 @@ READ = [
         "/api/help-requests/{help}/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -138,7 +138,7 @@ READ = [
         "/api/help-requests/{help}/suggestions/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -150,7 +150,7 @@ READ = [
         "/api/help-requests/{help}/history/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -162,7 +162,7 @@ READ = [
         "/api/help-requests/{help}/messages/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -174,7 +174,7 @@ READ = [
         "/api/help-requests/{held}/messages/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -186,7 +186,7 @@ READ = [
         "/api/experts/me/suggestions/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -198,7 +198,7 @@ READ = [
         "/api/notifications/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -210,7 +210,7 @@ READ = [
         "/api/notifications/unread-count/",
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
@@ -218,12 +218,24 @@ READ = [
         },
     ),
     ("GET", "/api/schema/", dict.fromkeys(ROLES, 200)),
+    # the live board: readable by everyone who can see the event
+    ("GET", "/api/events/{event}/ideas/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/?ordering=-votes&status=visible", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/ideas/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/ideas/{hidden}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/ideas/{idea}/comments/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/board/?since=0", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/board/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
 ]
 
+# A board guest (role "participant", a Bearer token from /api/join/) is authenticated but
+# is not an account: account-only endpoints answer it 403, like any other wrong role.
 ORGANIZER_ONLY = {
     "anonymous": 401,
-    "participant": 401,
+    "participant": 403,
     "expert": 403,
     "member": 403,
     "partner": 403,
@@ -285,7 +297,7 @@ WRITE = [
         {"name": "Nouvel organisme", "languages": ["fr"]},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -298,7 +310,7 @@ WRITE = [
         {"region": "Laval"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -311,7 +323,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -324,7 +336,7 @@ WRITE = [
         {"user": "{newcomer}"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -337,7 +349,7 @@ WRITE = [
         {"bio": "Nouvelle bio"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -350,7 +362,7 @@ WRITE = [
         {"role": "participant"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 201,
             "member": 201,
             "partner": 201,
@@ -363,7 +375,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -377,7 +389,7 @@ WRITE = [
         {"organization": "{org}", "title": "Site web", "skills": ["accessibility"]},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -390,7 +402,7 @@ WRITE = [
         {"title": "Site web accessible"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 200,
             "partner": 403,
@@ -403,7 +415,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 403,
             "partner": 403,
@@ -416,7 +428,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -429,7 +441,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -442,7 +454,7 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 403,
             "partner": 403,
@@ -455,7 +467,7 @@ WRITE = [
         {"text": "Bonjour"},
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 403,
             "member": 201,
             "partner": 403,
@@ -468,12 +480,46 @@ WRITE = [
         None,
         {
             "anonymous": 401,
-            "participant": 401,
+            "participant": 403,
             "expert": 200,
             "member": 200,
             "partner": 200,
             "organizer": 200,
         },
+    ),
+]
+
+BOARD_WRITER = {**dict.fromkeys(ROLES, 201), "anonymous": 401}
+
+WRITE += [
+    ("POST", "/api/join/", {"code": "{code}", "display_name": "Invité"}, dict.fromkeys(ROLES, 201)),
+    ("POST", "/api/events/{event}/ideas/", {"text": "Une idée"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/events/{event}/ideas/",
+        {"text": "x", "theme": "{theme}"},
+        BOARD_WRITER,
+    ),
+    (
+        "PATCH",
+        "/api/ideas/{idea}/",
+        {"text": "Pas la mienne"},
+        {**ORGANIZER_ONLY, "organizer": 403},
+    ),
+    ("POST", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("DELETE", "/api/ideas/{idea}/vote/", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    ("POST", "/api/ideas/{idea}/comments/", {"text": "Oui !"}, BOARD_WRITER),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "pin"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    (
+        "POST",
+        "/api/ideas/{idea}/moderate/",
+        {"action": "merge", "into": "{other_idea}"},
+        {**ORGANIZER_ONLY, "organizer": 200},
     ),
 ]
 
@@ -498,6 +544,13 @@ def world(db):
     shared_project = factories.make_project(
         actor=organizer, visibility="partners", partners=[partner.organizations.get()]
     )
+    author = factories.make_participant(event, "Autrice")
+    idea = factories.post_idea(author, "Des rampes d'accès")
+    other_idea = factories.post_idea(author, "Rampes")
+    hidden = factories.post_idea(author, "Cachée")
+    from ateliers.services.board import idea_moderate
+
+    idea_moderate(actor=organizer, idea=hidden, action="hide")
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "event": event.pk,
@@ -511,6 +564,10 @@ def world(db):
         "held": held.pk,
         "public_project": public_project.pk,
         "shared_project": shared_project.pk,
+        "code": event.join_code,
+        "idea": idea.pk,
+        "other_idea": other_idea.pk,
+        "hidden": hidden.pk,
     }
     return users, ids, event
 
@@ -535,6 +592,10 @@ def fill(template, ids):
     return template.format(**ids)
 
 
+def fill_value(value: str):
+    return int(value) if value.isdigit() else value
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path", "expected"), READ, ids=[f"{m} {p}" for m, p, _ in READ])
 def test_read_matrix(world, role, method, path, expected):
@@ -555,7 +616,7 @@ def test_write_matrix(world, role, method, path, body, expected):
     client = client_for(role, users, event)
     if body is not None:
         body = {
-            k: (int(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
+            k: (fill_value(fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v)
             for k, v in body.items()
         }
     response = getattr(client, method.lower())(fill(path, ids), body, format="json")

@@ -1,0 +1,95 @@
+"""The board over HTTP: the same fields as the WebSocket's (docs/protocol.md)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ateliers.choices import ModerationAction
+from ateliers.models import Comment, Idea, Theme
+from ateliers.models.board import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH
+
+
+class JoinSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+
+class ParticipantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class JoinEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    join_code = serializers.CharField()
+    board_locked = serializers.BooleanField()
+    status = serializers.CharField()
+
+
+class JoinResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    participant = ParticipantSerializer()
+    event = JoinEventSerializer()
+
+
+class IdeaSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = Idea
+        fields = [
+            "id",
+            "event",
+            "text",
+            "theme",
+            "author_name",
+            "votes",
+            "comment_count",
+            "status",
+            "pinned",
+            "merged_into",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class IdeaWriteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=IDEA_MAX_LENGTH)
+    theme = serializers.PrimaryKeyRelatedField(
+        queryset=Theme.objects.all(), required=False, allow_null=True
+    )
+    client_id = serializers.UUIDField(required=False)
+
+
+class IdeaEditSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=IDEA_MAX_LENGTH)
+
+
+class ModerateSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ModerationAction.choices)
+    into = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class VoteResponseSerializer(serializers.Serializer):
+    idea = serializers.IntegerField()
+    votes = serializers.IntegerField()
+    voted = serializers.BooleanField()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="participant.display_name", read_only=True)
+    client_id = serializers.UUIDField(required=False, write_only=True)
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "idea", "text", "author_name", "client_id", "created_at"]
+        read_only_fields = ["id", "idea", "author_name", "created_at"]
+
+
+class BoardCatchUpSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    events = serializers.ListField(child=serializers.DictField())
+    snapshot = serializers.DictField(required=False, allow_null=True)

@@ -1,0 +1,254 @@
+"""The live board over HTTP: join, ideas, votes, comments, moderation and catch-up.
+
+Thin: parse, find the caller's participant, call ``ateliers.services.board``, render.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from ateliers import board_selectors, selectors
+from ateliers.choices import IdeaStatus
+from ateliers.filtersets import IdeaFilterSet
+from ateliers.models import Comment, Event, Idea, Participant
+from ateliers.permissions import is_account, is_organizer
+from ateliers.services import board as board_services
+
+from ..serializers.board import (
+    BoardCatchUpSerializer,
+    CommentSerializer,
+    IdeaEditSerializer,
+    IdeaSerializer,
+    IdeaWriteSerializer,
+    JoinResponseSerializer,
+    JoinSerializer,
+    ModerateSerializer,
+    VoteResponseSerializer,
+)
+from .events import EventChildMixin
+
+
+def participant_for(request, event: Event) -> Participant:
+    """The caller's board identity on ``event``: a guest's own, or an account's."""
+    user = request.user
+    participant = getattr(user, "participant", None)
+    if participant is not None:
+        if participant.event_id != event.pk:
+            raise PermissionDenied("This participant token is for another event.")
+        return participant
+    if is_account(user):
+        return board_services.participant_for_user(event=event, user=user)
+    raise NotAuthenticated("Join the event with its code first.")
+
+
+def join_payload(participant: Participant) -> dict:
+    event = participant.event
+    return {
+        "token": board_services.participant_token(participant),
+        "participant": board_selectors.participant_dict(participant),
+        "event": {
+            "id": event.pk,
+            "title": event.title,
+            "join_code": event.join_code,
+            "board_locked": event.board_locked,
+            "status": event.status,
+        },
+    }
+
+
+class JoinView(APIView):
+    """Join an event's board with its code; returns a guest token for ``Bearer``."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "join"
+
+    @extend_schema(request=JoinSerializer, responses={201: JoinResponseSerializer})
+    def post(self, request):
+        serializer = JoinSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        participant = board_services.participant_join(
+            code=serializer.validated_data["code"],
+            display_name=serializer.validated_data.get("display_name", ""),
+            user=request.user if is_account(request.user) else None,
+        )
+        return Response(join_payload(participant), status=status.HTTP_201_CREATED)
+
+
+class EventIdeaViewSet(
+    EventChildMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """An event's ideas. Organizers also see hidden ones. ``POST`` is idempotent by
+    ``client_id``: a retry answers ``200`` with the first idea."""
+
+    serializer_class = IdeaSerializer
+    queryset = Idea.objects.none()
+    filterset_class = IdeaFilterSet
+    ordering_fields = ["votes", "created_at", "id"]
+    ordering = ["-pinned", "-votes", "id"]
+    search_fields = ["text"]
+
+    def get_queryset(self):
+        return board_selectors.ideas_visible_to(self.request.user, self.get_event())
+
+    @extend_schema(
+        request=IdeaWriteSerializer, responses={201: IdeaSerializer, 200: IdeaSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        event = self.get_event()
+        serializer = IdeaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        participant = participant_for(request, event)
+        idea, created = board_services.idea_post(
+            participant=participant,
+            text=data["text"],
+            theme=data.get("theme"),
+            client_id=data.get("client_id") or uuid.uuid4(),
+        )
+        return Response(
+            IdeaSerializer(idea).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One idea: read, edit (its author), vote, moderate (organizers)."""
+
+    serializer_class = IdeaSerializer
+    queryset = Idea.objects.none()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = Idea.objects.filter(event__in=selectors.events_visible_to(user)).select_related(
+            "author"
+        )
+        if not is_organizer(user):
+            qs = qs.exclude(status=IdeaStatus.HIDDEN)
+        return qs
+
+    @extend_schema(request=IdeaEditSerializer, responses=IdeaSerializer)
+    def partial_update(self, request, pk=None):
+        idea = self.get_object()
+        serializer = IdeaEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        idea = board_services.idea_edit(
+            participant=participant_for(request, idea.event),
+            idea=idea,
+            text=serializer.validated_data["text"],
+        )
+        return Response(IdeaSerializer(idea).data)
+
+    @extend_schema(request=None, responses=VoteResponseSerializer)
+    @action(detail=True, methods=["post", "delete"])
+    def vote(self, request, pk=None):
+        """``POST`` votes (again: no-op), ``DELETE`` withdraws the vote."""
+        idea = self.get_object()
+        participant = participant_for(request, idea.event)
+        value = 0 if request.method == "DELETE" else 1
+        idea = board_services.vote_set(participant=participant, idea=idea, value=value)
+        return Response({"idea": idea.pk, "votes": idea.votes, "voted": bool(value)})
+
+    @extend_schema(request=ModerateSerializer, responses=IdeaSerializer)
+    @action(detail=True, methods=["post"])
+    def moderate(self, request, pk=None):
+        """Organizers: ``hide``, ``show``, ``pin``, ``unpin`` or ``merge`` (with ``into``)."""
+        if not is_organizer(request.user):
+            raise PermissionDenied("Only organizers can moderate the board.")
+        idea = self.get_object()
+        serializer = ModerateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        into = None
+        if serializer.validated_data.get("into"):
+            into = Idea.objects.filter(pk=serializer.validated_data["into"]).first()
+            if into is None:
+                raise ValidationError({"into": ["No such idea."]})
+        idea = board_services.idea_moderate(
+            actor=request.user, idea=idea, action=serializer.validated_data["action"], into=into
+        )
+        idea = Idea.objects.select_related("author").get(pk=idea.pk)
+        return Response(IdeaSerializer(idea).data)
+
+
+class IdeaCommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Comments under an idea; ``POST`` is idempotent by ``client_id`` like ideas."""
+
+    serializer_class = CommentSerializer
+    queryset = Comment.objects.none()
+    ordering_fields = ["created_at", "id"]
+    ordering = ["id"]
+
+    def get_idea(self) -> Idea:
+        if not hasattr(self, "_idea"):
+            self._idea = get_object_or_404(
+                IdeaViewSet(request=self.request).get_queryset(), pk=self.kwargs["idea_pk"]
+            )
+        return self._idea
+
+    def get_queryset(self):
+        return board_selectors.comments_visible_to(self.request.user, self.get_idea())
+
+    def create(self, request, *args, **kwargs):
+        idea = self.get_idea()
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment, created = board_services.comment_post(
+            participant=participant_for(request, idea.event),
+            idea=idea,
+            text=serializer.validated_data["text"],
+            client_id=serializer.validated_data.get("client_id") or uuid.uuid4(),
+        )
+        return Response(
+            CommentSerializer(comment).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class BoardView(EventChildMixin, APIView):
+    """Catch-up: the logged events after ``since``, in the WebSocket's shape; a snapshot
+    instead when ``since`` is missing or more than ``BOARD_REPLAY_LIMIT`` behind."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("since", OpenApiTypes.INT, required=False)],
+        responses=BoardCatchUpSerializer,
+    )
+    def get(self, request, event_pk=None):
+        event = self.get_event()
+        raw = request.query_params.get("since")
+        since = None
+        if raw not in (None, ""):
+            try:
+                since = int(raw)
+            except ValueError as exc:
+                raise ValidationError(
+                    {"since": ["Give the last seq you saw (an integer)."]}
+                ) from exc
+            if since < 0 or since > 2**62:
+                raise ValidationError({"since": ["Give the last seq you saw (≥ 0)."]})
+        board_services.votes_flush(event_id=event.pk)
+        viewer = getattr(request.user, "participant", None)
+        events = None
+        if since is not None:
+            events = board_selectors.board_events_since(
+                event, since, settings.LIVINGLAB["BOARD_REPLAY_LIMIT"]
+            )
+        if events is None:
+            snapshot = board_selectors.board_snapshot(event, viewer)
+            return Response({"seq": snapshot["seq"], "events": [], "snapshot": snapshot})
+        seq = events[-1]["seq"] if events else max(since, 0)
+        return Response({"seq": seq, "events": events, "snapshot": None})
