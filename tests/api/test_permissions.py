@@ -17,7 +17,7 @@ ROLES = ["anonymous", "participant", "expert", "member", "partner", "organizer"]
 
 ORGANIZER_READ = {
     "anonymous": 401,
-    "participant": 401,
+    "participant": 403,
     "expert": 403,
     "member": 403,
     "partner": 403,
