@@ -11,21 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
-from ..choices import HelpStatus, RegistrationRole
+from ..choices import HelpStatus, IdeaStatus, RegistrationRole
 from ..i18n import localized
-from ..models import Event, HelpRequest, Registration, Skill
+from ..models import Event, HelpRequest, Idea, Participant, Registration, Skill, Vote
 from ..models.help import CLAIMED_STATUSES
 from . import pdf
 from .charts import bar_chart
 
 MAX_LIST = 200  # rows of a list section; the figures still count everything
+TOP_IDEAS = 5  # per theme
 
 
 @dataclass
@@ -96,13 +98,17 @@ def collect_figures(ctx: Context) -> None:
     ctx.figures.update(regs)
     ctx.figures.update(requests)
     ctx.figures["themes"] = event.themes.count()
+    ctx.figures["board_participants"] = Participant.objects.filter(event=event).count()
+    ctx.figures["ideas"] = Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE).count()
+    ctx.figures["votes"] = Vote.objects.filter(idea__event=event).count()
 
 
 def figure_labels() -> dict[str, str]:
     return {
         "organizations": _("Organisations"),
         "experts": _("Experts"),
-        "participants": _("Participants"),
+        "participants": _("Registered participants"),
+        "board_participants": _("People on the board"),
         "checked_in": _("Checked in"),
         "themes": _("Themes"),
         "ideas": _("Ideas"),
@@ -126,7 +132,7 @@ def figures(ctx: Context) -> list[Flowable]:
     rows = []
     for i in range(0, len(cells), per_row):
         chunk = cells[i : i + per_row]
-        chunk += [["", ""]] * (per_row - len(chunk))
+        chunk += [""] * (per_row - len(chunk))
         rows.append(chunk)
     table = Table(rows, colWidths=[43 * mm] * per_row)
     table.setStyle(
@@ -158,6 +164,21 @@ def charts(ctx: Context) -> list[Flowable]:
     items = [(str(roles.get(row["role"], row["role"])), row["n"]) for row in by_role]
     if items:
         story += [Spacer(1, 4 * mm), bar_chart(_("Registrations by role"), items)]
+    ideas = Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE)
+    per_theme = {
+        row["theme"]: row
+        for row in ideas.values("theme").annotate(n=Count("id"), v=Sum("votes")).order_by()
+    }
+    if per_theme:
+        names = _theme_names(ctx)
+        idea_items = [(names.get(k, _("No theme")), row["n"]) for k, row in per_theme.items()]
+        vote_items = [(names.get(k, _("No theme")), row["v"] or 0) for k, row in per_theme.items()]
+        story += [
+            Spacer(1, 4 * mm),
+            bar_chart(_("Ideas per theme"), idea_items, other=_("Other themes")),
+            Spacer(1, 4 * mm),
+            bar_chart(_("Votes per theme"), vote_items, other=_("Other themes")),
+        ]
     by_skill = (
         Skill.objects.filter(help_requests__event=event)
         .annotate(n=Count("help_requests"))
@@ -171,6 +192,60 @@ def charts(ctx: Context) -> list[Flowable]:
         ]
     if story:
         story.insert(0, pdf.para(_("Charts"), ctx.styles["H1"]))
+    return story
+
+
+def _theme_names(ctx: Context) -> dict[int | None, str]:
+    return {t.pk: localized(t, "name", ctx.lang) for t in ctx.event.themes.all()}
+
+
+def top_ideas(ctx: Context) -> list[Flowable]:
+    """The most-voted visible ideas of each theme, in one windowed query."""
+    s = ctx.styles
+    ranked = (
+        Idea.objects.filter(event=ctx.event, status=IdeaStatus.VISIBLE)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("theme_id")],
+                order_by=[F("votes").desc(), F("id").asc()],
+            )
+        )
+        .filter(rank__lte=TOP_IDEAS)
+        .values("theme_id", "text", "votes", "comment_count", "rank")
+    )
+    groups: dict[int | None, list[dict]] = {}
+    for row in ranked:
+        groups.setdefault(row["theme_id"], []).append(row)
+    if not groups:
+        return []
+    themes = list(ctx.event.themes.all())
+    order = [t.pk for t in themes if t.pk in groups] + ([None] if None in groups else [])
+    names = _theme_names(ctx)
+    story: list[Flowable] = [CondPageBreak(40 * mm), pdf.para(_("Top ideas per theme"), s["H1"])]
+    for key in order:
+        rows = [
+            [
+                pdf.para("#", s["CellBold"]),
+                pdf.para(_("Idea"), s["CellBold"]),
+                pdf.para(_("Votes"), s["CellBold"]),
+                pdf.para(_("Comments"), s["CellBold"]),
+            ]
+        ]
+        for row in sorted(groups[key], key=lambda r: r["rank"]):
+            rows.append(
+                [
+                    pdf.para(row["rank"], s["Cell"]),
+                    pdf.para(row["text"], s["Cell"]),
+                    pdf.para(row["votes"], s["Cell"]),
+                    pdf.para(row["comment_count"], s["Cell"]),
+                ]
+            )
+        story += [
+            CondPageBreak(30 * mm),
+            pdf.para(names.get(key, _("No theme")), s["H2"]),
+            _table(rows, [10 * mm, 120 * mm, 22 * mm, 22 * mm]),
+        ]
     return story
 
 
@@ -249,7 +324,7 @@ def programme(ctx: Context) -> list[Flowable]:
 
 
 COLLECTORS: list[Callable[[Context], None]] = [collect_figures]
-SECTIONS: list[Section] = [cover, figures, charts, help_requests, programme]
+SECTIONS: list[Section] = [cover, figures, charts, top_ideas, help_requests, programme]
 
 
 def write_event_report(event: Event, out: IO[bytes], *, lang: str) -> None:

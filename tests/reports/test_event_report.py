@@ -6,6 +6,7 @@ import pytest
 
 from ateliers.reports.event import event_report
 from ateliers.reports.pdf import font_files
+from ateliers.services.board import idea_moderate, vote_set
 from tests import factories
 from tests.reports import pdftext
 
@@ -33,6 +34,17 @@ def day(db, organizer):
     claimed.claimed_by = experts[0]
     claimed.save()
     factories.make_help_request(orgs[1], title="Formulaire d'adhésion", event=event)
+    theme = event.themes.get()
+    guests = [factories.make_participant(event, f"Invité {i}") for i in range(3)]
+    ramps = factories.post_idea(guests[0], "Des rampes d'accès partout", theme=theme)
+    ideas = [factories.post_idea(guests[1], f"Idée n° {i}", theme=theme) for i in range(6)]
+    loose = factories.post_idea(guests[2], "Une idée sans thème")
+    hidden = factories.post_idea(guests[2], "Idée cachée par la modération", theme=theme)
+    idea_moderate(actor=organizer, idea=hidden, action="hide")
+    for guest in guests:
+        vote_set(participant=guest, idea=ramps, value=1)
+    vote_set(participant=guests[0], idea=ideas[0], value=1)
+    vote_set(participant=guests[0], idea=loose, value=1)
     return event
 
 
@@ -70,6 +82,20 @@ def test_figures_match_the_data(day):
     assert lines[lines.index("Experts") - 1] == "2"
     assert lines[lines.index("Requests claimed") - 1] == "1"
     assert lines[lines.index("Help requests") - 1] == "2"
+    assert lines[lines.index("Ideas") - 1] == "8"  # the hidden one is not counted
+    assert lines[lines.index("Votes") - 1] == "5"
+    assert lines[lines.index("People on the board") - 1] == "3"
+
+
+def test_top_ideas_per_theme(day):
+    text = pdftext.text(event_report(day, lang="fr"))
+    assert "Des rampes d'accès partout" in text
+    assert "Une idée sans thème" in text
+    assert "Idée n° 0" in text and "Idée n° 3" in text
+    assert "Idée n° 4" not in text and "Idée n° 5" not in text  # five per theme
+    assert "Idée cachée" not in text
+    start = text.index("Top ideas per theme")
+    assert text.index("Des rampes", start) < text.index("Idée n° 0", start)
 
 
 def test_the_font_is_embedded_and_covers_french(day):
@@ -86,3 +112,19 @@ def test_user_text_is_escaped_not_markup(db):
     event = factories.make_event(title_fr="A <b>&</b> B", title_en="")
     text = pdftext.text(event_report(event, lang="en"))
     assert "A <b>&</b> B" in text
+
+
+FRENCH = "Œuvre cœur àâäéèêëîïôöùûüÿç ÀÂÉÈÊÇÎÔÙ « guillemets » — l’été, 25 € ; n° 3"
+
+
+def test_accented_french_renders_with_the_embedded_font(db):
+    """Every character of French text is in the embedded font: no missing-glyph boxes."""
+    from reportlab.pdfbase import pdfmetrics
+
+    event = factories.make_event(title_fr=FRENCH, description_fr=FRENCH)
+    data = event_report(event, lang="fr")
+    text = pdftext.text(data)
+    assert FRENCH in text
+    font = pdfmetrics.getFont("LivinglabSans")
+    covered = set(font.face.charToGlyph)
+    assert {ch for ch in FRENCH if ord(ch) not in covered} == set()
