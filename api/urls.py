@@ -73,6 +73,26 @@ urlpatterns = [
         name="project-report",
     ),
     path(
+        "events/<int:pk>/ideas/export.csv",
+        reports.IdeasExportView.as_view(fmt="csv"),
+        name="event-ideas-export-csv",
+    ),
+    path(
+        "events/<int:pk>/ideas/export.json",
+        reports.IdeasExportView.as_view(fmt="json"),
+        name="event-ideas-export-json",
+    ),
+    path(
+        "projects/indicators/export.csv",
+        reports.IndicatorsExportView.as_view(fmt="csv"),
+        name="indicators-export-csv",
+    ),
+    path(
+        "projects/indicators/export.json",
+        reports.IndicatorsExportView.as_view(fmt="json"),
+        name="indicators-export-json",
+    ),
+    path(
         "events/export.csv",
         reports.EventsExportView.as_view(fmt="csv"),
         name="events-export-csv",

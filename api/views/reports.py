@@ -211,3 +211,29 @@ class ProjectReportView(APIView):
             ),
             f"project-{project.pk}-report.pdf",
         )
+
+
+class IdeasExportView(APIView):
+    """An event's public ideas as open data (the event must be visible to the caller)."""
+
+    permission_classes = [AllowAny]
+    fmt = "csv"
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        obj = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+        return export_response(request, exports.ideas_dataset(obj), self.fmt)
+
+
+class IndicatorsExportView(APIView):
+    """Indicator measurements of the projects the caller may see (public ones for all)."""
+
+    permission_classes = [AllowAny]
+    fmt = "csv"
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request):
+        from projets.selectors import projects_visible_to
+
+        dataset = exports.indicators_dataset(projects_visible_to(request.user))
+        return export_response(request, dataset, self.fmt)

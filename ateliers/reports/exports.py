@@ -14,11 +14,12 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from ..choices import EventStatus
-from ..models import Event
+from ..choices import EventStatus, IdeaStatus
+from ..models import Event, Idea
 
 CHUNK_ROWS = 500
 
@@ -33,6 +34,8 @@ class Dataset:
 def _value(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
@@ -126,3 +129,78 @@ def events_dataset(events: QuerySet[Event] | None = None) -> Dataset:
             )
 
     return Dataset("events", EVENT_COLUMNS, rows())
+
+
+IDEA_COLUMNS = [
+    "id",
+    "event",
+    "theme",
+    "theme_name_fr",
+    "theme_name_en",
+    "text",
+    "votes",
+    "comment_count",
+    "pinned",
+    "created_at",
+]
+
+
+def ideas_dataset(event: Event) -> Dataset:
+    """The event's public ideas (visible: not hidden, not merged away), most voted first.
+
+    No author names: guests chose a display name for the room, not for publication.
+    """
+    qs = (
+        Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE)
+        .order_by("-votes", "id")
+        .values_list(
+            "id",
+            "event_id",
+            "theme_id",
+            "theme__name_fr",
+            "theme__name_en",
+            "text",
+            "votes",
+            "comment_count",
+            "pinned",
+            "created_at",
+        )
+    )
+    return Dataset(f"event-{event.pk}-ideas", IDEA_COLUMNS, qs.iterator(chunk_size=CHUNK_ROWS))
+
+
+INDICATOR_COLUMNS = [
+    "project",
+    "project_title_fr",
+    "project_title_en",
+    "indicator",
+    "name",
+    "unit",
+    "baseline",
+    "target",
+    "measured_on",
+    "value",
+]
+
+
+def indicators_dataset(projects: QuerySet) -> Dataset:
+    """Every measurement of the indicators of ``projects`` (a queryset already scoped)."""
+    from projets.models import IndicatorValue
+
+    qs = (
+        IndicatorValue.objects.filter(indicator__project__in=projects)
+        .order_by("indicator__project_id", "indicator__position", "indicator_id", "measured_on")
+        .values_list(
+            "indicator__project_id",
+            "indicator__project__title_fr",
+            "indicator__project__title_en",
+            "indicator_id",
+            "indicator__name",
+            "indicator__unit",
+            "indicator__baseline",
+            "indicator__target",
+            "measured_on",
+            "value",
+        )
+    )
+    return Dataset("indicators", INDICATOR_COLUMNS, qs.iterator(chunk_size=CHUNK_ROWS))

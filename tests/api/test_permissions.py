@@ -101,6 +101,15 @@ READ = [
     ("GET", "/api/events/{event}/poster.pdf", {**ORGANIZER_READ, "organizer": 200}),
     ("GET", "/api/events/{draft}/report.pdf", {**ORGANIZER_READ, "organizer": 200}),
     ("GET", "/api/events/export.csv", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/export.csv", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/export.json", dict.fromkeys(ROLES, 200)),
+    (
+        "GET",
+        "/api/events/{draft}/ideas/export.csv",
+        {**dict.fromkeys(ROLES, 404), "organizer": 200},
+    ),
+    ("GET", "/api/projects/indicators/export.csv", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/projects/indicators/export.json", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/projects/{public_project}/report.pdf", dict.fromkeys(ROLES, 200)),
     (
         "GET",
