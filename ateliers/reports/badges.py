@@ -95,8 +95,16 @@ class Badge(Flowable):
             8 * mm,
             _clip(_("Board code: %(code)s") % {"code": self.join_code}, pdf.FONT, 8, small_width),
         )
-        qr = self.qr or pdf.qr_drawing(self.join_url, QR_SIZE)
-        renderPDF.draw(qr, c, self.width - pad - QR_SIZE + 2 * mm, 3 * mm)
+        # The QR code is the same on every badge: drawn once as a form XObject, reused.
+        form = f"joinqr-{self.join_code}"
+        if not c.hasForm(form):
+            c.beginForm(form, 0, 0, QR_SIZE, QR_SIZE)
+            renderPDF.draw(self.qr or pdf.qr_drawing(self.join_url, QR_SIZE), c, 0, 0)
+            c.endForm()
+        c.saveState()
+        c.translate(self.width - pad - QR_SIZE + 2 * mm, 3 * mm)
+        c.doForm(form)
+        c.restoreState()
 
 
 def _badge_people(event: Event):
