@@ -114,8 +114,11 @@ def test_events_export_json(db, event):
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_under_asgi_the_pdf_streams_from_an_async_iterator(settings):
+async def test_under_asgi_the_pdf_streams_from_an_async_iterator(settings, monkeypatch):
     """Through Django's ASGI handler (as under daphne) the body comes in several chunks."""
+    from api.views import reports
+
+    monkeypatch.setattr(reports, "CHUNK", 4096)
     from asgiref.sync import sync_to_async
     from django.test import AsyncClient
 
@@ -123,7 +126,7 @@ async def test_under_asgi_the_pdf_streams_from_an_async_iterator(settings):
     def setup():
         organizer = factories.make_organizer("asgi-orga")
         event = factories.make_event()
-        for i in range(40):
+        for i in range(10):
             event.registrations.create(role="participant", user=factories.make_user(f"a{i}"))
         from rest_framework.authtoken.models import Token
 
