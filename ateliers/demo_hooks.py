@@ -4,7 +4,7 @@ Each hook is called with the demo event, its organizer, the organisations by nam
 skills by slug and the expert users; each must be idempotent.
 """
 
-HOOKS: list = []
+from .demo_board import seed_board
 
 
 def _projects(**kwargs) -> None:
@@ -13,4 +13,4 @@ def _projects(**kwargs) -> None:
     seed_projects(**kwargs)
 
 
-HOOKS.append(_projects)
+HOOKS: list = [seed_board, _projects]

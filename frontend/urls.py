@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, events, organizer, profiles, projects
+from .views import accounts, board, events, organizer, profiles, projects
 
 app_name = "frontend"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("events/", events.event_list, name="event-list"),
     path("events/<int:pk>/", events.event_detail, name="event-detail"),
     path("events/<int:pk>/register/", events.event_register, name="event-register"),
-    path("join/", events.join, name="join"),
+    path("join/", board.join, name="join"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),
@@ -102,4 +102,19 @@ urlpatterns += [
     path("partners/", projects.dashboard, name="partner-dashboard"),
     path("stories/", projects.story_list, name="story-list"),
     path("stories/<int:pk>/", projects.story_detail, name="story-detail"),
+]
+
+# The live board: the participant's page, the projector, moderation.
+urlpatterns += [
+    path("events/<int:pk>/board/", board.board, name="board"),
+    path("events/<int:pk>/board/post/", board.board_post, name="board-post"),
+    path("events/<int:pk>/board/ideas/<int:idea_pk>/vote/", board.board_vote, name="board-vote"),
+    path(
+        "events/<int:pk>/board/ideas/<int:idea_pk>/comment/",
+        board.board_comment,
+        name="board-comment",
+    ),
+    path("events/<int:pk>/projector/", board.projector, name="board-projector"),
+    path("events/<int:pk>/moderate/", board.moderate, name="board-moderate"),
+    path("events/<int:pk>/join-qr.svg", board.join_qr, name="board-join-qr"),
 ]

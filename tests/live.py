@@ -74,8 +74,22 @@ class DaphneServer:
         return self
 
     def start(self, timeout: float = 30) -> DaphneServer:
-        logfile = open(self.log, "ab")  # noqa: SIM115 - kept open for the process's life
-        self.proc = subprocess.Popen(
+        with open(self.log, "ab") as logfile:  # the child keeps its own copy of the fd
+            self.proc = self._spawn(logfile)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"daphne exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"daphne did not answer in {timeout}s: {self.log.read_text()[-2000:]}")
+
+    def _spawn(self, logfile) -> subprocess.Popen:
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -91,17 +105,6 @@ class DaphneServer:
             stdout=logfile,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"daphne exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"daphne did not answer in {timeout}s: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -88,6 +88,7 @@ class LocalChannelLayer(BaseChannelLayer):
             expires, message = state.queue.popleft()
             if expires >= now:
                 return message
+            logger.warning("message for %s expired unread after %ss", channel, self.expiry)
         waiter = asyncio.get_running_loop().create_future()
         state.waiters.append(waiter)
         try:
@@ -95,6 +96,7 @@ class LocalChannelLayer(BaseChannelLayer):
         finally:
             if waiter in state.waiters:
                 state.waiters.remove(waiter)
+            self._forget_if_idle(channel)
 
     async def group_add(self, group: str, channel: str) -> None:
         self.require_valid_group_name(group)
@@ -116,9 +118,23 @@ class LocalChannelLayer(BaseChannelLayer):
             groups.discard(group)
             if not groups:
                 del self.memberships[channel]
-                state = self.channels.get(channel)
-                if state is not None and not state.waiters:
-                    del self.channels[channel]
+        self._forget_if_idle(channel)
+
+    def _forget_if_idle(self, channel: str) -> None:
+        """Drop the state of a channel that is in no group and holds nothing.
+
+        Called when a reader stops waiting (its consumer ended) and when a channel leaves
+        its last group, so closed sockets leave nothing behind; a live reader that comes
+        back simply gets a fresh, empty state. Queued messages are never dropped here.
+        """
+        state = self.channels.get(channel)
+        if (
+            state is not None
+            and channel not in self.memberships
+            and not state.waiters
+            and not state.queue
+        ):
+            del self.channels[channel]
 
     async def group_send(self, group: str, message: dict) -> None:
         assert isinstance(message, dict), "message is not a dict"

@@ -16,6 +16,7 @@ import logging
 import os
 import uuid
 import weakref
+from contextvars import Context
 from functools import partial
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -412,7 +413,9 @@ def schedule_votes_flush(event_id: int) -> None:
     if delay <= 0 or loop is None or not same_process or not loop.is_running():
         votes_flush(event_id=event_id)
         return
-    loop.call_soon_threadsafe(_schedule_in_loop, loop, event_id, delay)
+    # A fresh context: the caller's says "inside a sync thread", which would make the
+    # flush's database_sync_to_async refuse to run (asgiref's deadlock guard).
+    loop.call_soon_threadsafe(_schedule_in_loop, loop, event_id, delay, context=Context())
 
 
 def _schedule_in_loop(loop: asyncio.AbstractEventLoop, event_id: int, delay: float) -> None:

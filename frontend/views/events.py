@@ -97,7 +97,3 @@ def event_register(request, pk: int):
     else:
         messages.success(request, _("You are registered."))
     return redirect("frontend:event-detail", pk=event.pk)
-
-
-def join(request):
-    return render(request, "frontend/events/join.html", {"code": request.GET.get("code", "")[:12]})

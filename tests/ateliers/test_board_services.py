@@ -299,3 +299,15 @@ def test_events_since_and_replay_limit(event, guest):
     assert board_events_since(event, 5, limit=3) == []
     assert board_events_since(event, 99, limit=3) is None  # from another database
     assert board_snapshot(event, guest)["seq"] == 5
+
+
+def test_demo_board_is_seeded_once(db):
+    from ateliers.demo import seed_demo
+
+    event = seed_demo()
+    counts = (event.ideas.count(), Vote.objects.count(), Comment.objects.count())
+    seq = BoardEvent.objects.filter(event=event).count()
+    seed_demo()
+    assert counts[0] == 12 and counts[1] > 20 and counts[2] >= 5
+    assert (event.ideas.count(), Vote.objects.count(), Comment.objects.count()) == counts
+    assert BoardEvent.objects.filter(event=event).count() == seq

@@ -1,0 +1,482 @@
+"""The live board over WebSocket: ``/ws/events/<id>/board/`` (docs/protocol.md).
+
+Thin: parse, authorise, call one sync service through ``database_sync_to_async``,
+answer. Broadcasts arrive already serialised (``{"type": "board.event", "seq", "text"}``)
+and are forwarded as they are, in ``seq`` order, never twice: this consumer remembers the
+last ``seq`` it sent and fills a gap from the log if a push went missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from rest_framework.authtoken.models import Token
+
+from . import board_selectors
+from .exceptions import DomainError
+from .models import Event, Idea, Participant, Theme
+from .permissions import can_see_event, is_account, is_organizer
+from .services import board as board_services
+
+logger = logging.getLogger(__name__)
+
+# Close codes (docs/protocol.md). 4000 + the nearest HTTP status, so they read easily.
+CLOSE_BAD_HELLO = 4400
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_WRONG_EVENT = 4403
+CLOSE_NO_EVENT = 4404
+CLOSE_HELLO_TIMEOUT = 4408
+CLOSE_FLOOD = 4429
+CLOSE_TOO_SLOW = 4503
+
+HELLO_TIMEOUT_SECONDS = 10
+GAP_WAIT_SECONDS = 0.5
+FLOOD_STRIKES = 100
+PRESENCE_INTERVAL_SECONDS = 1.0
+
+_presence: dict[int, int] = {}
+_presence_scheduled: set[int] = set()
+
+
+def presence_count(event_id: int) -> int:
+    """Connected clients of this process (in-process counter: per daphne, see docs)."""
+    return _presence.get(event_id, 0)
+
+
+class TokenBucket:
+    """``rate`` messages a second on average, ``burst`` at once."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = float(rate)
+        self.capacity = float(burst)
+        self.tokens = float(burst)
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class ClientError(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+# --- sync halves: one thread hop each ---------------------------------------------------
+
+
+def _authenticate(event_id: int, token, scope_user) -> tuple[Participant | None, object | None]:
+    """(participant, account) for a hello; raises ClientError with the close code's name."""
+    user = None
+    participant = None
+    if token not in (None, ""):
+        if not isinstance(token, str) or len(token) > 500:
+            raise ClientError("bad_token", "This token is not valid.")
+        participant = board_services.participant_from_token(token)
+        if participant is not None:
+            if participant.event_id != event_id:
+                raise ClientError("wrong_event", "This token is for another event.")
+            return participant, None
+        found = Token.objects.select_related("user").filter(key=token).first()
+        if found is None or not found.user.is_active:
+            raise ClientError("bad_token", "This token is not valid.")
+        user = found.user
+    elif scope_user is not None and getattr(scope_user, "is_authenticated", False):
+        user = scope_user
+    return None, user
+
+
+def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
+    participant, user = _authenticate(event_id, token, scope_user)
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None or not can_see_event(user, event):
+        raise ClientError("no_event", "No such event.")
+    if user is not None and is_account(user):
+        participant = board_services.participant_for_user(event=event, user=user)
+    board_services.votes_flush(event_id=event_id)
+    events = None
+    if isinstance(since, int) and not isinstance(since, bool) and 0 <= since < 2**62:
+        events = board_selectors.board_events_since(event, since)
+    welcome = {
+        "type": "welcome",
+        "participant": board_selectors.participant_dict(participant),
+        "can_moderate": is_organizer(user),
+        "snapshot": None,
+    }
+    if events is None:
+        snapshot = board_selectors.board_snapshot(event, participant)
+        welcome["seq"] = snapshot["seq"]
+        welcome["snapshot"] = snapshot
+    else:
+        welcome["seq"] = events[-1]["seq"] if events else since
+    welcome["board_locked"] = event.board_locked or event.status == "closed"
+    return {
+        "participant": participant,
+        "user": user,
+        "can_moderate": welcome["can_moderate"],
+        "welcome": welcome,
+        "events": events or [],
+    }
+
+
+def _idea(event_id: int, idea_id) -> Idea:
+    if not isinstance(idea_id, int) or isinstance(idea_id, bool):
+        raise ClientError("bad_message", "Give the idea's id.")
+    idea = Idea.objects.filter(pk=idea_id, event_id=event_id).first()
+    if idea is None:
+        raise ClientError("not_found", "No such idea on this board.")
+    return idea
+
+
+def _text(message: dict) -> str:
+    text = message.get("text")
+    if not isinstance(text, str):
+        raise ClientError("bad_message", "Give the text.")
+    return text
+
+
+def _client_id(message: dict):
+    value = message.get("client_id")
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ClientError("bad_message", "Give a client_id (a UUID).") from exc
+
+
+def _created_seq(event_id: int, obj, kind: str, key: str) -> int | None:
+    seq = getattr(obj, "board_seq", None)
+    if seq is not None:
+        return seq
+    from .models import BoardEvent
+
+    lookup = {f"payload__{key}__id": obj.pk}
+    return (
+        BoardEvent.objects.filter(event_id=event_id, type=kind, **lookup)
+        .values_list("seq", flat=True)
+        .first()
+    )
+
+
+def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
+    """Run one client write; returns the ack (without ``type``)."""
+    kind = message["type"]
+    if kind == "moderate":
+        idea = _idea(event_id, message.get("idea"))
+        into = message.get("into")
+        into = _idea(event_id, into) if into is not None else None
+        action = message.get("action")
+        if not isinstance(action, str):
+            raise ClientError("bad_message", "Give the action.")
+        idea = board_services.idea_moderate(actor=user, idea=idea, action=action, into=into)
+        return {
+            "idea": board_selectors.idea_dict(
+                Idea.objects.select_related("author").get(pk=idea.pk)
+            ),
+            "seq": getattr(idea, "board_seq", None),
+        }
+    if kind == "board.lock":
+        locked = message.get("locked")
+        if not isinstance(locked, bool):
+            raise ClientError("bad_message", "Give locked: true or false.")
+        event = Event.objects.get(pk=event_id)
+        board_services.board_set_locked(actor=user, event=event, locked=locked)
+        return {"board_locked": locked, "seq": board_selectors.board_seq(event_id)}
+    if participant is None:
+        raise ClientError("unauthorized", "Join the event with its code first.")
+    if kind == "idea.create":
+        client_id = _client_id(message)
+        theme = message.get("theme")
+        if theme is not None:
+            if not isinstance(theme, int) or isinstance(theme, bool):
+                raise ClientError("bad_message", "theme is an id or null.")
+            theme = Theme.objects.filter(pk=theme, event_id=event_id).first()
+            if theme is None:
+                raise ClientError("invalid", "No such theme on this board.")
+        idea, created = board_services.idea_post(
+            participant=participant, text=_text(message), theme=theme, client_id=client_id
+        )
+        return {
+            "client_id": str(client_id),
+            "seq": _created_seq(event_id, idea, "idea.created", "idea"),
+            "created": created,
+            "idea": board_selectors.idea_dict(idea),
+        }
+    if kind == "idea.edit":
+        idea = board_services.idea_edit(
+            participant=participant, idea=_idea(event_id, message.get("idea")), text=_text(message)
+        )
+        return {"seq": idea.board_seq, "idea": board_selectors.idea_dict(idea)}
+    if kind == "vote":
+        value = message.get("value")
+        if value not in (0, 1):
+            raise ClientError("bad_message", "A vote's value is 1 or 0.")
+        idea = board_services.vote_set(
+            participant=participant, idea=_idea(event_id, message.get("idea")), value=value
+        )
+        return {"seq": None, "idea": idea.pk, "value": int(value), "votes": idea.votes}
+    if kind == "comment.create":
+        client_id = _client_id(message)
+        comment, created = board_services.comment_post(
+            participant=participant,
+            idea=_idea(event_id, message.get("idea")),
+            text=_text(message),
+            client_id=client_id,
+        )
+        return {
+            "client_id": str(client_id),
+            "seq": _created_seq(event_id, comment, "comment.created", "comment"),
+            "created": created,
+            "comment": board_selectors.comment_dict(comment),
+        }
+    raise ClientError("unknown_type", f"Unknown message type: {kind}.")
+
+
+WRITES = {"idea.create", "idea.edit", "vote", "comment.create", "moderate", "board.lock"}
+
+
+def _validation_detail(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return " ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.event_id = int(self.scope["url_route"]["kwargs"]["event_id"])
+        self.group = board_services.group_name(self.event_id)
+        self.ready = False
+        self.closing = False
+        self.participant = None
+        self.user = None
+        self.can_moderate = False
+        self.last_seq = 0
+        self.pending: dict[int, str] = {}
+        self.gap_task: asyncio.Task | None = None
+        self.strikes = 0
+        limits = settings.LIVINGLAB
+        self.max_bytes = int(limits["WS_MAX_MESSAGE_BYTES"])
+        self.bucket = TokenBucket(limits["WS_RATE_PER_SECOND"], limits["WS_RATE_BURST"])
+        await self.accept()
+        self.hello_timer = asyncio.get_running_loop().call_later(
+            HELLO_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._hello_timeout())
+        )
+
+    async def _hello_timeout(self):
+        if not self.ready and not self.closing:
+            await self._close(CLOSE_HELLO_TIMEOUT, "hello_timeout", "Say hello first.")
+
+    async def disconnect(self, code):
+        self.closing = True
+        self.hello_timer.cancel()
+        if self.gap_task is not None:
+            self.gap_task.cancel()
+        if self.ready:
+            self.ready = False
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            _presence[self.event_id] = max(0, _presence.get(self.event_id, 1) - 1)
+            if not _presence[self.event_id]:
+                del _presence[self.event_id]
+            self._schedule_presence()
+
+    # --- incoming ---------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.closing:
+            return
+        raw = text_data if text_data is not None else bytes_data
+        size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+        if size > self.max_bytes:
+            await self.error("too_large", f"Messages are limited to {self.max_bytes} bytes.")
+            return
+        if not self.bucket.take():
+            self.strikes += 1
+            if self.strikes >= FLOOD_STRIKES:
+                await self._close(CLOSE_FLOOD, "rate_limited", "Too many messages.")
+            elif self.strikes == 1 or self.strikes % 10 == 0:
+                await self.error("rate_limited", "Too many messages: slow down.")
+            return
+        self.strikes = 0
+        try:
+            message = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            await self.error("bad_json", "This is not JSON.")
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.error("bad_message", 'Send an object with a "type".')
+            return
+        kind = message["type"]
+        if kind == "hello":
+            await self.hello(message)
+        elif not self.ready:
+            await self.error("hello_required", "Say hello first.")
+        elif kind == "ping":
+            await self.send_json({"type": "pong", "seq": self.last_seq})
+        elif kind in WRITES:
+            await self.write(message)
+        else:
+            await self.error("unknown_type", f"Unknown message type: {kind[:40]}.")
+
+    async def hello(self, message):
+        if self.ready:
+            await self.error("bad_message", "Already said hello.")
+            return
+        since = message.get("since")
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            result = await database_sync_to_async(hello_sync)(
+                event_id=self.event_id,
+                token=message.get("token"),
+                since=since,
+                scope_user=self.scope.get("user"),
+            )
+        except ClientError as exc:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            code = {
+                "wrong_event": CLOSE_WRONG_EVENT,
+                "no_event": CLOSE_NO_EVENT,
+            }.get(exc.code, CLOSE_UNAUTHORIZED)
+            await self._close(code, exc.code, exc.detail)
+            return
+        self.hello_timer.cancel()
+        self.participant = result["participant"]
+        self.user = result["user"]
+        self.can_moderate = result["can_moderate"]
+        self.ready = True
+        _presence[self.event_id] = _presence.get(self.event_id, 0) + 1
+        welcome = result["welcome"]
+        welcome["presence"] = presence_count(self.event_id)
+        await self.send_json(welcome)
+        for event in result["events"]:
+            await self.send_json(event)
+        self.last_seq = welcome["seq"]
+        self._schedule_presence()
+
+    async def write(self, message):
+        client_id = message.get("client_id")
+        client_id = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
+        try:
+            ack = await database_sync_to_async(write_sync)(
+                event_id=self.event_id,
+                participant=self.participant,
+                user=self.user,
+                message=message,
+            )
+        except ClientError as exc:
+            await self.error(exc.code, exc.detail, client_id)
+            return
+        except DomainError as exc:
+            await self.error(exc.code, exc.message, client_id)
+            return
+        except ValidationError as exc:
+            await self.error("invalid", _validation_detail(exc), client_id)
+            return
+        except Exception:
+            logger.exception("board write failed")
+            await self.error("server_error", "Something went wrong; try again.", client_id)
+            return
+        await self.send_json({"type": "ack", "ref": message["type"], **ack})
+
+    # --- outgoing ---------------------------------------------------------------------
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content, ensure_ascii=False, separators=(",", ":")))
+
+    async def error(self, code: str, detail: str, client_id: str | None = None) -> None:
+        payload = {"type": "error", "code": code, "detail": detail}
+        if client_id is not None:
+            payload["client_id"] = client_id
+        await self.send_json(payload)
+
+    async def _close(self, code: int, error_code: str, detail: str) -> None:
+        if self.closing:
+            return
+        await self.error(error_code, detail)
+        self.closing = True
+        await self.close(code=code)
+
+    async def board_event(self, message):
+        """A logged event from the group: forward its text as is, in seq order, once."""
+        if not self.ready:
+            return
+        seq = message["seq"]
+        if seq <= self.last_seq:
+            return
+        if seq == self.last_seq + 1:
+            await self.send(text_data=message["text"])
+            self.last_seq = seq
+            await self._drain()
+            return
+        self.pending[seq] = message["text"]
+        if self.gap_task is None:
+            self.gap_task = asyncio.ensure_future(self._fill_gap())
+
+    async def _drain(self):
+        while self.last_seq + 1 in self.pending:
+            self.last_seq += 1
+            await self.send(text_data=self.pending.pop(self.last_seq))
+        for seq in [s for s in self.pending if s <= self.last_seq]:
+            del self.pending[seq]
+
+    async def _fill_gap(self):
+        """A push went missing (or arrived out of order): wait a little, then read the log."""
+        try:
+            await asyncio.sleep(GAP_WAIT_SECONDS)
+            if self.pending and not self.closing:
+                missing = await database_sync_to_async(board_selectors.board_events_since)(
+                    self.event_id, self.last_seq
+                )
+                if missing is None:  # too far behind: let the client start afresh
+                    await self._close(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since.")
+                    return
+                for event in missing:
+                    if event["seq"] == self.last_seq + 1:
+                        self.pending.pop(event["seq"], None)
+                        await self.send_json(event)
+                        self.last_seq = event["seq"]
+                await self._drain()
+        finally:
+            self.gap_task = None
+
+    async def board_presence(self, message):
+        if self.ready:
+            await self.send(text_data=message["text"])
+
+    async def layer_overflow(self, message):
+        """The layer could not queue more for this socket: the client reconnects with
+        ``since`` and catches up from the log (nothing is lost, only delayed)."""
+        await self._close(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since to catch up.")
+
+    # --- presence ---------------------------------------------------------------------
+
+    def _schedule_presence(self):
+        """At most one presence broadcast per second per room (not one per connection)."""
+        if self.event_id in _presence_scheduled:
+            return
+        _presence_scheduled.add(self.event_id)
+        asyncio.get_running_loop().call_later(
+            PRESENCE_INTERVAL_SECONDS,
+            lambda: asyncio.ensure_future(_broadcast_presence(self.channel_layer, self.event_id)),
+        )
+
+
+async def _broadcast_presence(layer, event_id: int) -> None:
+    _presence_scheduled.discard(event_id)
+    text = json.dumps({"type": "presence", "count": presence_count(event_id)})
+    await layer.group_send(
+        board_services.group_name(event_id), {"type": "board.presence", "text": text}
+    )

@@ -1,0 +1,570 @@
+/* livinglab — the live ideas board.
+ *
+ * Progressive enhancement: the page works as plain forms; this script opens the board's
+ * WebSocket (docs/protocol.md), applies live events to the page, sends writes with a
+ * client_id so a retry never duplicates, keeps an unsent idea in localStorage across
+ * reloads and dropped connections, and says honestly when it is reconnecting.
+ * No framework, no build step, ES2017 for old phones.
+ */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-board]");
+  if (!root || !("WebSocket" in window)) {
+    return;
+  }
+  var mode = root.getAttribute("data-mode");
+  var eventId = root.getAttribute("data-event");
+  var token = root.getAttribute("data-token") || null;
+  var lastSeq = parseInt(root.getAttribute("data-seq"), 10) || 0;
+  var draftKey = "livinglab.draft." + eventId;
+  var lang = document.documentElement.lang || "fr";
+  var T = {
+    fr: {
+      live: "En direct",
+      connecting: "Connexion…",
+      reconnecting: "Connexion perdue, reconnexion…",
+      newIdea: "Nouvelle idée : ",
+      posted: "Votre idée est sur le tableau.",
+      kept: "Hors ligne : votre idée est gardée et sera envoyée au retour de la connexion.",
+      sending: "Envoi…",
+      commented: "Votre commentaire est publié.",
+      locked: "Le tableau est verrouillé.",
+      unlocked: "Le tableau est ouvert.",
+    },
+    en: {
+      live: "Live",
+      connecting: "Connecting…",
+      reconnecting: "Connection lost, reconnecting…",
+      newIdea: "New idea: ",
+      posted: "Your idea is on the board.",
+      kept: "Offline: your idea is kept and will be sent when the connection is back.",
+      sending: "Sending…",
+      commented: "Your comment is posted.",
+      locked: "The board is locked.",
+      unlocked: "The board is open.",
+    },
+  }[lang === "en" ? "en" : "fr"];
+
+  var conn = root.querySelector("[data-conn]");
+  var announcer = root.querySelector("[data-announce]");
+  var postForm = root.querySelector("[data-post-form]");
+  var feedback = root.querySelector("[data-post-feedback]");
+  var template = document.getElementById("idea-template");
+  var socket = null;
+  var ready = false;
+  var backoff = 1000;
+  var pending = {}; // client_id -> kind, for acks
+  var myVotes = {};
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" +
+      hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function setConn(text) {
+    if (!conn) {
+      return;
+    }
+    conn.hidden = false;
+    conn.textContent = text;
+  }
+
+  function announce(text) {
+    if (!announcer) {
+      return;
+    }
+    announcer.textContent = "";
+    window.setTimeout(function () {
+      announcer.textContent = text;
+    }, 50);
+  }
+
+  function loadDraft() {
+    try {
+      return JSON.parse(window.localStorage.getItem(draftKey) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveDraft(draft) {
+    try {
+      if (draft) {
+        window.localStorage.setItem(draftKey, JSON.stringify(draft));
+      } else {
+        window.localStorage.removeItem(draftKey);
+      }
+    } catch (e) {
+      /* private mode: the draft stays in the form */
+    }
+  }
+
+  function send(message) {
+    if (socket && ready && socket.readyState === 1) {
+      socket.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  /* ---- rendering ---------------------------------------------------------------- */
+
+  function ideaElement(id) {
+    return document.getElementById("idea-" + id);
+  }
+
+  function columnFor(themeId) {
+    var key = themeId === null || themeId === undefined ? "" : String(themeId);
+    var column = root.querySelector('[data-theme="' + key + '"]');
+    return column || root.querySelector('[data-theme=""]') || root.querySelector("[data-theme]");
+  }
+
+  function countColumns() {
+    var columns = root.querySelectorAll("[data-theme]");
+    Array.prototype.forEach.call(columns, function (column) {
+      var out = column.querySelector("[data-column-count]");
+      if (out) {
+        out.textContent = column.querySelectorAll("[data-ideas] > li").length;
+      }
+    });
+  }
+
+  function fill(el, idea) {
+    var fields = el.querySelectorAll("[data-field]");
+    Array.prototype.forEach.call(fields, function (field) {
+      var name = field.getAttribute("data-field");
+      if (Object.prototype.hasOwnProperty.call(idea, name)) {
+        field.textContent = idea[name]; /* textContent: user text is never parsed as HTML */
+      }
+    });
+    if (idea.votes !== undefined) {
+      el.setAttribute("data-votes", idea.votes);
+    }
+    if (idea.pinned !== undefined) {
+      el.classList.toggle("is-pinned", !!idea.pinned);
+      var pin = el.querySelector('[data-flag="pinned"]');
+      if (pin) {
+        pin.hidden = !idea.pinned;
+      }
+    }
+    if (idea.status !== undefined) {
+      el.classList.toggle("is-hidden", idea.status === "hidden");
+      var flag = el.querySelector('[data-flag="hidden"]');
+      if (flag) {
+        flag.hidden = idea.status !== "hidden";
+      }
+    }
+    syncModeration(el);
+  }
+
+  function syncModeration(el) {
+    if (mode !== "moderate") {
+      return;
+    }
+    var hidden = el.classList.contains("is-hidden");
+    var pinned = el.classList.contains("is-pinned");
+    var state = { visible: !hidden, hidden: hidden, pinned: pinned, unpinned: !pinned };
+    Array.prototype.forEach.call(el.querySelectorAll("[data-show-when]"), function (button) {
+      button.hidden = !state[button.getAttribute("data-show-when")];
+    });
+  }
+
+  function build(idea) {
+    var html = template.innerHTML.replace(/__ID__/g, String(idea.id));
+    var holder = document.createElement("ol");
+    holder.innerHTML = html; /* the template is our own markup; user text goes in by fill() */
+    var el = holder.firstElementChild;
+    fill(el, idea);
+    wire(el);
+    return el;
+  }
+
+  function place(el, themeId) {
+    var column = columnFor(themeId);
+    if (!column) {
+      return;
+    }
+    var list = column.querySelector("[data-ideas]");
+    if (mode === "projector") {
+      insertByVotes(list, el);
+    } else if (el.classList.contains("is-pinned")) {
+      list.insertBefore(el, list.firstChild);
+    } else {
+      var firstUnpinned = list.querySelector("li:not(.is-pinned)");
+      list.insertBefore(el, firstUnpinned);
+    }
+  }
+
+  function insertByVotes(list, el) {
+    var votes = parseInt(el.getAttribute("data-votes"), 10) || 0;
+    var items = list.children;
+    for (var i = 0; i < items.length; i++) {
+      if (items[i] === el) {
+        continue;
+      }
+      if ((parseInt(items[i].getAttribute("data-votes"), 10) || 0) < votes) {
+        list.insertBefore(el, items[i]);
+        return;
+      }
+    }
+    list.appendChild(el);
+  }
+
+  function upsert(idea, isNew) {
+    var el = ideaElement(idea.id);
+    var visibleHere = idea.status === "visible" || (mode === "moderate" && idea.status === "hidden");
+    if (!visibleHere) {
+      if (el) {
+        el.parentNode.removeChild(el);
+        countColumns();
+      }
+      return;
+    }
+    if (!el) {
+      el = build(idea);
+      place(el, idea.theme);
+      if (isNew) {
+        announce(T.newIdea + idea.text);
+      }
+    } else {
+      fill(el, idea);
+      var column = columnFor(idea.theme);
+      if (column && !column.contains(el)) {
+        place(el, idea.theme);
+      } else if (mode === "projector") {
+        insertByVotes(el.parentNode, el);
+      }
+    }
+    countColumns();
+  }
+
+  function setLocked(locked) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-locked-note]"), function (note) {
+      note.hidden = !locked;
+    });
+    if (mode === "board") {
+      Array.prototype.forEach.call(root.querySelectorAll("form button"), function (button) {
+        button.disabled = locked;
+      });
+    }
+  }
+
+  function apply(message) {
+    switch (message.type) {
+      case "idea.created":
+        upsert(message.idea, true);
+        break;
+      case "idea.updated":
+        upsert(message.idea, false);
+        break;
+      case "idea.merged":
+        upsert(message.idea, false);
+        if (message.into) {
+          upsert(message.into, false);
+        }
+        break;
+      case "comment.created":
+        addComment(message.comment, message.idea);
+        break;
+      case "votes.changed":
+        (message.votes || []).forEach(function (tally) {
+          var el = ideaElement(tally.idea);
+          if (el) {
+            fill(el, { votes: tally.votes });
+            if (mode === "projector") {
+              insertByVotes(el.parentNode, el);
+            }
+          }
+        });
+        break;
+      case "board.updated":
+        if (message.board_locked !== undefined) {
+          setLocked(message.board_locked);
+          announce(message.board_locked ? T.locked : T.unlocked);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  function addComment(comment, idea) {
+    var el = ideaElement(comment.idea);
+    if (!el) {
+      return;
+    }
+    if (idea && idea.comment_count !== undefined) {
+      fill(el, { comment_count: idea.comment_count });
+    }
+    var list = el.querySelector(".comment-list");
+    if (list && !list.querySelector('[data-comment="' + comment.id + '"]')) {
+      var li = document.createElement("li");
+      li.setAttribute("data-comment", comment.id);
+      var who = document.createElement("span");
+      who.className = "comment-author";
+      who.textContent = comment.author_name;
+      li.appendChild(who);
+      li.appendChild(document.createTextNode(" : " + comment.text));
+      list.appendChild(li);
+    }
+  }
+
+  function applySnapshot(snapshot) {
+    var seen = {};
+    snapshot.ideas.forEach(function (idea) {
+      seen[idea.id] = true;
+      upsert(idea, false);
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("[data-ideas] > li[data-idea]"), function (el) {
+      if (!seen[el.getAttribute("data-idea")]) {
+        el.parentNode.removeChild(el);
+      }
+    });
+    (snapshot.comments || []).forEach(function (comment) {
+      addComment(comment, null);
+    });
+    if (snapshot.my_votes) {
+      myVotes = {};
+      snapshot.my_votes.forEach(function (id) {
+        myVotes[id] = true;
+      });
+      Array.prototype.forEach.call(root.querySelectorAll(".vote-form"), function (form) {
+        showVote(form, !!myVotes[form.getAttribute("data-idea")]);
+      });
+    }
+    setLocked(!!snapshot.board_locked);
+    countColumns();
+  }
+
+  /* ---- the socket --------------------------------------------------------------- */
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    ready = false;
+    setConn(socket ? T.reconnecting : T.connecting);
+    socket = new WebSocket(scheme + window.location.host + "/ws/events/" + eventId + "/board/");
+    socket.onopen = function () {
+      var hello = { type: "hello", since: lastSeq };
+      if (token) {
+        hello.token = token;
+      }
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      receive(message);
+    };
+    socket.onclose = function () {
+      ready = false;
+      setConn(T.reconnecting);
+      var wait = backoff + Math.floor(Math.random() * 500);
+      backoff = Math.min(backoff * 2, 15000);
+      window.setTimeout(connect, wait);
+    };
+  }
+
+  function receive(message) {
+    if (message.type === "welcome") {
+      ready = true;
+      backoff = 1000;
+      setConn(T.live);
+      if (message.snapshot) {
+        applySnapshot(message.snapshot);
+        lastSeq = message.snapshot.seq;
+      }
+      if (message.presence !== undefined) {
+        showPresence(message.presence);
+      }
+      resendDraft();
+      return;
+    }
+    if (message.type === "presence") {
+      showPresence(message.count !== undefined ? message.count : message.presence);
+      return;
+    }
+    if (message.type === "ack") {
+      acknowledge(message);
+      return;
+    }
+    if (message.type === "error") {
+      if (message.client_id && feedback) {
+        feedback.textContent = message.detail;
+      } else if (feedback && message.detail) {
+        feedback.textContent = message.detail;
+      }
+      return;
+    }
+    if (typeof message.seq === "number") {
+      if (message.seq <= lastSeq) {
+        return; /* already applied (catch-up overlap) */
+      }
+      if (message.seq > lastSeq + 1) {
+        socket.close(); /* a gap: reconnect with since=lastSeq and replay exactly */
+        return;
+      }
+      lastSeq = message.seq;
+    }
+    apply(message);
+  }
+
+  function showPresence(count) {
+    var out = root.querySelector("[data-presence]");
+    if (out && count !== undefined && count !== null) {
+      out.textContent = count;
+      root.querySelector("[data-presence-line]").hidden = false;
+    }
+  }
+
+  function acknowledge(message) {
+    var kind = pending[message.client_id];
+    delete pending[message.client_id];
+    if (message.ref === "idea.create" || kind === "idea") {
+      var draft = loadDraft();
+      if (draft && draft.client_id === message.client_id) {
+        saveDraft(null);
+        if (postForm) {
+          postForm.elements.text.value = "";
+          postForm.elements.client_id.value = uuid4();
+        }
+      }
+      if (feedback) {
+        feedback.textContent = T.posted;
+      }
+      if (message.idea) {
+        upsert(message.idea, false);
+      }
+    } else if (message.ref === "comment.create") {
+      var form = root.querySelector('.comment-form[data-client-id="' + message.client_id + '"]');
+      if (form) {
+        form.elements.text.value = "";
+        form.removeAttribute("data-client-id");
+      }
+      if (message.comment) {
+        addComment(message.comment, null);
+      }
+      announce(T.commented);
+    } else if (message.ref === "vote" && message.idea !== undefined) {
+      var el = ideaElement(message.idea);
+      if (el) {
+        fill(el, { votes: message.votes });
+      }
+    }
+  }
+
+  function resendDraft() {
+    var draft = loadDraft();
+    if (draft && draft.client_id) {
+      pending[draft.client_id] = "idea";
+      send({ type: "idea.create", client_id: draft.client_id, text: draft.text, theme: draft.theme });
+    }
+  }
+
+  /* ---- forms -------------------------------------------------------------------- */
+
+  function showVote(form, voted) {
+    var button = form.querySelector("button");
+    button.setAttribute("aria-pressed", voted ? "true" : "false");
+    form.elements.value.value = voted ? "0" : "1";
+  }
+
+  function wire(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll(".vote-form"), function (form) {
+      form.addEventListener("submit", function (e) {
+        var idea = parseInt(form.getAttribute("data-idea"), 10);
+        var value = form.elements.value.value === "1" ? 1 : 0;
+        if (send({ type: "vote", idea: idea, value: value })) {
+          e.preventDefault();
+          showVote(form, value === 1);
+        }
+      });
+    });
+    Array.prototype.forEach.call(scope.querySelectorAll(".comment-form"), function (form) {
+      form.addEventListener("submit", function (e) {
+        var text = form.elements.text.value.trim();
+        if (!text) {
+          return;
+        }
+        var clientId = form.getAttribute("data-client-id") || uuid4();
+        form.setAttribute("data-client-id", clientId);
+        form.elements.client_id.value = clientId;
+        pending[clientId] = "comment";
+        var idea = parseInt(form.getAttribute("data-idea"), 10);
+        if (send({ type: "comment.create", client_id: clientId, idea: idea, text: text })) {
+          e.preventDefault();
+        }
+      });
+    });
+    Array.prototype.forEach.call(scope.querySelectorAll(".moderate-form"), function (form) {
+      syncModeration(form.closest("li"));
+      form.addEventListener("submit", function (e) {
+        var submitter = e.submitter || document.activeElement;
+        if (!submitter || submitter.name !== "action") {
+          return;
+        }
+        var message = {
+          type: "moderate",
+          idea: parseInt(form.getAttribute("data-idea"), 10),
+          action: submitter.value,
+        };
+        if (submitter.value === "merge") {
+          var into = parseInt(form.elements.into.value, 10);
+          if (!into) {
+            return;
+          }
+          message.into = into;
+        }
+        if (send(message)) {
+          e.preventDefault();
+        }
+      });
+    });
+  }
+
+  if (postForm) {
+    var draft = loadDraft();
+    if (draft && draft.text && !postForm.elements.text.value) {
+      postForm.elements.text.value = draft.text;
+      postForm.elements.client_id.value = draft.client_id;
+      if (postForm.elements.theme && draft.theme) {
+        postForm.elements.theme.value = String(draft.theme);
+      }
+    }
+    postForm.addEventListener("submit", function (e) {
+      var text = postForm.elements.text.value.trim();
+      if (!text) {
+        return;
+      }
+      e.preventDefault();
+      var themeField = postForm.elements.theme;
+      var theme = themeField && themeField.value ? parseInt(themeField.value, 10) : null;
+      var clientId = postForm.elements.client_id.value || uuid4();
+      postForm.elements.client_id.value = clientId;
+      saveDraft({ client_id: clientId, text: text, theme: theme });
+      pending[clientId] = "idea";
+      if (send({ type: "idea.create", client_id: clientId, text: text, theme: theme })) {
+        feedback.textContent = T.sending;
+      } else {
+        feedback.textContent = T.kept;
+      }
+    });
+  }
+
+  wire(root);
+  connect();
+})();

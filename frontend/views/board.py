@@ -1,0 +1,280 @@
+"""The live board's pages: join, the participant's board, the projector, moderation.
+
+Every page works as plain HTML forms (post, vote, comment, moderate, refresh); the small
+script ``frontend/js/board.js`` upgrades them to live WebSocket updates. Writes call the
+same services as the API and the WebSocket consumer.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from ateliers import board_selectors, selectors
+from ateliers.choices import IdeaStatus
+from ateliers.exceptions import DomainError
+from ateliers.models import Comment, Event, Idea, Participant
+from ateliers.permissions import is_account, is_organizer
+from ateliers.services import board as board_services
+
+SESSION_KEY = "board_tokens"
+
+
+class _Placeholder:
+    """What the ``<template>`` of an idea is rendered from; board.js fills it in."""
+
+    pk = "__ID__"
+    text = ""
+    votes = 0
+    comment_count = 0
+    pinned = False
+    status = "visible"
+    author = {"display_name": ""}
+    comments = {"all": ()}
+
+
+def _event(request, pk: int) -> Event:
+    return get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+
+
+def _remember(request, participant: Participant) -> str:
+    token = board_services.participant_token(participant)
+    tokens = dict(request.session.get(SESSION_KEY, {}))
+    tokens[str(participant.event_id)] = token
+    request.session[SESSION_KEY] = tokens
+    return token
+
+
+def _participant(request, event: Event) -> Participant | None:
+    """The visitor's identity on this board: an account's own, or the guest's from the
+    session (set when joining with the code); ``None`` for a visitor who has not joined."""
+    if is_account(request.user):
+        return board_services.participant_for_user(event=event, user=request.user)
+    token = request.session.get(SESSION_KEY, {}).get(str(event.pk))
+    participant = board_services.participant_from_token(token) if token else None
+    if participant is not None and participant.event_id == event.pk:
+        return participant
+    return None
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def join(request):
+    """Join a board with the event's code and a display name; no account needed."""
+    code = (request.POST.get("code") or request.GET.get("code") or "")[:12]
+    name = (request.POST.get("display_name") or "")[:80]
+    errors = {}
+    if request.method == "POST":
+        try:
+            participant = board_services.participant_join(
+                code=code,
+                display_name=name,
+                user=request.user if is_account(request.user) else None,
+            )
+        except ValidationError as exc:
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        except DomainError as exc:
+            errors = {"code": exc.message}
+        else:
+            _remember(request, participant)
+            return redirect("frontend:board", pk=participant.event_id)
+    status = 400 if errors else 200
+    return render(
+        request,
+        "frontend/events/join.html",
+        {"code": code, "display_name": name, "errors": errors},
+        status=status,
+    )
+
+
+def _board_context(request, event: Event, *, include_hidden: bool = False) -> dict:
+    ideas = (
+        Idea.objects.filter(event=event)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.select_related("participant").order_by("id"),
+            )
+        )
+        .order_by("-pinned", "-votes", "-id")
+    )
+    if not include_hidden:
+        ideas = ideas.filter(status=IdeaStatus.VISIBLE)
+    else:
+        ideas = ideas.exclude(status=IdeaStatus.MERGED)
+    themes = list(event.themes.all())
+    columns = {theme.pk: {"theme": theme, "ideas": []} for theme in themes}
+    loose = {"theme": None, "ideas": []}
+    for idea in ideas:
+        columns.get(idea.theme_id, loose)["ideas"].append(idea)
+    ordered = [columns[t.pk] for t in themes]
+    if loose["ideas"] or not themes:
+        ordered.append(loose)
+    return {
+        "event": event,
+        "base": reverse("frontend:board", kwargs={"pk": event.pk}),
+        "placeholder": _Placeholder(),
+        "columns": ordered,
+        "themes": themes,
+        "seq": board_selectors.board_seq(event),
+        "locked": event.board_locked or event.status == "closed",
+    }
+
+
+@cache_control(no_store=True)
+def board(request, pk: int):
+    """The participant's board: post, vote, comment; live when JavaScript runs."""
+    event = _event(request, pk)
+    participant = _participant(request, event)
+    if participant is None:
+        messages.info(request, _("Choose the name to show on the board first."))
+        return redirect(f"{reverse('frontend:join')}?code={event.join_code}")
+    board_services.votes_flush(event_id=event.pk)
+    context = _board_context(request, event)
+    context.update(
+        participant=participant,
+        token=board_services.participant_token(participant),
+        my_votes=set(participant.votes.values_list("idea_id", flat=True)),
+        client_id=uuid.uuid4(),
+        mode="board",
+    )
+    return render(request, "frontend/board/board.html", context)
+
+
+def _back(event: Event, anchor: str = "") -> str:
+    return reverse("frontend:board", kwargs={"pk": event.pk}) + (f"#{anchor}" if anchor else "")
+
+
+@require_POST
+def board_post(request, pk: int):
+    event = _event(request, pk)
+    participant = _participant(request, event)
+    if participant is None:
+        return redirect(f"{reverse('frontend:join')}?code={event.join_code}")
+    theme = event.themes.filter(pk=request.POST.get("theme") or 0).first()
+    try:
+        idea, _created = board_services.idea_post(
+            participant=participant,
+            text=request.POST.get("text", ""),
+            theme=theme,
+            client_id=request.POST.get("client_id") or uuid.uuid4(),
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(_back(event, "post-idea"))
+    messages.success(request, _("Your idea is on the board."))
+    return redirect(_back(event, f"idea-{idea.pk}"))
+
+
+@require_POST
+def board_vote(request, pk: int, idea_pk: int):
+    event = _event(request, pk)
+    participant = _participant(request, event)
+    idea = get_object_or_404(Idea, pk=idea_pk, event=event)
+    if participant is None:
+        raise PermissionDenied
+    try:
+        board_services.vote_set(
+            participant=participant, idea=idea, value=1 if request.POST.get("value") == "1" else 0
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(_back(event, f"idea-{idea.pk}"))
+
+
+@require_POST
+def board_comment(request, pk: int, idea_pk: int):
+    event = _event(request, pk)
+    participant = _participant(request, event)
+    idea = get_object_or_404(Idea, pk=idea_pk, event=event)
+    if participant is None:
+        raise PermissionDenied
+    try:
+        board_services.comment_post(
+            participant=participant,
+            idea=idea,
+            text=request.POST.get("text", ""),
+            client_id=request.POST.get("client_id") or uuid.uuid4(),
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Your comment is posted."))
+    return redirect(_back(event, f"idea-{idea.pk}"))
+
+
+@cache_control(no_store=True)
+def projector(request, pk: int):
+    """The big screen: large type, high contrast, theme columns, top ideas, live."""
+    event = _event(request, pk)
+    board_services.votes_flush(event_id=event.pk)
+    context = _board_context(request, event)
+    context["mode"] = "projector"
+    context["join_url"] = request.build_absolute_uri(
+        f"{reverse('frontend:join')}?code={event.join_code}"
+    )
+    return render(request, "frontend/board/projector.html", context)
+
+
+@cache_control(no_store=True)
+def moderate(request, pk: int):
+    """Organizers hide, show, pin, merge duplicates and lock the board."""
+    if not is_organizer(request.user):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('frontend:login')}?next={request.path}")
+        raise PermissionDenied
+    event = _event(request, pk)
+    if request.method == "POST":
+        try:
+            if "locked" in request.POST:
+                board_services.board_set_locked(
+                    actor=request.user, event=event, locked=request.POST["locked"] == "1"
+                )
+            else:
+                idea = get_object_or_404(Idea, pk=request.POST.get("idea") or 0, event=event)
+                into = None
+                if request.POST.get("action") == "merge":
+                    into = Idea.objects.filter(
+                        pk=request.POST.get("into") or 0, event=event
+                    ).first()
+                board_services.idea_moderate(
+                    actor=request.user, idea=idea, action=request.POST.get("action", ""), into=into
+                )
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Done."))
+        return redirect("frontend:board-moderate", pk=event.pk)
+    board_services.votes_flush(event_id=event.pk)
+    context = _board_context(request, event, include_hidden=True)
+    context["mode"] = "moderate"
+    context["all_ideas"] = [idea for column in context["columns"] for idea in column["ideas"]]
+    return render(request, "frontend/board/moderate.html", context)
+
+
+@cache_control(max_age=3600)
+def join_qr(request, pk: int):
+    """An SVG QR code that opens the join page with the code filled in."""
+    event = _event(request, pk)
+    url = request.build_absolute_uri(f"{reverse('frontend:join')}?code={event.join_code}")
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=8, dark="#000", light="#fff", omitsize=True)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_("QR code to join the board")}" ', 1)
+    return HttpResponse(svg, content_type="image/svg+xml")
