@@ -101,6 +101,7 @@ def collect_figures(ctx: Context) -> None:
     ctx.figures["board_participants"] = Participant.objects.filter(event=event).count()
     ctx.figures["ideas"] = Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE).count()
     ctx.figures["votes"] = Vote.objects.filter(idea__event=event).count()
+    ctx.figures["projects"] = _event_projects(event).count()
 
 
 def figure_labels() -> dict[str, str]:
@@ -292,6 +293,45 @@ def help_requests(ctx: Context) -> list[Flowable]:
     return story
 
 
+def _event_projects(event: Event):
+    """Projects born at the event. The report is for organizers, who see every project."""
+    from projets.models import Project
+
+    return Project.objects.filter(event=event).order_by("created_at", "id")
+
+
+def projects(ctx: Context) -> list[Flowable]:
+    from projets.choices import Phase, Visibility
+
+    s = ctx.styles
+    phases, visibility = dict(Phase.choices), dict(Visibility.choices)
+    qs = _event_projects(ctx.event).prefetch_related("organizations")[:MAX_LIST]
+    rows = [
+        [
+            pdf.para(_("Project"), s["CellBold"]),
+            pdf.para(_("Organisations"), s["CellBold"]),
+            pdf.para(_("Phase"), s["CellBold"]),
+            pdf.para(_("Visibility"), s["CellBold"]),
+        ]
+    ]
+    for project in qs:
+        rows.append(
+            [
+                pdf.para(localized(project, "title", ctx.lang), s["Cell"]),
+                pdf.para(", ".join(o.name for o in project.organizations.all()), s["Cell"]),
+                pdf.para(phases.get(project.phase, project.phase), s["Cell"]),
+                pdf.para(visibility.get(project.visibility, project.visibility), s["Cell"]),
+            ]
+        )
+    if len(rows) == 1:
+        return []
+    return [
+        CondPageBreak(40 * mm),
+        pdf.para(_("Resulting projects"), s["H1"]),
+        _table(rows, [70 * mm, 50 * mm, 28 * mm, 26 * mm]),
+    ]
+
+
 def programme(ctx: Context) -> list[Flowable]:
     s = ctx.styles
     slots = list(ctx.event.slots.all()[:MAX_LIST])
@@ -324,7 +364,15 @@ def programme(ctx: Context) -> list[Flowable]:
 
 
 COLLECTORS: list[Callable[[Context], None]] = [collect_figures]
-SECTIONS: list[Section] = [cover, figures, charts, top_ideas, help_requests, programme]
+SECTIONS: list[Section] = [
+    cover,
+    figures,
+    charts,
+    top_ideas,
+    help_requests,
+    projects,
+    programme,
+]
 
 
 def write_event_report(event: Event, out: IO[bytes], *, lang: str) -> None:

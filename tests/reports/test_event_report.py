@@ -45,6 +45,15 @@ def day(db, organizer):
         vote_set(participant=guest, idea=ramps, value=1)
     vote_set(participant=guests[0], idea=ideas[0], value=1)
     vote_set(participant=guests[0], idea=loose, value=1)
+    factories.make_project(
+        actor=organizer,
+        title_fr="Carte des rampes du quartier",
+        title_en="Map of the neighbourhood's ramps",
+        event=event,
+        organizations=orgs[:2],
+        visibility="private",
+    )
+    factories.make_project(actor=organizer, title_fr="Projet d'un autre atelier")
     return event
 
 
@@ -85,6 +94,15 @@ def test_figures_match_the_data(day):
     assert lines[lines.index("Ideas") - 1] == "8"  # the hidden one is not counted
     assert lines[lines.index("Votes") - 1] == "5"
     assert lines[lines.index("People on the board") - 1] == "3"
+    assert lines[lines.index("Resulting projects") - 1] == "1"
+
+
+def test_resulting_projects_are_listed(day):
+    text = pdftext.text(event_report(day, lang="en"))
+    assert "Map of the neighbourhood's ramps" in text
+    assert "Projet d'un autre atelier" not in text
+    fr = pdftext.text(event_report(day, lang="fr"))
+    assert "Carte des rampes du quartier" in fr
 
 
 def test_top_ideas_per_theme(day):
