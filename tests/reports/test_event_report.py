@@ -146,3 +146,22 @@ def test_accented_french_renders_with_the_embedded_font(db):
     font = pdfmetrics.getFont("LivinglabSans")
     covered = set(font.face.charToGlyph)
     assert {ch for ch in FRENCH if ord(ch) not in covered} == set()
+
+
+def _count_queries(event) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        event_report(event, lang="en")
+    return len(ctx.captured_queries)
+
+
+def test_the_report_costs_a_constant_number_of_queries(day, organizer):
+    small = factories.make_event()
+    small.themes.create(name_fr="Seul thème")
+    guest = factories.make_participant(small, "Seule")
+    factories.post_idea(guest, "Seule idée", theme=small.themes.get())
+    factories.make_help_request(title="Seule demande", event=small)
+    factories.make_project(actor=organizer, event=small)
+    assert _count_queries(small) == _count_queries(day)
