@@ -74,32 +74,32 @@ urlpatterns = [
     ),
     path(
         "events/<int:pk>/ideas/export.csv",
-        reports.IdeasExportView.as_view(fmt="csv"),
+        reports.IdeasExportCsv.as_view(),
         name="event-ideas-export-csv",
     ),
     path(
         "events/<int:pk>/ideas/export.json",
-        reports.IdeasExportView.as_view(fmt="json"),
+        reports.IdeasExportJson.as_view(),
         name="event-ideas-export-json",
     ),
     path(
         "projects/indicators/export.csv",
-        reports.IndicatorsExportView.as_view(fmt="csv"),
+        reports.IndicatorsExportCsv.as_view(),
         name="indicators-export-csv",
     ),
     path(
         "projects/indicators/export.json",
-        reports.IndicatorsExportView.as_view(fmt="json"),
+        reports.IndicatorsExportJson.as_view(),
         name="indicators-export-json",
     ),
     path(
         "events/export.csv",
-        reports.EventsExportView.as_view(fmt="csv"),
+        reports.EventsExportCsv.as_view(),
         name="events-export-csv",
     ),
     path(
         "events/export.json",
-        reports.EventsExportView.as_view(fmt="json"),
+        reports.EventsExportJson.as_view(),
         name="events-export-json",
     ),
     path(

@@ -130,7 +130,10 @@ def join_url(request, event_obj: Event) -> str:
     return request.build_absolute_uri(reverse("frontend:join")) + f"?code={event_obj.join_code}"
 
 
-PDF_SCHEMA = extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+def pdf_schema(operation_id: str):
+    return extend_schema(
+        operation_id=operation_id, responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
 
 
 class EventPdfView(APIView):
@@ -143,7 +146,7 @@ class EventPdfView(APIView):
 
 
 class EventReportView(EventPdfView):
-    @PDF_SCHEMA
+    @pdf_schema("events_report_pdf")
     def get(self, request, pk: int):
         """The event report (PDF) in the reader's language."""
         obj = self.get_event(pk)
@@ -156,7 +159,7 @@ class EventReportView(EventPdfView):
 
 
 class EventBadgesView(EventPdfView):
-    @PDF_SCHEMA
+    @pdf_schema("events_badges_pdf")
     def get(self, request, pk: int):
         """Name badges on A4 sheets, each with the board's join QR code."""
         obj = self.get_event(pk)
@@ -169,7 +172,7 @@ class EventBadgesView(EventPdfView):
 
 
 class EventPosterView(EventPdfView):
-    @PDF_SCHEMA
+    @pdf_schema("events_poster_pdf")
     def get(self, request, pk: int):
         """A poster for the venue: the QR code and the join code."""
         obj = self.get_event(pk)
@@ -187,7 +190,6 @@ class EventsExportView(APIView):
     permission_classes = [AllowAny]
     fmt = "csv"
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request):
         return export_response(request, exports.events_dataset(), self.fmt)
 
@@ -197,7 +199,7 @@ class ProjectReportView(APIView):
 
     permission_classes = [AllowAny]
 
-    @PDF_SCHEMA
+    @pdf_schema("projects_report_pdf")
     def get(self, request, pk: int):
         from projets import reports as project_reports
         from projets.selectors import projects_visible_to
@@ -219,7 +221,6 @@ class IdeasExportView(APIView):
     permission_classes = [AllowAny]
     fmt = "csv"
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         obj = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
         return export_response(request, exports.ideas_dataset(obj), self.fmt)
@@ -231,9 +232,36 @@ class IndicatorsExportView(APIView):
     permission_classes = [AllowAny]
     fmt = "csv"
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request):
         from projets.selectors import projects_visible_to
 
         dataset = exports.indicators_dataset(projects_visible_to(request.user))
         return export_response(request, dataset, self.fmt)
+
+
+CONTENT_TYPES = {"csv": "text/csv", "json": "application/json"}
+
+
+def export_view(base: type[APIView], fmt: str, operation_id: str):
+    """A per-format subclass, so the schema names each file and its media type."""
+
+    class View(base):
+        @extend_schema(
+            operation_id=f"{operation_id}_{fmt}",
+            responses={(200, CONTENT_TYPES[fmt]): OpenApiTypes.BINARY},
+        )
+        def get(self, request, *args, **kwargs):
+            return super().get(request, *args, **kwargs)
+
+    View.fmt = fmt
+    View.__name__ = View.__qualname__ = f"{base.__name__}{fmt.upper()}"
+    View.__doc__ = base.__doc__
+    return View
+
+
+EventsExportCsv = export_view(EventsExportView, "csv", "events_export")
+EventsExportJson = export_view(EventsExportView, "json", "events_export")
+IdeasExportCsv = export_view(IdeasExportView, "csv", "events_ideas_export")
+IdeasExportJson = export_view(IdeasExportView, "json", "events_ideas_export")
+IndicatorsExportCsv = export_view(IndicatorsExportView, "csv", "projects_indicators_export")
+IndicatorsExportJson = export_view(IndicatorsExportView, "json", "projects_indicators_export")
