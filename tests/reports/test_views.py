@@ -141,3 +141,34 @@ async def test_under_asgi_the_pdf_streams_from_an_async_iterator(settings, monke
     chunks = [chunk async for chunk in response.streaming_content]
     assert len(chunks) > 1
     assert b"".join(chunks).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("kind", ["report", "badges", "poster", "project"])
+def test_every_pdf_embeds_its_font_and_says_its_title_and_language(event, organizer, kind, lang):
+    event.title_fr = "Journée « Été numérique » à Trois-Rivières"
+    event.save()
+    org = factories.make_org("Société d'entraide Œcuménique")
+    event.registrations.create(role="organization", organization=org, user=organizer)
+    if kind == "project":
+        project = factories.make_project(actor=organizer, title_fr=event.title_fr, event=event)
+        url = f"/api/projects/{project.pk}/report.pdf?lang={lang}"
+    else:
+        url = f"/api/events/{event.pk}/{kind}.pdf?lang={lang}"
+    data = body(token_client(organizer).get(url))
+    reader = pdftext.read(data)
+    expected = event.title_fr if lang == "fr" else "Test workshop"
+    if kind == "project":
+        expected = event.title_fr  # the project has a French title only: the fallback
+    assert expected in reader.metadata.title
+    assert reader.metadata.author == "livinglab"
+    assert reader.metadata.subject
+    assert pdftext.catalog_lang(data) == lang
+    fonts = pdftext.fonts(data)
+    assert fonts and pdftext.embedded_fonts(data) == fonts
+    text = pdftext.text(data)
+    flat = " ".join(text.split())
+    assert (expected[:24] if kind == "badges" else expected) in flat  # badges clip with …
+    assert "\x00" not in text and "\ufffd" not in text
+    if kind == "badges":
+        assert "Société d'entraide Œcuménique" in text
