@@ -1,0 +1,71 @@
+"""Against a real daphne: the report and an export stream (no sync-iterator buffering
+warning), and the WebSocket event loop answers while a PDF renders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import urllib.request
+
+import pytest
+
+from ateliers.demo import DEMO_ORGANIZER
+from tests.live import DaphneServer
+
+pytestmark = pytest.mark.slow
+
+
+def fetch(server, path, token=None):
+    request = urllib.request.Request(server.url + path)
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, response.headers, response.read()
+
+
+@pytest.fixture(scope="module")
+def server():
+    server = DaphneServer().migrate(seed=True).start()
+    yield server
+    server.stop()
+
+
+def token(server) -> str:
+    username, password = DEMO_ORGANIZER
+    request = urllib.request.Request(
+        server.url + "/api/auth/token/",
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["token"]
+
+
+def test_report_and_exports_stream_through_daphne(server):
+    key = token(server)
+    _status, _headers, raw = fetch(server, "/api/events/export.json")
+    event_id = json.loads(raw)[0]["id"]
+    results = {}
+
+    def render():
+        results["pdf"] = fetch(server, f"/api/events/{event_id}/report.pdf?lang=fr", key)
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    status, _headers, _body = fetch(server, "/healthz")  # the loop answers meanwhile
+    assert status == 200
+    worker.join(60)
+    status, headers, body = results["pdf"]
+    assert status == 200
+    assert headers["Content-Type"] == "application/pdf"
+    assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
+    status, headers, body = fetch(server, f"/api/events/{event_id}/ideas/export.csv")
+    assert status == 200
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    assert rows[0][0] == "id"
+    log = server.log.read_text()
+    assert "must consume synchronous iterators" not in log, log[-2000:]
+    assert "Traceback" not in log, log[-2000:]
