@@ -25,12 +25,25 @@ def fetch(server, path, token=None):
         return response.status, response.headers, response.read()
 
 
+SETUP = """
+from tests import factories
+orga = factories.make_organizer("organisatrice")
+orga.set_password("techworks-2026"); orga.save()
+event = factories.make_event(title_fr="Atelier réel")
+guest = factories.make_participant(event, "Invitée")
+for i in range(30):
+    factories.post_idea(guest, f"Idée n° {i}")
+"""
+
+
 @pytest.fixture(scope="module")
 def server():
     # Django logs (and drops, with DEBUG off) its warning when it has to buffer a sync
     # iterator under ASGI; make it an error so that buffering breaks the response.
     env = {"PYTHONWARNINGS": "error:StreamingHttpResponse must consume"}
-    server = DaphneServer(env=env).migrate(seed=True).start()
+    server = DaphneServer(env=env).migrate()
+    server.manage("shell", "-c", SETUP)
+    server.start()
     yield server
     server.stop()
 
