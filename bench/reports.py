@@ -3,7 +3,8 @@
     .venv/bin/python bench/reports.py [--runs 3]
 
 Builds, in a throwaway SQLite file, an event with 300 organisations, 80 experts,
-600 board guests, 8 themes, 2,000 ideas, 20,000 votes and 200 help requests (bulk_create),
+600 board guests, 8 themes, 2,000 ideas, 20,000 votes, 200 help requests and 20 projects
+(bulk_create),
 and a project with 4 indicators measured monthly for 5 years; then prints the time of
 each render (best and median of ``--runs``) and the peak Python memory of one render
 (tracemalloc, measured on a separate run because tracing slows Python down).
@@ -132,6 +133,12 @@ def build_event():
     through.objects.bulk_create(
         through(helprequest_id=r.pk, skill_id=skills[j % len(skills)].pk)
         for j, r in enumerate(requests)
+    )
+    from projets.models import Project
+
+    Project.objects.bulk_create(
+        Project(title_fr=f"Projet issu de l'atelier n° {i}", event=event, visibility="public")
+        for i in range(20)
     )
     return event
 
