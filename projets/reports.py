@@ -9,6 +9,7 @@ reportlab.graphics, the progress as bars, all as vector shapes and real text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import IO
 
@@ -238,8 +239,6 @@ def _history_chart(values: list[tuple], width: float = 174 * mm) -> Flowable:
     span = plot.xValueAxis.valueMax - plot.xValueAxis.valueMin
     ticks = [plot.xValueAxis.valueMin + span * i / steps for i in range(steps + 1)]
     plot.xValueAxis.valueSteps = ticks
-    from datetime import date
-
     plot.xValueAxis.labelTextFormat = lambda x: pdf.fmt_date(date.fromordinal(int(x)))
     for axis in (plot.xValueAxis, plot.yValueAxis):
         axis.labels.fontName = pdf.FONT
