@@ -154,7 +154,7 @@ def timeline(ctx: Context) -> list[Flowable]:
                     pdf.para(t.note, s["Cell"]),
                 ]
             )
-        story += [Spacer(1, 3 * mm), _table(rows, [30 * mm, 60 * mm, 84 * mm])]
+        story += [Spacer(1, 3 * mm), _table(rows, [36 * mm, 62 * mm, 76 * mm])]
     return story
 
 

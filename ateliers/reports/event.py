@@ -245,7 +245,7 @@ def top_ideas(ctx: Context) -> list[Flowable]:
         story += [
             CondPageBreak(30 * mm),
             pdf.para(names.get(key, _("No theme")), s["H2"]),
-            _table(rows, [10 * mm, 120 * mm, 22 * mm, 22 * mm]),
+            _table(rows, [10 * mm, 112 * mm, 22 * mm, 30 * mm]),
         ]
     return story
 
@@ -328,7 +328,7 @@ def projects(ctx: Context) -> list[Flowable]:
     return [
         CondPageBreak(40 * mm),
         pdf.para(_("Resulting projects"), s["H1"]),
-        _table(rows, [70 * mm, 50 * mm, 28 * mm, 26 * mm]),
+        _table(rows, [62 * mm, 48 * mm, 36 * mm, 28 * mm]),
     ]
 
 
