@@ -117,3 +117,19 @@ def test_indicators_json_follows_what_the_partner_may_see(measured, partner):
     data = json.loads(body(token_client(partner).get("/api/projects/indicators/export.json")))
     assert {row["project"] for row in data} == {public.pk, private.pk}
     assert data[0]["target"] == 12.5 and data[0]["value"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_exports_cost_a_constant_number_of_queries(board, django_assert_num_queries, fmt):
+    """One query for the rows whatever their number (plus the event lookup)."""
+    client = token_client(None)
+    url = f"/api/events/{board.pk}/ideas/export.{fmt}"
+    with django_assert_num_queries(2):
+        body(client.get(url))
+    guest = factories.make_participant(board, "Autre")
+    for i in range(30):
+        factories.post_idea(guest, f"Encore une idée {i}")
+    with django_assert_num_queries(2):
+        body(client.get(url))
+    with django_assert_num_queries(1):
+        body(client.get(f"/api/events/export.{fmt}"))
