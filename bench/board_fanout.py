@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import connect  # noqa: E402
+from websockets.exceptions import InvalidHandshake  # noqa: E402
 
 from tests.live import DaphneServer, free_port  # noqa: E402
 
@@ -138,7 +139,7 @@ class Guest:
             await asyncio.wait([self.task], timeout=5)
 
 
-async def connect_all(guests, concurrency=50):
+async def connect_all(guests, concurrency=20):
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(guest):
@@ -147,7 +148,7 @@ async def connect_all(guests, concurrency=50):
                 try:
                     await guest.open()
                     return
-                except OSError:
+                except (OSError, InvalidHandshake, TimeoutError):
                     await asyncio.sleep(0.2 * (attempt + 1))
             await guest.open()
 
