@@ -120,7 +120,7 @@ def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
         "snapshot": None,
     }
     if events is None:
-        snapshot = board_selectors.board_snapshot(event, participant)
+        snapshot = board_selectors.board_snapshot_cached(event, participant)
         welcome["seq"] = snapshot["seq"]
         welcome["snapshot"] = snapshot
     else:
