@@ -341,7 +341,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,300,1000")
     parser.add_argument("--posts", type=int, default=20)
-    parser.add_argument("--pace", type=float, default=4.0, help="posts per second")
+    parser.add_argument("--pace", type=float, default=2.0, help="posts per second")
     parser.add_argument("--burst", type=int, default=300)
     args = parser.parse_args()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

@@ -172,7 +172,12 @@ _pending_sends: set = set()
 
 
 def _group_send_soon(layer, group: str, envelope: dict) -> None:
-    task = asyncio.ensure_future(layer.group_send(group, envelope))
+    from ..realtime import fanout
+
+    if fanout.is_local(layer):
+        task = asyncio.ensure_future(fanout.deliver(group, envelope))
+    else:
+        task = asyncio.ensure_future(layer.group_send(group, envelope))
     _pending_sends.add(task)
     task.add_done_callback(_sent)
 
