@@ -11,7 +11,12 @@ if TYPE_CHECKING:
 
 
 def is_account(user) -> bool:
-    return bool(user and getattr(user, "is_authenticated", False) and hasattr(user, "roles"))
+    """A logged-in account, not a board guest. ``isinstance`` (which sees through
+    ``request.user``'s lazy wrapper) rather than ``hasattr(user, "roles")``, which would
+    evaluate the property and query the memberships on every check."""
+    from .models import User
+
+    return bool(user and getattr(user, "is_authenticated", False) and isinstance(user, User))
 
 
 def is_organizer(user) -> bool:

@@ -140,20 +140,20 @@ def _board_context(request, event: Event, *, include_hidden: bool = False) -> di
 
 @cache_control(no_store=True)
 def board(request, pk: int):
-    """The participant's board: post, vote, comment; live when JavaScript runs."""
+    """The participant's board: post, vote, comment; live when JavaScript runs.
+
+    A visitor who has not joined reads it (and sees it live), with a link to join."""
     event = _event(request, pk)
     participant = _participant(request, event)
-    if participant is None:
-        messages.info(request, _("Choose the name to show on the board first."))
-        return redirect(f"{reverse('frontend:join')}?code={event.join_code}")
     board_services.votes_flush(event_id=event.pk)
     context = _board_context(request, event)
     context.update(
         participant=participant,
-        token=board_services.participant_token(participant),
-        my_votes=set(participant.votes.values_list("idea_id", flat=True)),
+        token=board_services.participant_token(participant) if participant else "",
+        my_votes=set(participant.votes.values_list("idea_id", flat=True)) if participant else set(),
         client_id=uuid.uuid4(),
         mode="board",
+        join_url=f"{reverse('frontend:join')}?code={event.join_code}",
     )
     return render(request, "frontend/board/board.html", context)
 
@@ -168,7 +168,8 @@ def board_post(request, pk: int):
     participant = _participant(request, event)
     if participant is None:
         return redirect(f"{reverse('frontend:join')}?code={event.join_code}")
-    theme = event.themes.filter(pk=request.POST.get("theme") or 0).first()
+    theme_pk = request.POST.get("theme") or ""
+    theme = event.themes.filter(pk=int(theme_pk)).first() if theme_pk.isdigit() else None
     try:
         idea, _created = board_services.idea_post(
             participant=participant,

@@ -57,28 +57,28 @@ def world(organizer):
 
 # path, pinned number of queries (token lookup included)
 API_LISTS = [
-    ("/api/events/", 5),
-    ("/api/events/{event}/themes/", 6),
-    ("/api/events/{event}/slots/", 6),
-    ("/api/events/{event}/registrations/", 9),
+    ("/api/events/", 3),
+    ("/api/events/{event}/themes/", 4),
+    ("/api/events/{event}/slots/", 4),
+    ("/api/events/{event}/registrations/", 4),
     ("/api/skills/", 3),
     ("/api/organizations/", 3),
-    ("/api/organizations/{org}/members/", 6),
-    ("/api/experts/", 7),
-    ("/api/users/", 6),
+    ("/api/organizations/{org}/members/", 3),
+    ("/api/experts/", 4),
+    ("/api/users/", 4),
     ("/api/events/calendar.ics", 2),
-    ("/api/events/{event}/", 4),
+    ("/api/events/{event}/", 2),
 ]
 
 PAGES = [
-    ("/", 6),
-    ("/events/", 7),
-    ("/events/{event}/", 13),
-    ("/organize/", 7),
-    ("/organize/events/{event}/", 9),
-    ("/organize/events/{event}/registrations/", 10),
-    ("/organizations/", 6),
-    ("/me/", 8),
+    ("/", 3),
+    ("/events/", 4),
+    ("/events/{event}/", 10),
+    ("/organize/", 3),
+    ("/organize/events/{event}/", 6),
+    ("/organize/events/{event}/registrations/", 6),
+    ("/organizations/", 4),
+    ("/me/", 7),
 ]
 
 

@@ -381,16 +381,16 @@ def test_schedule_and_agenda_reads_have_constant_queries(
     agenda_url = f"/api/events/{event.pk}/agenda/?expert={cast['experts'][1].pk}"
     generate(client, event, tables=1, rounds=rounds_for(event, n=1))
     assert Meeting.objects.count() == 1
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(5):
         client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         client.get(agenda_url)
     generate(client, event)
     assert Meeting.objects.count() > 3
     assert Meeting.objects.filter(expert=cast["experts"][1]).count() > 1
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(5):
         client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         client.get(agenda_url)
 
 

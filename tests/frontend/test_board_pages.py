@@ -25,9 +25,12 @@ def test_join_page_prefills_code(db, event):
 
 
 def test_bad_code_shows_the_form_again_with_a_message(db):
-    response = Client().post("/join/", {"code": "ZZZZZZ", "display_name": "Zoé"}, follow=True)
-    assert response.status_code == 200
-    assert b"id_code" in response.content
+    response = Client().post("/join/?lang=en", {"code": "ZZZZZZ", "display_name": "Zoé"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_code"' in html and 'aria-invalid="true"' in html
+    assert "No open event has this code." in html
+    assert 'value="Zoé"' in html  # what was typed is kept
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -54,14 +57,28 @@ def test_post_without_javascript_is_idempotent_and_escaped(joined, event):
 
 def test_vote_and_withdraw_without_javascript(joined, event):
     idea = factories.post_idea(factories.make_participant(event), "Une idée")
-    joined.post(f"/events/{event.pk}/board/vote/", {"idea": idea.pk, "value": "1"})
+    vote_url = f"/events/{event.pk}/board/ideas/{idea.pk}/vote/"
+    joined.post(vote_url, {"value": "1"})
     idea.refresh_from_db()
     assert idea.votes == 1
     page = joined.get(f"/events/{event.pk}/board/").content.decode()
-    assert "Retirer mon vote" in page or "Withdraw my vote" in page
-    joined.post(f"/events/{event.pk}/board/vote/", {"idea": idea.pk, "value": "0"})
+    # The button says it is pressed, and the form now withdraws.
+    card = page[page.index(f'id="idea-{idea.pk}"') :]
+    assert 'aria-pressed="true"' in card[: card.index("</form>")]
+    assert 'name="value" value="0"' in card[: card.index("</form>")]
+    joined.post(vote_url, {"value": "0"})
     idea.refresh_from_db()
     assert idea.votes == 0
+
+
+def test_comment_without_javascript(joined, event):
+    idea = factories.post_idea(factories.make_participant(event), "Une idée")
+    url = f"/events/{event.pk}/board/ideas/{idea.pk}/comment/"
+    response = joined.post(url, {"text": "Bonne idée", "client_id": str(uuid.uuid4())})
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert idea.comment_count == 1
+    assert "Bonne idée" in joined.get(f"/events/{event.pk}/board/").content.decode()
 
 
 def test_writes_need_a_participant(db, event):
@@ -80,8 +97,8 @@ def test_locked_board_refuses_posts_with_a_message(joined, event, organizer):
 
 
 def test_bad_input_is_not_a_500(joined, event):
-    response = joined.post(f"/events/{event.pk}/board/vote/", {"idea": "abc", "value": "1"})
-    assert response.status_code == 302
+    response = joined.post(f"/events/{event.pk}/board/ideas/999999/vote/", {"value": "1"})
+    assert response.status_code == 404
     response = joined.post(
         f"/events/{event.pk}/board/post/", {"text": "x", "theme": "abc", "client_id": "nope"}
     )

@@ -131,7 +131,7 @@ def test_notifications_page_marks_read(org, member, expert, django_capture_on_co
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
 
 
-QUERIES = 12  # session, user, roles, count, rows, skills, filter form choices…
+QUERIES = 8  # session, user, roles, count, rows, skills, filter form choices…
 
 
 @pytest.mark.parametrize("rows", [1, 10])
