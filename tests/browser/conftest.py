@@ -24,14 +24,11 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-pytestmark = pytest.mark.browser
 
-
-# Per module, not per session: sync Playwright keeps an event loop running in the main
-# thread while it lives, and pytest-django runs the no-database tests (async ones among
-# them) after the transactional browser tests; they cannot start their own loop then.
 @pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API runs an event loop in this
+    thread while it lives, which the asyncio tests of other modules must not meet."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
