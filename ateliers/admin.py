@@ -3,10 +3,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    BoardEvent,
+    Comment,
     Event,
     ExpertProfile,
+    Idea,
     Membership,
     Organization,
+    Participant,
     Registration,
     Skill,
     Theme,
@@ -95,3 +99,70 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_display = ("event", "role", "user", "organization", "checked_in_at")
     list_filter = ("role", "event")
     raw_id_fields = ("user", "organization", "event")
+
+
+# --- the live board: read-only in the admin; changes go through the board services -----
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(_ReadOnlyAdmin):
+    list_display = ("display_name", "event", "user", "created_at")
+    list_filter = ("event",)
+    search_fields = ("display_name",)
+    list_select_related = ("event", "user")
+
+
+def _moderation_action(action: str, label):
+    def run(modeladmin, request, queryset):
+        from .exceptions import DomainError
+        from .services.board import idea_moderate
+
+        done = 0
+        for idea in queryset:
+            try:
+                idea_moderate(actor=request.user, idea=idea, action=action)
+                done += 1
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{idea.pk}: {exc.message}", level="error")
+        modeladmin.message_user(request, _("%(count)d ideas updated.") % {"count": done})
+
+    run.__name__ = f"moderate_{action}"
+    run.short_description = label
+    return run
+
+
+@admin.register(Idea)
+class IdeaAdmin(_ReadOnlyAdmin):
+    list_display = ("text", "event", "author", "status", "pinned", "votes", "comment_count")
+    list_filter = ("event", "status", "pinned")
+    search_fields = ("text",)
+    list_select_related = ("event", "author")
+    actions = [
+        _moderation_action("hide", _("Hide")),
+        _moderation_action("show", _("Show")),
+        _moderation_action("pin", _("Pin")),
+        _moderation_action("unpin", _("Unpin")),
+    ]
+
+
+@admin.register(Comment)
+class CommentAdmin(_ReadOnlyAdmin):
+    list_display = ("text", "idea", "participant", "created_at")
+    list_select_related = ("idea", "participant")
+
+
+@admin.register(BoardEvent)
+class BoardEventAdmin(_ReadOnlyAdmin):
+    list_display = ("event", "seq", "type", "created_at")
+    list_filter = ("event", "type")

@@ -105,7 +105,7 @@ def _authenticate(event_id: int, token, scope_user) -> tuple[Participant | None,
 
 def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
     participant, user = _authenticate(event_id, token, scope_user)
-    event = Event.objects.filter(pk=event_id).first()
+    event = participant.event if participant else Event.objects.filter(pk=event_id).first()
     if event is None or not can_see_event(user, event):
         raise ClientError("no_event", "No such event.")
     if user is not None and is_account(user):

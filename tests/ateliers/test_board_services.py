@@ -311,3 +311,18 @@ def test_demo_board_is_seeded_once(db):
     assert counts[0] == 12 and counts[1] > 20 and counts[2] >= 5
     assert (event.ideas.count(), Vote.objects.count(), Comment.objects.count()) == counts
     assert BoardEvent.objects.filter(event=event).count() == seq
+
+
+def test_admin_moderation_action_goes_through_the_service(db, client, event, guest):
+    admin_user = factories.make_user("root", is_superuser=True, is_staff=True)
+    idea = factories.post_idea(guest, "<b>à cacher</b>")
+    client.force_login(admin_user)
+    listing = client.get("/admin/ateliers/idea/")
+    assert listing.status_code == 200
+    assert "&lt;b&gt;à cacher&lt;/b&gt;" in listing.content.decode()
+    response = client.post(
+        "/admin/ateliers/idea/", {"action": "moderate_hide", "_selected_action": [idea.pk]}
+    )
+    assert response.status_code == 302
+    assert Idea.objects.get(pk=idea.pk).status == "hidden"
+    assert BoardEvent.objects.filter(event=event).last().type == "idea.updated"
