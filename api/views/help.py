@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from ateliers import matching, selectors
 from ateliers.filtersets import HelpRequestFilterSet
+from ateliers.matching import URGENCY_WEIGHTS
 from ateliers.models import ExpertProfile, HelpRequest, Membership, Notification
 from ateliers.permissions import is_expert
 from ateliers.services import help as help_services
@@ -60,12 +62,23 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
     queryset = HelpRequest.objects.none()
     permission_classes = [IsAccount]
     filterset_class = HelpRequestFilterSet
-    ordering_fields = ["created_at", "updated_at", "urgency", "status", "title"]
+    ordering_fields = ["created_at", "updated_at", "urgency_rank", "status", "title"]
     search_fields = ["title", "description"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.help_requests_visible_to(self.request.user).order_by("-created_at", "-id")
+        """``?ordering=-urgency_rank`` puts high urgency first (low 1, normal 2, high 3)."""
+        return (
+            selectors.help_requests_visible_to(self.request.user)
+            .annotate(
+                urgency_rank=Case(
+                    *[When(urgency=u, then=Value(w)) for u, w in URGENCY_WEIGHTS.items()],
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("-created_at", "-id")
+        )
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -226,6 +226,8 @@ def test_filters(org, member, event):
     assert client.get(f"/api/help-requests/?event={event.pk}").json()["count"] == 1
     assert client.get("/api/help-requests/?status=open").json()["count"] == 2
     assert client.get(f"/api/help-requests/?organization={org.pk}").json()["count"] == 2
+    ordered = client.get("/api/help-requests/?ordering=-urgency_rank").json()["results"]
+    assert [r["urgency"] for r in ordered] == ["high", "normal"]
 
 
 @pytest.mark.parametrize("rows", [1, 8])
