@@ -61,6 +61,7 @@ def world(db):
         "plain_member_of_partner_org": factories.make_member(org_a, "simple"),
     }
     event = factories.make_event()
+    theme = event.themes.create(name_fr="Thème")
     projects = {}
     for visibility in ("public", "partners", "private"):
         project = factories.make_project(
@@ -70,6 +71,7 @@ def world(db):
             partners=[org_a],
             organizations=[org],
             event=event,
+            theme=theme,
             region=f"Région-{visibility}",
             team=[(users["team"], "member")],
         )
@@ -85,7 +87,17 @@ def world(db):
             actor=organizer, project=project, narrative_fr=f"Récit {visibility}", publish=True
         )
         projects[visibility] = project
-    return users, projects, {"org": org, "org_a": org_a, "org_b": org_b, "event": event}
+    return (
+        users,
+        projects,
+        {
+            "org": org,
+            "org_a": org_a,
+            "org_b": org_b,
+            "event": event,
+            "theme": theme,
+        },
+    )
 
 
 def api_client(role, users, event=None) -> APIClient:
@@ -145,6 +157,7 @@ def test_list_search_filters_and_counts(world, role):
         f"?partner={orgs['org_a'].pk}",
         f"?organization={orgs['org'].pk}",
         f"?event={orgs['event'].pk}",
+        f"?theme={orgs['theme'].pk}",
         "?phase=exploration",
     ):
         response = client.get(f"/api/projects/{query}")
