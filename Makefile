@@ -71,6 +71,7 @@ messages: dev-venv
 
 bench: dev-venv
 	$(PY) bench/board_fanout.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -4,7 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, board, events, help, people, projects
+from .views import accounts, board, events, help, people, projects, reports
+from .views import schedule as schedule_views
 
 app_name = "api"
 
@@ -62,6 +63,72 @@ urlpatterns = [
         "events/<int:pk>/calendar.ics",
         events.EventViewSet.as_view({"get": "calendar"}),
         name="event-calendar",
+    ),
+    path("events/<int:pk>/schedule/", schedule_views.ScheduleView.as_view(), name="event-schedule"),
+    path(
+        "events/<int:pk>/schedule/publish/",
+        schedule_views.SchedulePublishView.as_view(),
+        name="event-schedule-publish",
+    ),
+    path(
+        "events/<int:pk>/schedule/pin/",
+        schedule_views.MeetingPinView.as_view(),
+        name="event-schedule-pin",
+    ),
+    path(
+        "events/<int:pk>/schedule/remove/",
+        schedule_views.MeetingRemoveView.as_view(),
+        name="event-schedule-remove",
+    ),
+    path("events/<int:pk>/agenda/", schedule_views.AgendaView.as_view(), name="event-agenda"),
+    path(
+        "events/<int:pk>/agenda.ics",
+        schedule_views.AgendaICalView.as_view(),
+        name="event-agenda-ics",
+    ),
+    path(
+        "events/<int:pk>/agenda.pdf",
+        schedule_views.AgendaPDFView.as_view(),
+        name="event-agenda-pdf",
+    ),
+    # Reports and open data (file-like names, before the router's `<pk>.<format>` routes).
+    path("events/<int:pk>/report.pdf", reports.EventReportView.as_view(), name="event-report"),
+    path("events/<int:pk>/badges.pdf", reports.EventBadgesView.as_view(), name="event-badges"),
+    path("events/<int:pk>/poster.pdf", reports.EventPosterView.as_view(), name="event-poster"),
+    path(
+        "projects/<int:pk>/report.pdf",
+        reports.ProjectReportView.as_view(),
+        name="project-report",
+    ),
+    path(
+        "events/<int:pk>/ideas/export.csv",
+        reports.IdeasExportCsv.as_view(),
+        name="event-ideas-export-csv",
+    ),
+    path(
+        "events/<int:pk>/ideas/export.json",
+        reports.IdeasExportJson.as_view(),
+        name="event-ideas-export-json",
+    ),
+    path(
+        "projects/indicators/export.csv",
+        reports.IndicatorsExportCsv.as_view(),
+        name="indicators-export-csv",
+    ),
+    path(
+        "projects/indicators/export.json",
+        reports.IndicatorsExportJson.as_view(),
+        name="indicators-export-json",
+    ),
+    path(
+        "events/export.csv",
+        reports.EventsExportCsv.as_view(),
+        name="events-export-csv",
+    ),
+    path(
+        "events/export.json",
+        reports.EventsExportJson.as_view(),
+        name="events-export-json",
     ),
     path(
         "experts/me/suggestions/",

@@ -6,6 +6,7 @@ The dictionaries built here are the wire format: the same ``idea_dict`` goes int
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -104,6 +105,33 @@ def board_snapshot(event: Event, viewer=None) -> dict:
         "ideas": [idea_dict(idea, logged_votes=True) for idea in ideas],
         "comments": [comment_dict(comment) for comment in comments],
     }
+    participant = getattr(viewer, "participant", viewer)
+    if isinstance(participant, Participant):
+        snapshot["my_votes"] = sorted(
+            participant.votes.filter(idea__event=event).values_list("idea_id", flat=True)
+        )
+    return snapshot
+
+
+_shared_snapshots: dict[int, tuple[int, float, dict]] = {}
+SNAPSHOT_REUSE_SECONDS = 2.0
+
+
+def board_snapshot_cached(event: Event, viewer=None) -> dict:
+    """``board_snapshot`` for a crowd arriving at once: the shared part is built once per
+    ``seq`` (and at most every ``SNAPSHOT_REUSE_SECONDS``, since themes are not logged),
+    so 300 phones opening the board cost one snapshot, not 300."""
+    seq = board_seq(event)
+    now = time.monotonic()
+    hit = _shared_snapshots.get(event.pk)
+    if hit is not None and hit[0] == seq and hit[1] > now:
+        shared = hit[2]
+    else:
+        shared = board_snapshot(event)
+        shared.pop("my_votes", None)
+        if shared["seq"] == seq:
+            _shared_snapshots[event.pk] = (seq, now + SNAPSHOT_REUSE_SECONDS, shared)
+    snapshot = dict(shared)
     participant = getattr(viewer, "participant", viewer)
     if isinstance(participant, Participant):
         snapshot["my_votes"] = sorted(

@@ -74,6 +74,13 @@ class NotificationKind(models.TextChoices):
     PROJECT_PHASE = "project.phase", _("Project phase changed")
     PROJECT_UPDATE = "project.update", _("Project status update")
     PROJECT_STORY = "project.story", _("Project story published")
+    SCHEDULE_PUBLISHED = "schedule.published", _("Consultation schedule published")
+    SCHEDULE_CHANGED = "schedule.changed", _("Your consultations changed")
+
+
+class ScheduleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class IdeaStatus(models.TextChoices):

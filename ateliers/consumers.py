@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -24,6 +25,7 @@ from . import board_selectors
 from .exceptions import DomainError
 from .models import Event, Idea, Participant, Theme
 from .permissions import can_see_event, is_account, is_organizer
+from .realtime import fanout
 from .services import board as board_services
 
 logger = logging.getLogger(__name__)
@@ -119,7 +121,7 @@ def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
         "snapshot": None,
     }
     if events is None:
-        snapshot = board_selectors.board_snapshot(event, participant)
+        snapshot = board_selectors.board_snapshot_cached(event, participant)
         welcome["seq"] = snapshot["seq"]
         welcome["snapshot"] = snapshot
     else:
@@ -256,10 +258,24 @@ def _validation_detail(exc: ValidationError) -> str:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message):
+        """Run the handler without Channels' per-message ``aclose_old_connections()``.
+
+        Channels hops to the single database thread before *every* handler to close stale
+        connections: one thread hop per broadcast per socket, serialised, which made a
+        broadcast to 1,000 sockets cost 1,000 hops. This consumer touches the database only
+        through ``database_sync_to_async``, which closes stale connections itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         self.event_id = int(self.scope["url_route"]["kwargs"]["event_id"])
         self.group = board_services.group_name(self.event_id)
         self.ready = False
+        self.joined = False
         self.closing = False
         self.participant = None
         self.user = None
@@ -285,9 +301,10 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.hello_timer.cancel()
         if self.gap_task is not None:
             self.gap_task.cancel()
+        if self.joined:
+            await self._leave_room()
         if self.ready:
             self.ready = False
-            await self.channel_layer.group_discard(self.group, self.channel_name)
             _presence[self.event_id] = max(0, _presence.get(self.event_id, 1) - 1)
             if not _presence[self.event_id]:
                 del _presence[self.event_id]
@@ -336,7 +353,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.error("bad_message", "Already said hello.")
             return
         since = message.get("since")
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._join_room()
         try:
             result = await database_sync_to_async(hello_sync)(
                 event_id=self.event_id,
@@ -345,7 +362,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 scope_user=self.scope.get("user"),
             )
         except ClientError as exc:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self._leave_room()
             code = {
                 "wrong_event": CLOSE_WRONG_EVENT,
                 "no_event": CLOSE_NO_EVENT,
@@ -364,6 +381,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         for event in result["events"]:
             await self.send_json(event)
         self.last_seq = welcome["seq"]
+        await self._drain()  # pushes that arrived during the catch-up
+        if self.pending and self.gap_task is None:
+            self.gap_task = asyncio.ensure_future(self._fill_gap())
         self._schedule_presence()
 
     async def write(self, message):
@@ -409,11 +429,37 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.closing = True
         await self.close(code=code)
 
+    # --- the room ---------------------------------------------------------------------
+
+    async def _join_room(self):
+        self.joined = True
+        if fanout.is_local(self.channel_layer):
+            fanout.join(self.group, self)
+        else:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+
+    async def _leave_room(self):
+        self.joined = False
+        if fanout.is_local(self.channel_layer):
+            fanout.leave(self.group, self)
+        else:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_broadcast(self, message):
+        """The in-process fan-out's entry (``ateliers/realtime/fanout.py``)."""
+        if message["type"] == "board.event":
+            await self.board_event(message)
+        elif message["type"] == "board.presence":
+            await self.board_presence(message)
+
     async def board_event(self, message):
-        """A logged event from the group: forward its text as is, in seq order, once."""
-        if not self.ready:
+        """A logged event from the room: forward its text as is, in seq order, once."""
+        if self.closing:
             return
         seq = message["seq"]
+        if not self.ready:  # still catching up: keep it, hello drains it
+            self.pending[seq] = message["text"]
+            return
         if seq <= self.last_seq:
             return
         if seq == self.last_seq + 1:
@@ -477,6 +523,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
 async def _broadcast_presence(layer, event_id: int) -> None:
     _presence_scheduled.discard(event_id)
     text = json.dumps({"type": "presence", "count": presence_count(event_id)})
-    await layer.group_send(
-        board_services.group_name(event_id), {"type": "board.presence", "text": text}
-    )
+    message = {"type": "board.presence", "text": text}
+    group = board_services.group_name(event_id)
+    if fanout.is_local(layer):
+        await fanout.deliver(group, message)
+    else:
+        await layer.group_send(group, message)

@@ -1,10 +1,11 @@
-"""Other areas (board, help requests, projects) add their demo data here.
+"""Other areas (board, help requests, projects, schedule) add their demo data here.
 
 Each hook is called with the demo event, its organizer, the organisations by name, the
 skills by slug and the expert users; each must be idempotent.
 """
 
 from .demo_board import seed_board
+from .demo_help import seed_help_requests
 
 
 def _projects(**kwargs) -> None:
@@ -13,4 +14,12 @@ def _projects(**kwargs) -> None:
     seed_projects(**kwargs)
 
 
-HOOKS: list = [seed_board, _projects]
+def _schedule(**kwargs) -> None:
+    from .schedule.demo import seed_schedule
+
+    seed_schedule(**kwargs)
+
+
+# Help requests first: projects may name them as sources and the schedule reads their
+# skills as the organisations' needs.
+HOOKS: list = [seed_board, seed_help_requests, _projects, _schedule]

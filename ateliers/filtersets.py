@@ -98,7 +98,13 @@ class RegistrationFilterSet(filters.FilterSet):
 class HelpRequestFilterSet(filters.FilterSet):
     """Help requests by skill, language, urgency, event, status, organisation (API and pages)."""
 
-    skill = filters.CharFilter(field_name="skills__slug", label=_("Skill"), distinct=True)
+    skill = filters.ModelChoiceFilter(
+        field_name="skills",
+        to_field_name="slug",
+        queryset=Skill.objects.all(),
+        label=_("Skill"),
+        distinct=True,
+    )
     language = filters.ChoiceFilter(choices=Language.choices, label=_("Language"))
     urgency = filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
     status = filters.ChoiceFilter(choices=HelpStatus.choices, label=_("Status"))

@@ -197,62 +197,64 @@ def _skill_names() -> dict[str, str]:
     return {s.slug: s.name for s in Skill.objects.all()}
 
 
-def suggest_experts(help_request, *, limit: int | None = 20) -> list[ExpertSuggestion]:
-    """Experts ranked for ``help_request`` (speaking its language, covering a skill).
+def suggest_experts(
+    help_request,
+    *,
+    limit: int | None = 20,
+    exclude_user_ids: Iterable[int] = (),
+    min_fit: int = 0,
+) -> list[ExpertSuggestion]:
+    """Experts ranked for ``help_request``: speaking its language and covering a needed
+    skill (any expert with the language when the request names no skill).
 
-    A constant number of queries whatever the number of experts: profiles with the
-    language (one query, with annotations for load and registration), their skills (one
-    prefetch), the skill names (one).
+    A constant number of queries whatever the number of experts, and model instances only
+    for the ``limit`` experts returned: the candidates' ids and languages (one query),
+    which needed skills each covers (one), current loads (one), registrations for the
+    event (one), then the returned profiles with their skills (two).
     """
-    from django.db.models import Count, Exists, OuterRef, Q
+    from django.db.models import Count, Exists, OuterRef
 
     from .choices import RegistrationRole
     from .fields import has_language
-    from .models import ExpertProfile, Registration
+    from .models import ExpertProfile, HelpRequest, Registration
 
-    needed = [s.slug for s in help_request.skills.all()]
-    qs = (
-        ExpertProfile.objects.filter(**has_language("languages", help_request.language))
-        .exclude(user__is_active=False)
-        .select_related("user")
-        .prefetch_related("skills")
-        .annotate(
-            load=Count(
-                "user__claimed_help_requests",
-                filter=Q(user__claimed_help_requests__status__in=HELD_STATUSES),
-                distinct=True,
-            )
-        )
-    )
+    skills = list(help_request.skills.all())
+    needed = [s.slug for s in skills]
+    names = {s.slug: s.name for s in skills}
+    through = ExpertProfile.skills.through
+    candidates = ExpertProfile.objects.filter(
+        **has_language("languages", help_request.language), user__is_active=True
+    ).exclude(user_id__in=list(exclude_user_ids))
     if needed:
-        qs = qs.filter(
-            Exists(
-                ExpertProfile.skills.through.objects.filter(
-                    expertprofile_id=OuterRef("pk"), skill__slug__in=needed
-                )
-            )
+        candidates = candidates.filter(
+            Exists(through.objects.filter(expertprofile_id=OuterRef("pk"), skill__slug__in=needed))
         )
+    rows = list(candidates.values_list("pk", "user_id", "user__username", "languages"))
+    covers: dict[int, set[str]] = {}
+    if needed:
+        for profile_id, slug in through.objects.filter(
+            expertprofile_id__in=candidates.values("pk"), skill__slug__in=needed
+        ).values_list("expertprofile_id", "skill__slug"):
+            covers.setdefault(profile_id, set()).add(slug)
+    loads = dict(
+        HelpRequest.objects.filter(status__in=HELD_STATUSES, claimed_by__isnull=False)
+        .values_list("claimed_by")
+        .annotate(n=Count("id"))
+        .values_list("claimed_by", "n")
+    )
     event = help_request.event
     windows: dict[int, list] = {}
     if event is not None:
-        qs = qs.annotate(
-            registered=Exists(
-                Registration.objects.filter(
-                    event=event, role=RegistrationRole.EXPERT, user_id=OuterRef("user_id")
-                )
-            )
-        )
         windows = dict(
             Registration.objects.filter(event=event, role=RegistrationRole.EXPERT).values_list(
                 "user_id", "available"
             )
         )
-    names = _skill_names()
-    suggestions = []
-    for profile in qs:
-        registered = bool(getattr(profile, "registered", False))
+    scored = []
+    for profile_id, user_id, username, languages in rows:
+        registered = user_id in windows
         available = (
-            window_overlaps(windows.get(profile.user_id) or [], event.starts_at, event.ends_at)
+            window_overlaps(windows[user_id] or [], event.starts_at, event.ends_at)
             if registered
             else None
         )
@@ -260,21 +262,30 @@ def suggest_experts(help_request, *, limit: int | None = 20) -> list[ExpertSugge
             skills=needed,
             urgency=help_request.urgency,
             language=help_request.language,
-            expert_skills=[s.slug for s in profile.skills.all()],
-            expert_languages=profile.languages,
-            open_claims=profile.load,
+            expert_skills=covers.get(profile_id, ()),
+            expert_languages=languages,
+            open_claims=loads.get(user_id, 0),
             registered=registered,
             available=available,
             skill_names=names,
         )
-        if match is not None:
-            suggestions.append(
-                ExpertSuggestion(
-                    expert=profile, match=match, registered=registered, available=available
-                )
+        if match is not None and match.fit >= min_fit:
+            scored.append((match, registered, available, username, profile_id, user_id))
+    scored.sort(key=lambda row: (-row[0].score, row[3], row[4]))
+    if limit:
+        scored = scored[:limit]
+    profiles = ExpertProfile.objects.select_related("user").prefetch_related("skills")
+    by_id = {p.pk: p for p in profiles.filter(pk__in=[row[4] for row in scored])}
+    suggestions = []
+    for match, registered, available, _username, profile_id, user_id in scored:
+        profile = by_id[profile_id]
+        profile.load = loads.get(user_id, 0)
+        suggestions.append(
+            ExpertSuggestion(
+                expert=profile, match=match, registered=registered, available=available
             )
-    suggestions.sort(key=lambda s: (-s.match.score, s.expert.user.username, s.expert.pk))
-    return suggestions[:limit] if limit else suggestions
+        )
+    return suggestions
 
 
 def suggest_requests(profile, *, queryset=None, limit: int | None = 20) -> list[RequestSuggestion]:

@@ -130,9 +130,11 @@ class SkillChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ExpertProfileForm(forms.ModelForm):
+    # Slugs, not ids: what the service takes, and no 20-digit id overflowing SQLite's integers.
     skills = SkillChoiceField(
         label=_("Skills"),
         queryset=Skill.objects.all(),
+        to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -24,7 +24,8 @@ DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 class LanguageQueryMiddleware:
-    """``?lang=fr|en`` overrides the negotiated language for this request."""
+    """``?lang=fr|en`` chooses the language, for this request and (by cookie) the next ones,
+    as the FR/EN switch does: a link shared as ``/join/?code=…&lang=en`` stays English."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,10 +33,20 @@ class LanguageQueryMiddleware:
 
     def __call__(self, request):
         lang = request.GET.get("lang")
-        if lang in self.codes:
-            translation.activate(lang)
-            request.LANGUAGE_CODE = lang
-        return self.get_response(request)
+        if lang not in self.codes:
+            return self.get_response(request)
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        response = self.get_response(request)
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != lang:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                lang,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
 
 
 class SecurityHeadersMiddleware:

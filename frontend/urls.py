@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import accounts, board, events, organizer, profiles, projects
+from .views import accounts, board, events, organizer, profiles, projects, schedule
+from .views import help as help_pages
 
 app_name = "frontend"
 
@@ -117,4 +118,51 @@ urlpatterns += [
     path("events/<int:pk>/projector/", board.projector, name="board-projector"),
     path("events/<int:pk>/moderate/", board.moderate, name="board-moderate"),
     path("events/<int:pk>/join-qr.svg", board.join_qr, name="board-join-qr"),
+]
+
+# Help requests: organisations' requests, the expert's dashboard, notifications.
+urlpatterns += [
+    path("help/", help_pages.help_list, name="help-list"),
+    path("help/new/", help_pages.help_create, name="help-create"),
+    path("help/<int:pk>/", help_pages.help_detail, name="help-detail"),
+    path("help/<int:pk>/edit/", help_pages.help_edit, name="help-edit"),
+    path("help/<int:pk>/message/", help_pages.help_message, name="help-message"),
+    re_path(
+        r"^help/(?P<pk>[0-9]+)/(?P<verb>claim|start|resolve|release)/$",
+        help_pages.help_transition,
+        name="help-transition",
+    ),
+    path("expert/", help_pages.expert_dashboard, name="expert-dashboard"),
+    path("notifications/", help_pages.notification_list, name="notifications"),
+]
+
+# Consultation schedule (issue 10): organizer board, sign-in sheets, each person's agenda.
+urlpatterns += [
+    path("organize/events/<int:pk>/schedule/", schedule.schedule_manage, name="organizer-schedule"),
+    path(
+        "organize/events/<int:pk>/schedule/publish/",
+        schedule.schedule_publish,
+        name="organizer-schedule-publish",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/pin/",
+        schedule.meeting_pin_new,
+        name="organizer-meeting-pin-new",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/meetings/<int:meeting_pk>/pin/",
+        schedule.meeting_pin,
+        name="organizer-meeting-pin",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/meetings/<int:meeting_pk>/remove/",
+        schedule.meeting_remove,
+        name="organizer-meeting-remove",
+    ),
+    path(
+        "organize/events/<int:pk>/schedule/rounds/<int:number>/sign-in/",
+        schedule.signin_sheet,
+        name="organizer-schedule-signin",
+    ),
+    path("events/<int:pk>/agenda/", schedule.agenda_page, name="event-agenda"),
 ]

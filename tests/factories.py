@@ -103,6 +103,15 @@ def make_help_request(org: Organization | None = None, *, skills=("accessibility
     return request
 
 
+def make_registration(event: Event, *, user: User, role: str, organization=None, available=()):
+    """A registration written directly (organisation, expert or participant)."""
+    from ateliers.models import Registration
+
+    return Registration.objects.create(
+        event=event, user=user, role=role, organization=organization, available=list(available)
+    )
+
+
 def make_project(*, actor: User | None = None, **fields):
     """A project opened through the service (organizer ``actor`` made when not given)."""
     from projets.services import project_create

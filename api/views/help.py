@@ -46,7 +46,7 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
     Who may do what:
 
     * **read**: every account reads every request (organisations publish them to find
-      help); board guests and anonymous callers get 401. ``contact`` (e-mail addresses) is
+      help); anonymous callers get 401, board guests 403 (not accounts). ``contact`` is
       filled only for the organisation's members, the claiming expert and organizers —
       never for partners, other experts or guests. The thread (``messages``) is readable by
       the same people only.

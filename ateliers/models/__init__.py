@@ -5,6 +5,7 @@ from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .people import ExpertProfile, Membership, Organization, Skill
+from .schedule import Meeting, Schedule
 
 __all__ = [
     "BoardEvent",
@@ -15,11 +16,13 @@ __all__ = [
     "HelpRequestMessage",
     "HelpRequestTransition",
     "Idea",
+    "Meeting",
     "Membership",
     "Notification",
     "Organization",
     "Participant",
     "Registration",
+    "Schedule",
     "Skill",
     "Theme",
     "TimeSlot",

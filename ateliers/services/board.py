@@ -152,12 +152,56 @@ def broadcast(event_id: int, message: dict) -> None:
     if layer is None:
         return
     text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-    try:
-        async_to_sync(layer.group_send)(
-            group_name(event_id), {"type": "board.event", "seq": message["seq"], "text": text}
+    envelope = {"type": "board.event", "seq": message["seq"], "text": text}
+    loop = _server_loop()
+    if loop is not None:
+        # Fire and forget on the server's loop: the writing thread (the one database
+        # thread) must not wait for a fan-out to 1,000 sockets before the next write.
+        # Order is kept (FIFO callbacks); consumers re-order by seq in any case.
+        loop.call_soon_threadsafe(
+            _group_send_soon, layer, group_name(event_id), envelope, context=Context()
         )
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # called synchronously from async code (a test harness): no loop to hop to
+        logger.debug("no server loop for the push of %s#%s", event_id, message["seq"])
+        return
+    try:
+        async_to_sync(layer.group_send)(group_name(event_id), envelope)
     except Exception:
         logger.exception("broadcast of %s#%s failed; clients will catch up", event_id, message)
+
+
+_pending_sends: set = set()
+
+
+def _group_send_soon(layer, group: str, envelope: dict) -> None:
+    from ..realtime import fanout
+
+    if fanout.is_local(layer):
+        task = asyncio.ensure_future(fanout.deliver(group, envelope))
+    else:
+        task = asyncio.ensure_future(layer.group_send(group, envelope))
+    _pending_sends.add(task)
+    task.add_done_callback(_sent)
+
+
+def _sent(task) -> None:
+    _pending_sends.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("a board push failed; clients will catch up", exc_info=task.exception())
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the ASGI server when called from its sync worker thread."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    same_process = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
+    if loop is None or not same_process or not loop.is_running() or loop.is_closed():
+        return None
+    return loop
 
 
 def _uuid(value, field: str = "client_id") -> uuid.UUID:
@@ -408,9 +452,8 @@ def schedule_votes_flush(event_id: int) -> None:
     a plain test) the flush happens at once.
     """
     delay = float(settings.LIVINGLAB["VOTE_COALESCE_SECONDS"])
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    same_process = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
-    if delay <= 0 or loop is None or not same_process or not loop.is_running():
+    loop = _server_loop()
+    if delay <= 0 or loop is None:
         votes_flush(event_id=event_id)
         return
     # A fresh context: the caller's says "inside a sync thread", which would make the

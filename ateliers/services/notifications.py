@@ -142,10 +142,14 @@ def notify_fitting_experts(help_request: HelpRequest, *, actor: User) -> list[No
     skills = list(help_request.skills.all())
     names = {s.slug: s for s in skills}
     recipients, reasons = [], {}
-    for suggestion in suggest_experts(help_request, limit=None):
+    best = suggest_experts(
+        help_request,
+        limit=getattr(settings, "HELP_FITTING_EXPERTS_NOTIFIED", 10),
+        exclude_user_ids=member_ids | {actor.pk},
+        min_fit=1,
+    )
+    for suggestion in best:
         user = suggestion.expert.user
-        if suggestion.match.fit <= 0 or user.pk == actor.pk or user.pk in member_ids:
-            continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             match = score_expert_for_request(
                 skills=list(names),
@@ -160,8 +164,6 @@ def notify_fitting_experts(help_request: HelpRequest, *, actor: User) -> list[No
             )
         reasons[user.pk] = match.reasons if match else []
         recipients.append(user)
-        if len(recipients) >= getattr(settings, "HELP_FITTING_EXPERTS_NOTIFIED", 10):
-            break
     return notify(
         recipients=recipients,
         kind=NotificationKind.REQUEST_FITS,

@@ -43,7 +43,7 @@ class SignupForm(forms.Form):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("frontend:home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = accounts.user_register(language=request.LANGUAGE_CODE, **form.cleaned_data)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,20 +41,21 @@ def event_detail(request, pk: int):
     themes = event.themes.all()
     slots = event.slots.select_related("theme")
     my_registrations = []
-    my_orgs = []
+    member_of = []
     if request.user.is_authenticated:
         my_registrations = list(
             event.registrations.filter(user=request.user).select_related("organization")
         )
-        registered_orgs = {
-            r.organization_id
-            for r in event.registrations.filter(role=RegistrationRole.ORGANIZATION)
-        }
-        my_orgs = [
-            o
-            for o in Organization.objects.filter(memberships__user=request.user)
-            if o.pk not in registered_orgs
-        ]
+        member_of = list(Organization.objects.filter(memberships__user=request.user))
+    registered = set(
+        event.registrations.filter(
+            role=RegistrationRole.ORGANIZATION, organization__in=[o.pk for o in member_of]
+        ).values_list("organization_id", flat=True)
+        if member_of
+        else ()
+    )
+    my_orgs = [o for o in member_of if o.pk not in registered]
+    expert = is_expert(request.user)
     return render(
         request,
         "frontend/events/detail.html",
@@ -63,8 +65,10 @@ def event_detail(request, pk: int):
             "slots": slots,
             "my_registrations": my_registrations,
             "my_orgs": my_orgs,
-            "can_register_expert": is_expert(request.user)
+            "has_orgs": bool(member_of),
+            "can_register_expert": expert
             and not any(r.role == RegistrationRole.EXPERT for r in my_registrations),
+            "needs_expert_profile": request.user.is_authenticated and not is_expert(request.user),
             "can_register_participant": request.user.is_authenticated
             and not any(r.role == RegistrationRole.PARTICIPANT for r in my_registrations),
         },
@@ -88,11 +92,7 @@ def event_register(request, pk: int):
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-    except Exception as exc:  # ValidationError from the service
-        from django.core.exceptions import ValidationError
-
-        if not isinstance(exc, ValidationError):
-            raise
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("You are registered."))

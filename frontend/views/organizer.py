@@ -6,6 +6,7 @@ pages work without JavaScript.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ateliers import selectors
-from ateliers.choices import EventStatus
+from ateliers.choices import EventStatus, RegistrationRole
 from ateliers.exceptions import DomainError
 from ateliers.filtersets import RegistrationFilterSet
 from ateliers.models import Event, Registration, Theme, TimeSlot
@@ -39,6 +40,11 @@ def organizer_required(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def posted_data(request):
+    """The POST data to bind a form to, even when empty (``request.POST or None`` is not)."""
+    return request.POST if request.method == "POST" else None
 
 
 def apply_errors(form, exc: ValidationError | DomainError) -> None:
@@ -65,7 +71,7 @@ def dashboard(request):
 
 @organizer_required
 def event_create(request):
-    form = EventForm(request.POST or None, initial={"languages": ["fr", "en"]})
+    form = EventForm(posted_data(request), initial={"languages": ["fr", "en"]})
     if request.method == "POST" and form.is_valid():
         try:
             event = event_services.event_create(actor=request.user, **form.cleaned_data)
@@ -109,7 +115,7 @@ def event_manage(request, pk: int):
 @organizer_required
 def event_edit(request, pk: int):
     event = _event(pk)
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(posted_data(request), instance=event)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.event_update(actor=request.user, event=event, **form.cleaned_data)
@@ -173,7 +179,7 @@ def _child_form_page(request, *, event, form, title, submit):
 @organizer_required
 def theme_create(request, pk: int):
     event = _event(pk)
-    form = ThemeForm(request.POST or None, instance=Theme(event=event))
+    form = ThemeForm(posted_data(request), instance=Theme(event=event))
     if request.method == "POST" and form.is_valid():
         try:
             theme = event_services.theme_create(
@@ -193,7 +199,7 @@ def theme_create(request, pk: int):
 def theme_edit(request, pk: int, theme_pk: int):
     event = _event(pk)
     theme = get_object_or_404(Theme, pk=theme_pk, event=event)
-    form = ThemeForm(request.POST or None, instance=theme)
+    form = ThemeForm(posted_data(request), instance=theme)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.theme_update(actor=request.user, theme=theme, **form.cleaned_data)
@@ -207,11 +213,27 @@ def theme_edit(request, pk: int, theme_pk: int):
     )
 
 
+def _confirm_delete(request, *, event, what: str, anchor: str):
+    """A deletion cannot be undone: GET asks first, without JavaScript; POST deletes."""
+    return render(
+        request,
+        "frontend/organizer/confirm_delete.html",
+        {
+            "event": event,
+            "what": what,
+            "cancel": reverse("frontend:organizer-event", args=[event.pk]) + anchor,
+        },
+    )
+
+
 @organizer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def theme_delete(request, pk: int, theme_pk: int):
     event = _event(pk)
     theme = get_object_or_404(Theme, pk=theme_pk, event=event)
+    if request.method == "GET":
+        what = _("the theme “%(name)s”") % {"name": theme.name}
+        return _confirm_delete(request, event=event, what=what, anchor=f"#theme-{theme.pk}")
     name = theme.name
     event_services.theme_delete(actor=request.user, theme=theme)
     messages.success(request, _("Theme “%(name)s” deleted.") % {"name": name})
@@ -235,13 +257,13 @@ def theme_move(request, pk: int, theme_pk: int):
             if theme.position != position:
                 event_services.theme_update(actor=request.user, theme=theme, position=position)
         messages.success(request, _("Theme “%(name)s” moved.") % {"name": themes[target].name})
-    return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
+    return redirect(reverse("frontend:organizer-event", args=[event.pk]) + f"#theme-{theme_pk}")
 
 
 @organizer_required
 def slot_create(request, pk: int):
     event = _event(pk)
-    form = TimeSlotForm(request.POST or None, event=event)
+    form = TimeSlotForm(posted_data(request), event=event)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.slot_create(actor=request.user, event=event, **form.cleaned_data)
@@ -259,7 +281,7 @@ def slot_create(request, pk: int):
 def slot_edit(request, pk: int, slot_pk: int):
     event = _event(pk)
     slot = get_object_or_404(TimeSlot, pk=slot_pk, event=event)
-    form = TimeSlotForm(request.POST or None, instance=slot, event=event)
+    form = TimeSlotForm(posted_data(request), instance=slot, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.slot_update(actor=request.user, slot=slot, **form.cleaned_data)
@@ -274,10 +296,13 @@ def slot_edit(request, pk: int, slot_pk: int):
 
 
 @organizer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def slot_delete(request, pk: int, slot_pk: int):
     event = _event(pk)
     slot = get_object_or_404(TimeSlot, pk=slot_pk, event=event)
+    if request.method == "GET":
+        what = _("the time slot “%(title)s”") % {"title": slot.title}
+        return _confirm_delete(request, event=event, what=what, anchor="#slots")
     event_services.slot_delete(actor=request.user, slot=slot)
     messages.success(request, _("Time slot deleted."))
     return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")
@@ -293,6 +318,12 @@ def registrations(request, pk: int):
     filterset.form.fields["organization"].queryset = filterset.form.fields[
         "organization"
     ].queryset.filter(registrations__event=event)
+    fields = filterset.form.fields
+    fields["role"].choices = [("", _("All roles")), *RegistrationRole.choices]
+    fields["checked_in"].widget = forms.Select(
+        choices=[("", _("Everyone")), ("true", _("Checked in")), ("false", _("Not yet"))]
+    )
+    fields["organization"].empty_label = _("All organisations")
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -323,4 +354,5 @@ def check_in(request, pk: int, registration_pk: int):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) or not target.startswith(fallback):
         target = fallback
-    return redirect(target)
+    # Back to the same row: a volunteer checking people in keeps their place in the list.
+    return redirect(f"{target.split('#')[0]}#reg-{registration.pk}")

@@ -21,7 +21,7 @@ from ateliers.permissions import can_manage_organization
 from ateliers.services import accounts, people
 
 from ..forms import ExpertProfileForm, MemberAddForm, OrganizationForm, PreferencesForm
-from .organizer import apply_errors
+from .organizer import apply_errors, posted_data
 
 
 @login_required
@@ -46,7 +46,7 @@ def my_profile(request):
 @login_required
 def preferences(request):
     user = request.user
-    form = PreferencesForm(request.POST or None, instance=user)
+    form = PreferencesForm(posted_data(request), instance=user)
     if request.method == "POST" and form.is_valid():
         try:
             accounts.user_update_profile(user=user, **form.cleaned_data)
@@ -76,7 +76,7 @@ def expert_profile(request):
     """Create the caller's expert profile, or edit it when it exists."""
     profile = ExpertProfile.objects.filter(user=request.user).first()
     form = ExpertProfileForm(
-        request.POST or None, instance=profile or ExpertProfile(user=request.user)
+        posted_data(request), instance=profile or ExpertProfile(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -135,7 +135,7 @@ def organization_detail(request, pk: int):
 
 @login_required
 def organization_create(request):
-    form = OrganizationForm(request.POST or None, initial={"languages": ["fr"]})
+    form = OrganizationForm(posted_data(request), initial={"languages": ["fr"]})
     if request.method == "POST" and form.is_valid():
         try:
             org = people.organization_create(creator=request.user, **form.cleaned_data)
@@ -161,7 +161,7 @@ def organization_edit(request, pk: int):
     org = get_object_or_404(Organization, pk=pk)
     if not can_manage_organization(request.user, org):
         raise PermissionDenied
-    form = OrganizationForm(request.POST or None, instance=org)
+    form = OrganizationForm(posted_data(request), instance=org)
     if request.method == "POST" and form.is_valid():
         try:
             people.organization_update(actor=request.user, organization=org, **form.cleaned_data)

@@ -271,7 +271,7 @@ def test_suggestions_query_count_is_constant(org, member, experts, django_assert
     for _ in range(experts):
         factories.make_expert(skills=["crm", "privacy"])
     client = token_client(member)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(f"/api/help-requests/{request.pk}/suggestions/")
     assert response.json()["count"] == experts
 

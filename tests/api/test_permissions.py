@@ -15,6 +15,15 @@ from tests.conftest import token_client
 
 ROLES = ["anonymous", "participant", "expert", "member", "partner", "organizer"]
 
+ORGANIZER_READ = {
+    "anonymous": 401,
+    "participant": 403,
+    "expert": 403,
+    "member": 403,
+    "partner": 403,
+    "organizer": 200,
+}
+
 READ = [
     ("GET", "/api/events/", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/events/{event}/", dict.fromkeys(ROLES, 200)),
@@ -86,6 +95,28 @@ READ = [
             "organizer": 200,
         },
     ),
+    # Reports: organizers only (they name people and organisations); exports are public.
+    ("GET", "/api/events/{event}/report.pdf", {**ORGANIZER_READ, "organizer": 200}),
+    ("GET", "/api/events/{event}/badges.pdf", {**ORGANIZER_READ, "organizer": 200}),
+    ("GET", "/api/events/{event}/poster.pdf", {**ORGANIZER_READ, "organizer": 200}),
+    ("GET", "/api/events/{draft}/report.pdf", {**ORGANIZER_READ, "organizer": 200}),
+    ("GET", "/api/events/export.csv", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/export.csv", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/ideas/export.json", dict.fromkeys(ROLES, 200)),
+    (
+        "GET",
+        "/api/events/{draft}/ideas/export.csv",
+        {**dict.fromkeys(ROLES, 404), "organizer": 200},
+    ),
+    ("GET", "/api/projects/indicators/export.csv", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/projects/indicators/export.json", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/projects/{public_project}/report.pdf", dict.fromkeys(ROLES, 200)),
+    (
+        "GET",
+        "/api/projects/{shared_project}/report.pdf",
+        {**dict.fromkeys(ROLES, 404), "partner": 200, "organizer": 200},
+    ),
+    ("GET", "/api/events/export.json", dict.fromkeys(ROLES, 200)),
     # help requests (issue 5): accounts read; threads only for the people involved
     (
         "GET",
@@ -207,6 +238,17 @@ READ = [
     ("GET", "/api/events/{event}/board/?since=0", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/events/{draft}/board/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
     ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
+    # no schedule yet: accounts get 404, guests 403 (full matrix: tests/api/test_schedule_api.py)
+    (
+        "GET",
+        "/api/events/{event}/schedule/",
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403},
+    ),
+    (
+        "GET",
+        "/api/events/{event}/agenda/",
+        {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403},
+    ),
 ]
 
 # A board guest (role "participant", a Bearer token from /api/join/) is authenticated but
@@ -360,6 +402,13 @@ WRITE = [
             "organizer": 200,
         },
     ),
+    (
+        "POST",
+        "/api/events/{event}/schedule/",
+        {"rounds": [], "tables": 1},
+        {**ORGANIZER_ONLY, "organizer": 400},
+    ),
+    ("POST", "/api/events/{event}/schedule/publish/", None, {**ORGANIZER_ONLY, "organizer": 404}),
     # help requests (issue 5)
     (
         "POST",
@@ -599,6 +648,10 @@ def world(db):
         )
         for key, visibility in (("pub", "public"), ("prt", "partners"), ("prv", "private"))
     }
+    public_project = factories.make_project(actor=organizer, visibility="public")
+    shared_project = factories.make_project(
+        actor=organizer, visibility="partners", partners=[partner.organizations.get()]
+    )
     author = factories.make_participant(event, "Autrice")
     idea = factories.post_idea(author, "Des rampes d'accès")
     other_idea = factories.post_idea(author, "Rampes")
@@ -618,6 +671,8 @@ def world(db):
         "newcomer": newcomer.pk,
         "help": help_request.pk,
         "held": held.pk,
+        "public_project": public_project.pk,
+        "shared_project": shared_project.pk,
         "code": event.join_code,
         "idea": idea.pk,
         "other_idea": other_idea.pk,
@@ -655,7 +710,10 @@ def fill_value(value: str):
 def test_read_matrix(world, role, method, path, expected):
     users, ids, event = world
     response = client_for(role, users, event).generic(method, fill(path, ids))
-    assert response.status_code == expected[role], response.content[:300]
+    response.close()  # streamed files (PDFs, exports) close when the response does
+    assert response.status_code == expected[role], (
+        b"" if response.streaming else response.content[:300]
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

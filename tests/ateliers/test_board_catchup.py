@@ -142,3 +142,19 @@ def test_vote_then_unvote_between_flushes_does_not_fool_a_snapshot(event):
         apply(state, message)
     assert state == normalize(board_snapshot(event))
     assert state["ideas"][idea.pk]["votes"] == 0
+
+
+def test_cached_snapshot_is_the_snapshot_and_follows_the_log(event):
+    from ateliers.board_selectors import board_snapshot_cached
+
+    author = factories.make_participant(event, "A")
+    idea = factories.post_idea(author)
+    svc.vote_set(participant=author, idea=idea, value=1)
+    svc.votes_flush(event_id=event.pk)
+    assert board_snapshot_cached(event, author) == board_snapshot(event, author)
+    assert board_snapshot_cached(event, author)["my_votes"] == [idea.pk]
+    other = factories.make_participant(event, "B")
+    assert board_snapshot_cached(event, other)["my_votes"] == []
+    factories.post_idea(author, "deux")
+    fresh = board_snapshot_cached(event)
+    assert fresh == board_snapshot(event) and len(fresh["ideas"]) == 2

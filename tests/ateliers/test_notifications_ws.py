@@ -100,3 +100,30 @@ async def test_bad_token_is_refused_and_closed():
     closed = await ws.receive_output(timeout=2)
     assert closed == {"type": "websocket.close", "code": 4401}
     await ws.disconnect()
+
+
+async def test_a_flood_is_cut_off():
+    ws = await _connect()
+    try:
+        for _ in range(25):
+            await ws.send_to(text_data=json.dumps({"type": "ping"}))
+        codes = []
+        while True:
+            output = await ws.receive_output(timeout=2)
+            if output["type"] == "websocket.close":
+                assert output["code"] == 4429
+                break
+            codes.append(json.loads(output["text"])["code"])
+        assert codes[-1] == "rate_limited"
+    finally:
+        await ws.disconnect()
+
+
+async def test_no_hello_in_time_closes(monkeypatch):
+    from ateliers.realtime.notifications import NotificationConsumer
+
+    monkeypatch.setattr(NotificationConsumer, "hello_timeout", 0.2)
+    ws = await _connect()
+    assert (await ws.receive_json_from(timeout=2))["code"] == "hello_timeout"
+    assert await ws.receive_output(timeout=2) == {"type": "websocket.close", "code": 4408}
+    await ws.disconnect()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from ateliers.demo import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
-from ateliers.models import Event, Organization
+from ateliers.models import Event, Organization, Registration
 
 from .conftest import login
 
@@ -19,8 +19,10 @@ ORGANIZER_PAGES = [
     "/organize/events/{event}/edit/",
     "/organize/events/{event}/themes/new/",
     "/organize/events/{event}/themes/{theme}/edit/",
+    "/organize/events/{event}/themes/{theme}/delete/",
     "/organize/events/{event}/slots/new/",
     "/organize/events/{event}/slots/{slot}/edit/",
+    "/organize/events/{event}/slots/{slot}/delete/",
     "/organize/events/{event}/registrations/",
     "/organizations/",
     "/organizations/new/",
@@ -129,7 +131,7 @@ def test_keyboard_only_create_event_and_add_theme(live_server, page, demo):
     _press_and_wait(page)
     errors = page.locator(".errors, .error").all_inner_texts()
     assert page.locator("h1").inner_text() in {"Keyboard workshop", "Atelier au clavier"}, errors
-    code = page.locator(".join-code").inner_text()
+    code = page.locator(".event-join-code").inner_text()
     assert len(code) == 6
 
     _tab_to(page, "(document.activeElement.href || '').endsWith('/themes/new/')")
@@ -151,3 +153,47 @@ def test_keyboard_only_create_event_and_add_theme(live_server, page, demo):
     assert timezone.localtime(event.ends_at).hour == 17
     assert event.join_code == code
     assert list(event.themes.values_list("name_fr", flat=True)) == ["Inclusion"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_register_in_one_click_then_check_in_by_keyboard(live_server, page, audit, demo, lang):
+    """A newcomer's organisation registers with one click; the organizer checks it in."""
+    org = Organization.objects.get(name="Communautique")
+    Registration.objects.filter(organization=org).delete()
+    login(page, live_server, "membre1", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/events/{demo['event']}/?lang={lang}")
+    button = page.locator(f"form:has(input[name=organization][value='{org.pk}']) button")
+    with page.expect_navigation():
+        button.click()
+    assert page.locator(".messages").count() == 1
+    assert Registration.objects.filter(organization=org).count() == 1
+    audit(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, *DEMO_ORGANIZER)
+    page.goto(
+        f"{live_server.url}/organize/events/{demo['event']}/registrations/"
+        f"?lang={lang}&role=organization"
+    )
+    registration = Registration.objects.get(organization=org)
+    row = f"#reg-{registration.pk}"
+    page.locator(f"{row} button").focus()
+    _press_and_wait(page)
+    registration.refresh_from_db()
+    assert registration.checked_in
+    assert page.url.endswith(row)
+    assert page.locator(f"{row} button").inner_text().strip()
+    audit(page)
+
+
+def test_pages_reflow_at_320_css_pixels(live_server, page, demo):
+    """WCAG 1.4.10: no page scrolls sideways on a 320 px wide screen (tables scroll inside)."""
+    login(page, live_server, *DEMO_ORGANIZER)
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for path in [*ORGANIZER_PAGES, "/events/{event}/"]:
+        page.goto(f"{live_server.url}{path.format(**demo)}?lang=fr")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = width
+    assert not too_wide

@@ -121,6 +121,10 @@ def test_themes_add_edit_reorder_delete(orga_client, event):
     themes[0].refresh_from_db()
     assert themes[0].name_en == "One"
     delete = reverse("frontend:organizer-theme-delete", args=[event.pk, themes[1].pk])
+    confirm = orga_client.get(delete)
+    assert confirm.status_code == 200
+    assert "Deux" in confirm.content.decode()
+    assert event.themes.count() == 3  # asking deletes nothing
     orga_client.post(delete)
     assert event.themes.count() == 2
     other = factories.make_event()
@@ -165,7 +169,7 @@ def test_registrations_filter_and_check_in(orga_client, event, expert, org, memb
 
     check_in = reverse("frontend:organizer-check-in", args=[event.pk, reg_org.pk])
     response = orga_client.post(check_in, {"next": url + "?role=organization"})
-    assert response["Location"] == url + "?role=organization"
+    assert response["Location"] == f"{url}?role=organization#reg-{reg_org.pk}"
     reg_org.refresh_from_db()
     assert reg_org.checked_in
     checked = orga_client.get(url, {"checked_in": "true"})
@@ -174,7 +178,7 @@ def test_registrations_filter_and_check_in(orga_client, event, expert, org, memb
     assert list(not_checked.context["page"].object_list) == [reg_expert]
 
     response = orga_client.post(check_in, {"undo": "1", "next": "https://evil.example/"})
-    assert response["Location"] == url
+    assert response["Location"] == f"{url}#reg-{reg_org.pk}"
     reg_org.refresh_from_db()
     assert not reg_org.checked_in
 

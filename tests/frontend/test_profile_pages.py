@@ -84,7 +84,7 @@ def test_expert_profile_create_then_edit(client):
     url = reverse("frontend:expert-profile")
     assert client.get(url).status_code == 200
     data = {
-        "skills": [factories.make_skill("wordpress").pk, factories.make_skill("crm").pk],
+        "skills": ["wordpress", "crm"],
         "languages": ["fr"],
         "bio": "Développeuse",
         "availability": "Les soirs",
@@ -94,7 +94,7 @@ def test_expert_profile_create_then_edit(client):
     assert {s.slug for s in profile.skills.all()} == {"wordpress", "crm"}
     user.refresh_from_db()
     assert user.is_expert
-    data["skills"] = [factories.make_skill("crm").pk]
+    data["skills"] = ["crm"]
     data["bio"] = "Autre"
     assert client.post(url, data).status_code == 302
     profile.refresh_from_db()
@@ -141,3 +141,18 @@ def test_profile_pages_need_login(client, org):
     for name in ["expert-profile", "account-preferences", "organization-create"]:
         assert client.get(reverse(f"frontend:{name}")).status_code == 302
     assert client.get(reverse("frontend:organization-list")).status_code == 200
+
+
+def test_event_page_points_to_the_missing_profile(client, event, org, member):
+    newcomer = factories.make_user("nouveau")
+    client.force_login(newcomer)
+    page = client.get(reverse("frontend:event-detail", args=[event.pk])).content.decode()
+    assert reverse("frontend:expert-profile") in page
+    assert reverse("frontend:organization-create") in page
+    client.force_login(member)
+    page = client.get(reverse("frontend:event-detail", args=[event.pk])).content.decode()
+    assert f'name="organization" value="{org.pk}"' in page
+    assert reverse("frontend:organization-create") not in page.split('id="register-title"')[1]
+    Registration.objects.create(event=event, role="organization", organization=org, user=member)
+    page = client.get(reverse("frontend:event-detail", args=[event.pk])).content.decode()
+    assert f'name="organization" value="{org.pk}"' not in page

@@ -248,15 +248,31 @@ async def test_gap_in_pushes_is_filled_from_the_log():
     """A push lost between commit and send: the consumer reads the missing seq."""
     event, guest, token, _organizer = await setup_board()
     communicator, _welcome = await hello(event.pk, token)
-    from channels.layers import get_channel_layer
+    from ateliers.realtime import fanout
 
-    layer = get_channel_layer()
-    layer.groups.clear()  # pushes for seq 1 go nowhere
+    room = dict(fanout.rooms)
+    fanout.rooms.clear()  # the push for seq 1 goes nowhere
     await sync_to_async(factories.post_idea)(guest, "perdue")
-    await layer.group_add(f"event_{event.pk}", next(iter(layer.channels)))
+    fanout.rooms.update(room)
     idea2 = await sync_to_async(factories.post_idea)(guest, "suivante")
     first = await communicator.receive_json_from(timeout=5)
     second = await communicator.receive_json_from(timeout=5)
     assert [first["seq"], second["seq"]] == [1, 2]
     assert second["idea"]["id"] == idea2.pk
     await communicator.disconnect()
+
+
+async def test_through_a_channel_layer_as_with_redis(settings):
+    """Several processes: broadcasts go through the layer's groups, not the local fan-out."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    event, _guest, token, _organizer = await setup_board()
+    reader, _ = await hello(event.pk, token)
+    writer, _ = await hello(event.pk, token)
+    await writer.send_json_to({"type": "idea.create", "client_id": str(uuid.uuid4()), "text": "x"})
+    created = await receive_until(reader, lambda m: m["type"] == "idea.created")
+    assert created["seq"] == 1
+    await reader.disconnect()
+    await writer.disconnect()

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ateliers.schedule import agenda as agenda_reads
+
+MAX_ID = 2**31 - 1
+
+
+class RoundInputSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class ScheduleInputSerializer(serializers.Serializer):
+    """``POST /api/events/{id}/schedule/``: the service checks overlaps and event hours."""
+
+    rounds = RoundInputSerializer(many=True, allow_empty=False)
+    tables = serializers.IntegerField(min_value=1, max_value=1000)
+    max_meetings_per_organization = serializers.IntegerField(
+        min_value=1, max_value=1000, required=False, allow_null=True
+    )
+    keep_pins = serializers.BooleanField(required=False, default=True)
+
+
+class PinInputSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    expert = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    round = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    table = serializers.IntegerField(required=False, min_value=1, max_value=1000, allow_null=True)
+    pinned = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, data):
+        if "meeting" not in data and not {"organization", "expert", "round"} <= set(data):
+            raise serializers.ValidationError(
+                "Give a meeting, or an organization, an expert and a round."
+            )
+        return data
+
+
+class MeetingRefSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+def meeting_data(meeting, times, names) -> dict:
+    start, end = times[meeting.round - 1] if meeting.round <= len(times) else (None, None)
+    return {
+        "id": meeting.pk,
+        "organization": meeting.organization_id,
+        "organization_name": meeting.organization.name,
+        "expert": meeting.expert_id,
+        "expert_name": meeting.expert.public_name,
+        "round": meeting.round,
+        "table": meeting.table,
+        "starts_at": start.isoformat() if start else None,
+        "ends_at": end.isoformat() if end else None,
+        "fit": meeting.fit,
+        "skills": list(meeting.skills),
+        "languages": list(meeting.languages),
+        "reasons": agenda_reads.reasons(meeting, names),
+        "pinned": meeting.pinned,
+    }
+
+
+def schedule_data(schedule, meetings=None) -> dict:
+    """The schedule as CONTRACT.md names it; three queries whatever its size."""
+    times = agenda_reads.round_times(schedule)
+    names = agenda_reads.skill_names()
+    if meetings is None:
+        meetings = agenda_reads.meetings(schedule)
+    stats = dict(schedule.stats)
+    stats.pop("seconds", None)
+    return {
+        "id": schedule.pk,
+        "event": schedule.event_id,
+        "status": schedule.status,
+        "published_at": schedule.published_at.isoformat() if schedule.published_at else None,
+        "rounds": [
+            {"round": n, "starts_at": s.isoformat(), "ends_at": e.isoformat()}
+            for n, (s, e) in enumerate(times, start=1)
+        ],
+        "tables": schedule.tables,
+        "max_meetings_per_organization": schedule.max_meetings_per_organization,
+        "meetings": [meeting_data(m, times, names) for m in meetings],
+        "stats": stats,
+    }
+
+
+def agenda_entry_data(entry) -> dict:
+    m = entry.meeting
+    other = (
+        {"type": "expert", "id": m.expert_id, "name": m.expert.public_name}
+        if entry.role == "organization"
+        else {"type": "organization", "id": m.organization_id, "name": m.organization.name}
+    )
+    return {
+        "meeting": m.pk,
+        "as": entry.role,
+        "round": entry.number,
+        "starts_at": entry.starts_at.isoformat() if entry.starts_at else None,
+        "ends_at": entry.ends_at.isoformat() if entry.ends_at else None,
+        "table": m.table,
+        "organization": m.organization_id,
+        "organization_name": m.organization.name,
+        "expert": m.expert_id,
+        "expert_name": m.expert.public_name,
+        "with": other,
+        "fit": m.fit,
+        "reasons": entry.reasons,
+    }

@@ -1,0 +1,192 @@
+"""Consultation schedule and agendas (CONTRACT.md, "Consultation schedule"). Thin: the
+service builds, the agenda module reads."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ateliers import selectors
+from ateliers.exceptions import NotFound
+from ateliers.models import Event, Meeting, Organization, User
+from ateliers.schedule import agenda as reads
+from ateliers.schedule.ical import agenda_ical
+from ateliers.schedule.pdf import agenda_pdf
+from ateliers.services import schedule as services
+
+from ..permissions import IsAccount
+from ..serializers.schedule import (
+    MeetingRefSerializer,
+    PinInputSerializer,
+    ScheduleInputSerializer,
+    agenda_entry_data,
+    schedule_data,
+)
+
+AGENDA_PARAMETERS = [
+    OpenApiParameter("organization", int, description="organizers: an organisation's agenda"),
+    OpenApiParameter("expert", int, description="organizers: an expert's (user id) agenda"),
+]
+
+
+class EventScheduleMixin:
+    permission_classes = [IsAccount]
+
+    def get_event(self) -> Event:
+        return get_object_or_404(
+            selectors.events_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_schedule(self, event: Event):
+        schedule = reads.schedule_of(event)
+        if not reads.may_see_schedule(self.request.user, schedule):
+            raise NotFound(_("This event has no published consultation schedule."))
+        return schedule
+
+
+class ScheduleView(EventScheduleMixin, APIView):
+    """``GET`` the event's consultation rounds; ``POST`` (organizers) builds them."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        return Response(schedule_data(self.get_schedule(self.get_event())))
+
+    @extend_schema(request=ScheduleInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        event = self.get_event()
+        services.require_organizer(request.user)
+        serializer = ScheduleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        schedule = services.schedule_generate(
+            actor=request.user,
+            event=event,
+            rounds=[dict(r) for r in data["rounds"]],
+            tables=data["tables"],
+            max_meetings_per_organization=data.get("max_meetings_per_organization"),
+            keep_pins=data["keep_pins"],
+        )
+        return Response(schedule_data(schedule), status=status.HTTP_201_CREATED)
+
+
+class SchedulePublishView(EventScheduleMixin, APIView):
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        services.require_organizer(request.user)
+        schedule = self.get_schedule(self.get_event())
+        schedule = services.schedule_publish(actor=request.user, schedule=schedule)
+        return Response(schedule_data(schedule))
+
+
+class MeetingPinView(EventScheduleMixin, APIView):
+    """Pin a meeting where it is (``{meeting}``), or a new one (``{organization, expert,
+    round, table?}``) and re-solve around the pins; ``pinned: false`` frees it."""
+
+    @extend_schema(request=PinInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        services.require_organizer(request.user)
+        schedule = self.get_schedule(self.get_event())
+        serializer = PinInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "meeting" in data:
+            meeting = get_object_or_404(Meeting, pk=data["meeting"], schedule=schedule)
+            schedule = services.meeting_pin(
+                actor=request.user, schedule=schedule, meeting=meeting, pinned=data["pinned"]
+            )
+        else:
+            schedule = services.meeting_pin(
+                actor=request.user,
+                schedule=schedule,
+                organization=get_object_or_404(Organization, pk=data["organization"]),
+                expert=get_object_or_404(User, pk=data["expert"]),
+                round=data["round"],
+                table=data.get("table"),
+            )
+        return Response(schedule_data(schedule))
+
+
+class MeetingRemoveView(EventScheduleMixin, APIView):
+    """Take a meeting out; the pair is not matched again, the rest is re-solved."""
+
+    @extend_schema(request=MeetingRefSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        services.require_organizer(request.user)
+        schedule = self.get_schedule(self.get_event())
+        serializer = MeetingRefSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        meeting = get_object_or_404(
+            Meeting, pk=serializer.validated_data["meeting"], schedule=schedule
+        )
+        schedule = services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
+        return Response(schedule_data(schedule))
+
+
+class AgendaView(EventScheduleMixin, APIView):
+    """The caller's consultations (organizers: ``?organization=`` or ``?expert=``)."""
+
+    @extend_schema(parameters=AGENDA_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        event = self.get_event()
+        schedule = self.get_schedule(event)
+        who, entries = reads.agenda_for(
+            request.user,
+            schedule,
+            organization=request.query_params.get("organization"),
+            expert=request.query_params.get("expert"),
+        )
+        return Response(
+            {
+                "event": event.pk,
+                "schedule": schedule.pk,
+                "status": schedule.status,
+                "name": who,
+                "meetings": [agenda_entry_data(e) for e in entries],
+            }
+        )
+
+
+class AgendaICalView(AgendaView):
+    @extend_schema(
+        parameters=AGENDA_PARAMETERS, responses={(200, "text/calendar"): OpenApiTypes.BYTE}
+    )
+    def get(self, request, pk):
+        event = self.get_event()
+        schedule = self.get_schedule(event)
+        who, entries = reads.agenda_for(
+            request.user,
+            schedule,
+            organization=request.query_params.get("organization"),
+            expert=request.query_params.get("expert"),
+        )
+        payload = agenda_ical(event, entries, name=f"{event.tr('title')} — {who}")
+        response = HttpResponse(payload, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="agenda-{event.pk}.ics"'
+        return response
+
+
+class AgendaPDFView(AgendaView):
+    @extend_schema(
+        parameters=AGENDA_PARAMETERS, responses={(200, "application/pdf"): OpenApiTypes.BYTE}
+    )
+    def get(self, request, pk):
+        event = self.get_event()
+        schedule = self.get_schedule(event)
+        who, entries = reads.agenda_for(
+            request.user,
+            schedule,
+            organization=request.query_params.get("organization"),
+            expert=request.query_params.get("expert"),
+        )
+        payload = agenda_pdf(
+            event_title=event.tr("title"), person=who, day=event.starts_at, entries=entries
+        )
+        response = HttpResponse(payload, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="agenda-{event.pk}.pdf"'
+        return response

@@ -1,0 +1,1 @@
+"""The consultation schedule: a pure solver, its validator, instance generator, agendas."""

@@ -1,0 +1,189 @@
+"""Reads of the consultation schedule shared by the API, the pages, the iCalendar and the PDF.
+
+Each function reads in a constant number of queries, whatever the number of meetings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from ..matching import _join, language_name
+from ..models import Event, Meeting, Membership, Organization, Schedule, Skill, User
+from ..permissions import is_organizer
+
+
+def schedule_of(event: Event) -> Schedule | None:
+    return Schedule.objects.filter(event=event).select_related("event").first()
+
+
+def round_times(schedule: Schedule) -> list[tuple[datetime, datetime]]:
+    return [(parse_datetime(r["starts_at"]), parse_datetime(r["ends_at"])) for r in schedule.rounds]
+
+
+def skill_names() -> dict[str, str]:
+    return {s.slug: s.name for s in Skill.objects.all()}
+
+
+def reasons(meeting: Meeting, names: dict[str, str]) -> list[str]:
+    """Why these two meet, in the active language: shared languages, then needs covered."""
+    found = []
+    if meeting.languages:
+        found.append(
+            _("speaks %(language)s")
+            % {"language": _join([language_name(code) for code in meeting.languages])}
+        )
+    if meeting.skills:
+        found.append(
+            _("covers %(skills)s") % {"skills": _join([names.get(s, s) for s in meeting.skills])}
+        )
+    return found
+
+
+def meetings(schedule: Schedule):
+    """The schedule's meetings with both parties, in round then table order (one query)."""
+    return (
+        schedule.meetings.select_related("organization", "expert")
+        .only(
+            "id",
+            "schedule_id",
+            "round",
+            "table",
+            "fit",
+            "skills",
+            "languages",
+            "pinned",
+            "organization__id",
+            "organization__name",
+            "expert__id",
+            "expert__username",
+            "expert__display_name",
+        )
+        .order_by("round", "table", "id")
+    )
+
+
+@dataclass
+class AgendaEntry:
+    """One meeting seen from one side: when, where, with whom, and why."""
+
+    meeting: Meeting
+    number: int
+    starts_at: datetime
+    ends_at: datetime
+    role: str  # "organization" (the caller's organisation meets an expert) or "expert"
+    organization: Organization
+    expert: User
+    reasons: list[str]
+
+    @property
+    def other_name(self) -> str:
+        if self.role == "organization":
+            return self.expert.public_name
+        return self.organization.name
+
+    @property
+    def table(self) -> int:
+        return self.meeting.table
+
+
+def agenda(
+    schedule: Schedule,
+    *,
+    organization_ids: list[int] | None = None,
+    expert_id: int | None = None,
+) -> list[AgendaEntry]:
+    """The meetings of some organisations and/or one expert, in time order."""
+    qs = meetings(schedule)
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    if organization_ids:
+        condition |= Q(organization_id__in=organization_ids)
+    if expert_id is not None:
+        condition |= Q(expert_id=expert_id)
+    times = round_times(schedule)
+    names = skill_names()
+    entries = []
+    for m in qs.filter(condition):
+        start, end = times[m.round - 1] if m.round <= len(times) else (None, None)
+        common = {
+            "meeting": m,
+            "number": m.round,
+            "starts_at": start,
+            "ends_at": end,
+            "organization": m.organization,
+            "expert": m.expert,
+            "reasons": reasons(m, names),
+        }
+        if expert_id is not None and m.expert_id == expert_id:
+            entries.append(AgendaEntry(role="expert", **common))
+        if organization_ids and m.organization_id in organization_ids:
+            entries.append(AgendaEntry(role="organization", **common))
+    entries.sort(key=lambda e: (e.number, e.role, e.meeting.table))
+    return entries
+
+
+def caller_scope(user) -> tuple[list[int], int | None]:
+    """The organisations a person acts for and their own expert id, for their agenda."""
+    org_ids = list(
+        Membership.objects.filter(user=user)
+        .order_by("organization_id")
+        .values_list("organization_id", flat=True)
+    )
+    return org_ids, user.pk
+
+
+def may_see_schedule(user, schedule: Schedule | None) -> bool:
+    if schedule is None:
+        return False
+    return is_organizer(user) or schedule.is_published
+
+
+def _as_id(value, field: str) -> int | None:
+    from django.core.exceptions import ValidationError
+
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: [_("Give a number.")]}) from None
+    if not 1 <= number < 2**31:
+        raise ValidationError({field: [_("Give a number.")]})
+    return number
+
+
+def agenda_for(
+    user, schedule: Schedule, *, organization=None, expert=None
+) -> tuple[str, list[AgendaEntry]]:
+    """(whose agenda, its entries) for the caller, or for ``?organization=``/``?expert=``,
+    which organizers may ask for anyone and others only for themselves."""
+    from ..exceptions import Forbidden, NotFound
+
+    org_id = _as_id(organization, "organization")
+    expert_id = _as_id(expert, "expert")
+    organizer = is_organizer(user)
+    if org_id is not None:
+        org = Organization.objects.filter(pk=org_id).first()
+        if org is None:
+            raise NotFound(_("No such organisation."))
+        if not organizer and not Membership.objects.filter(user=user, organization=org).exists():
+            raise Forbidden(_("You may see only your own agenda."))
+        return org.name, agenda(schedule, organization_ids=[org.pk])
+    if expert_id is not None:
+        person = User.objects.filter(pk=expert_id).first()
+        if person is None:
+            raise NotFound(_("No such expert."))
+        if not organizer and person.pk != user.pk:
+            raise Forbidden(_("You may see only your own agenda."))
+        return person.public_name, agenda(schedule, expert_id=person.pk)
+    org_ids, own = caller_scope(user)
+    entries = agenda(schedule, organization_ids=org_ids, expert_id=own)
+    names = sorted({e.organization.name for e in entries if e.role == "organization"})
+    if any(e.role == "expert" for e in entries) or not names:
+        names.insert(0, user.public_name)
+    return ", ".join(names), entries

@@ -1,0 +1,717 @@
+"""The consultation schedule as an optimisation problem, free of Django.
+
+CONTRACT.md, "Consultation schedule": rounds × tables of one-to-one meetings between
+organisations and experts. Hard constraints: a shared language, nobody twice in a round,
+at most ``tables`` meetings a round, no pair twice, experts only in their rounds, at most
+``max_meetings_per_organization`` meetings an organisation, only pairs with a positive fit.
+Objective: the total fit plus ``SERVED_BONUS`` for every organisation with a meeting.
+
+Method, in three steps:
+
+1. **Relaxation, solved exactly.** Keep the experts' side of the rounds and forget the
+   organisations' side: an organisation meets at most ``min(max, rounds it is free)``
+   experts, an expert at most one organisation in each of its rounds, each round at most
+   its free tables. That problem is a min-cost flow (source → organisation, where the
+   bonus is the first unit → expert → (expert, round) → round → sink), so its linear
+   programme, solved by HiGHS's simplex, has an integral optimum. Its value is an
+   **upper bound** of the real problem, and its pairs are an excellent start.
+2. **Rounds as colours.** The chosen pairs are an edge set of a bipartite graph whose
+   degrees fit the rounds; König's theorem says it can be coloured with the rounds when
+   everyone is free in every round. We colour it greedily (most constrained pair first),
+   and repair with Kempe-chain swaps (alternating paths) that respect each person's free
+   rounds and each round's tables. When it all fits, the schedule is optimal.
+3. **Improvement**, only when step 2 left the bound unmet: a greedy fill by gain (with
+   Kempe insertions); then the time-indexed MILP (HiGHS) on a neighbourhood (the flow's
+   pairs, the placed ones and each organisation's best alternatives), and on every pair
+   when the instance is small enough, whose dual bound then tightens the upper bound.
+
+Everything is deterministic for the same input: orders are fixed by ids, HiGHS runs the
+same pivots, and the exact MILP is cut by a node limit, not by the clock.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from .. import matching
+
+SERVED_BONUS = 10
+# The whole time-indexed MILP is solved when it has at most this many variables (a few
+# seconds on two cores); bigger instances get it on a neighbourhood of the best pairs.
+EXACT_MILP_MAX_VARIABLES = 50_000
+NEIGHBOURHOOD_MAX_VARIABLES = 30_000
+NEIGHBOURHOOD_ALTERNATIVES = 3
+EXACT_MILP_NODE_LIMIT = 500
+
+
+class ProblemError(ValueError):
+    """The input cannot describe a schedule; ``errors`` maps a field to messages."""
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors = {k: list(v) for k, v in errors.items()}
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
+
+
+@dataclass(frozen=True)
+class Org:
+    id: int
+    languages: frozenset[str]
+    needs: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Expert:
+    id: int
+    languages: frozenset[str]
+    skills: frozenset[str]
+    rounds: frozenset[int] | None = None
+    """Rounds (1-based) the expert may meet in; ``None`` means every round."""
+
+
+@dataclass(frozen=True)
+class Pin:
+    organization: int
+    expert: int
+    round: int
+    table: int | None = None
+
+
+@dataclass
+class Problem:
+    organizations: Sequence[Org]
+    experts: Sequence[Expert]
+    rounds: int
+    tables: int
+    max_meetings_per_organization: int | None = None
+    pinned: Sequence[Pin] = ()
+    forbidden: Collection[tuple[int, int]] = ()
+    """(organization, expert) pairs that must not meet (a meeting an organizer removed)."""
+
+    @property
+    def max_meetings(self) -> int:
+        if self.max_meetings_per_organization is None:
+            return self.rounds
+        return self.max_meetings_per_organization
+
+
+@dataclass(frozen=True)
+class Meeting:
+    organization: int
+    expert: int
+    round: int
+    table: int
+    fit: int
+    reasons: tuple[str, ...] = ()
+    pinned: bool = False
+
+
+@dataclass
+class Solution:
+    meetings: list[Meeting]
+    stats: dict = field(default_factory=dict)
+
+
+def fit(org: Org, expert: Expert) -> tuple[int, tuple[str, ...]]:
+    """The shared matching rule: (fit, the skills covered, heaviest first)."""
+    return matching.fit(org.needs, expert.skills), tuple(matching.covered(org.needs, expert.skills))
+
+
+def shares_language(org: Org, expert: Expert) -> bool:
+    return bool(org.languages & expert.languages)
+
+
+def objective_of(meetings: Sequence[Meeting]) -> tuple[int, int, int]:
+    """(objective, total fit, organisations served) of a set of meetings."""
+    total = sum(m.fit for m in meetings)
+    served = len({m.organization for m in meetings})
+    return total + SERVED_BONUS * served, total, served
+
+
+def check_problem(problem: Problem) -> None:
+    """Raise ProblemError for input that is not a schedule problem at all."""
+    errors: dict[str, list[str]] = {}
+    if problem.rounds < 1:
+        errors.setdefault("rounds", []).append("At least one round is needed.")
+    if problem.tables < 1:
+        errors.setdefault("tables", []).append("At least one table is needed.")
+    if problem.max_meetings < 0:
+        errors.setdefault("max_meetings_per_organization", []).append("It cannot be negative.")
+    for name, items in (("organizations", problem.organizations), ("experts", problem.experts)):
+        ids = [x.id for x in items]
+        if len(ids) != len(set(ids)):
+            errors.setdefault(name, []).append("Ids must be unique.")
+    for expert in problem.experts:
+        if expert.rounds is not None and any(
+            not 1 <= r <= max(problem.rounds, 0) for r in expert.rounds
+        ):
+            errors.setdefault("experts", []).append(
+                f"Expert {expert.id} is available in a round that does not exist."
+            )
+    if errors:
+        raise ProblemError(errors)
+    _check_pins(problem)
+
+
+def _check_pins(problem: Problem) -> None:
+    orgs = {o.id: o for o in problem.organizations}
+    experts = {e.id: e for e in problem.experts}
+    errs: list[str] = []
+    seen_o: set[tuple[int, int]] = set()
+    seen_e: set[tuple[int, int]] = set()
+    seen_t: set[tuple[int, int]] = set()
+    pairs: set[tuple[int, int]] = set()
+    per_round: dict[int, int] = {}
+    per_org: dict[int, int] = {}
+    forbidden = set(problem.forbidden)
+    for p in problem.pinned:
+        org, expert = orgs.get(p.organization), experts.get(p.expert)
+        label = f"Pinned meeting {p.organization}–{p.expert} in round {p.round}"
+        if org is None or expert is None:
+            errs.append(f"{label}: unknown organisation or expert.")
+            continue
+        if not 1 <= p.round <= problem.rounds:
+            errs.append(f"{label}: no such round.")
+            continue
+        if p.table is not None and not 1 <= p.table <= problem.tables:
+            errs.append(f"{label}: no such table.")
+        if not shares_language(org, expert):
+            errs.append(f"{label}: they share no language.")
+        if fit(org, expert)[0] <= 0:
+            errs.append(f"{label}: the expert covers none of the organisation's needs.")
+        if expert.rounds is not None and p.round not in expert.rounds:
+            errs.append(f"{label}: the expert is not available then.")
+        if (p.organization, p.expert) in forbidden:
+            errs.append(f"{label}: this pair was removed.")
+        for key, seen in (((p.organization, p.round), seen_o), ((p.expert, p.round), seen_e)):
+            if key in seen:
+                errs.append(f"{label}: someone would be in two meetings of the round.")
+            seen.add(key)
+        if p.table is not None:
+            if (p.round, p.table) in seen_t:
+                errs.append(f"{label}: the table is taken.")
+            seen_t.add((p.round, p.table))
+        if (p.organization, p.expert) in pairs:
+            errs.append(f"{label}: the pair already meets.")
+        pairs.add((p.organization, p.expert))
+        per_round[p.round] = per_round.get(p.round, 0) + 1
+        per_org[p.organization] = per_org.get(p.organization, 0) + 1
+    if any(n > problem.tables for n in per_round.values()):
+        errs.append("More pinned meetings in a round than tables.")
+    if any(n > problem.max_meetings for n in per_org.values()):
+        errs.append("An organisation has more pinned meetings than it may have.")
+    if errs:
+        raise ProblemError({"pinned": errs})
+
+
+class _State:
+    """Rounds as colours of a bipartite graph, with each side's free rounds and loads."""
+
+    def __init__(self, n_org: int, n_exp: int, n_rounds: int, capacity: list[int]) -> None:
+        self.R = n_rounds
+        self.col_o = [[-1] * n_rounds for _ in range(n_org)]
+        self.col_e = [[-1] * n_rounds for _ in range(n_exp)]
+        self.load = [0] * n_rounds
+        self.capacity = capacity
+        self.deg_o = [0] * n_org
+        self.deg_e = [0] * n_exp
+
+    def add(self, o: int, e: int, r: int) -> None:
+        self.col_o[o][r] = e
+        self.col_e[e][r] = o
+        self.load[r] += 1
+        self.deg_o[o] += 1
+        self.deg_e[e] += 1
+
+    def remove(self, o: int, e: int, r: int) -> None:
+        self.col_o[o][r] = -1
+        self.col_e[e][r] = -1
+        self.load[r] -= 1
+        self.deg_o[o] -= 1
+        self.deg_e[e] -= 1
+
+    def edges(self) -> list[tuple[int, int, int]]:
+        return [(o, e, r) for o, row in enumerate(self.col_o) for r, e in enumerate(row) if e >= 0]
+
+
+class _Solver:
+    def __init__(self, problem: Problem) -> None:
+        self.p = problem
+        self.orgs = list(problem.organizations)
+        self.experts = list(problem.experts)
+        self.o_index = {o.id: i for i, o in enumerate(self.orgs)}
+        self.e_index = {e.id: i for i, e in enumerate(self.experts)}
+        R = self.R = problem.rounds
+        self.max_m = problem.max_meetings
+        pins = [
+            (self.o_index[p.organization], self.e_index[p.expert], p.round - 1)
+            for p in problem.pinned
+        ]
+        self.pins = pins
+        busy_o: list[set[int]] = [set() for _ in self.orgs]
+        busy_e: list[set[int]] = [set() for _ in self.experts]
+        self.pinned_count_o = [0] * len(self.orgs)
+        capacity = [problem.tables] * R
+        for o, e, r in pins:
+            busy_o[o].add(r)
+            busy_e[e].add(r)
+            capacity[r] -= 1
+            self.pinned_count_o[o] += 1
+        self.capacity = capacity
+        self.allowed_o = [
+            tuple(r for r in range(R) if r not in busy_o[o]) for o in range(len(self.orgs))
+        ]
+        self.allowed_e = []
+        for j, ex in enumerate(self.experts):
+            rounds = range(R) if ex.rounds is None else sorted(r - 1 for r in ex.rounds)
+            self.allowed_e.append(tuple(r for r in rounds if r not in busy_e[j]))
+        self.allowed_o_set = [frozenset(a) for a in self.allowed_o]
+        self.allowed_e_set = [frozenset(a) for a in self.allowed_e]
+        self.cap_o = [
+            max(0, min(self.max_m - self.pinned_count_o[o], len(self.allowed_o[o])))
+            for o in range(len(self.orgs))
+        ]
+        self.cap_e = [len(a) for a in self.allowed_e]
+        self.pinned_served = [c > 0 for c in self.pinned_count_o]
+        self.pin_fit = sum(fit(self.orgs[o], self.experts[e])[0] for o, e, _r in pins)
+        self.pin_served = sum(self.pinned_served)
+        forbidden = {
+            (self.o_index[o], self.e_index[e])
+            for o, e in problem.forbidden
+            if o in self.o_index and e in self.e_index
+        }
+        pinned_pairs = {(o, e) for o, e, _r in pins}
+        self.fit: dict[tuple[int, int], int] = {}
+        for oi, org in enumerate(self.orgs):
+            if self.cap_o[oi] == 0 or not org.needs:
+                continue
+            for ei, ex in enumerate(self.experts):
+                if self.cap_e[ei] == 0 or (oi, ei) in forbidden or (oi, ei) in pinned_pairs:
+                    continue
+                if not shares_language(org, ex):
+                    continue
+                value = matching.fit(org.needs, ex.skills)
+                if value <= 0 or not (self.allowed_o_set[oi] & self.allowed_e_set[ei]):
+                    continue
+                self.fit[(oi, ei)] = value
+        self.pairs = sorted(self.fit)
+
+    # -- step 1: the flow relaxation ------------------------------------------------------
+
+    def relaxation(self) -> tuple[float, list[tuple[int, int]]]:
+        """Upper bound of the objective (without pins) and the pairs of an optimum."""
+        pairs = self.pairs
+        n_o, n_e, n_p = len(self.orgs), len(self.experts), len(pairs)
+        if n_p == 0:
+            return 0.0, []
+        R = self.R
+        slots = [(e, r) for e in range(n_e) for r in self.allowed_e[e]]
+        n_s = len(slots)
+        # columns: x pairs | a_o (first meeting: the bonus) | b_o (further meetings)
+        #          | z_(e,r) (expert e meets in round r) | g_r (meetings in round r)
+        # rows:    org o (a + b − Σx = 0) | expert e (Σx − Σz = 0) | round r (Σz − g = 0)
+        col_z = n_p + 2 * n_o
+        col_g = col_z + n_s
+        n_col = col_g + R
+        c = np.zeros(n_col)
+        c[:n_p] = [-self.fit[pq] for pq in pairs]
+        c[n_p : n_p + n_o] = [0 if self.pinned_served[o] else -SERVED_BONUS for o in range(n_o)]
+        ub = np.zeros(n_col)
+        ub[:n_p] = 1
+        for o in range(n_o):
+            first = 0 if self.pinned_served[o] else min(1, self.cap_o[o])
+            ub[n_p + o] = first
+            ub[n_p + n_o + o] = self.cap_o[o] - first
+        ub[col_z:col_g] = 1
+        ub[col_g:] = [max(0, cap) for cap in self.capacity]
+        po = np.fromiter((o for o, _ in pairs), dtype=np.int64, count=n_p)
+        pe = np.fromiter((e for _, e in pairs), dtype=np.int64, count=n_p)
+        se = np.fromiter((e for e, _ in slots), dtype=np.int64, count=n_s)
+        sr = np.fromiter((r for _, r in slots), dtype=np.int64, count=n_s)
+        ar_p, ar_o, ar_s, ar_r = np.arange(n_p), np.arange(n_o), np.arange(n_s), np.arange(R)
+        row_e, row_r = n_o, n_o + n_e
+        rows = np.concatenate([po, row_e + pe, ar_o, ar_o, row_e + se, row_r + sr, row_r + ar_r])
+        cols = np.concatenate(
+            [ar_p, ar_p, n_p + ar_o, n_p + n_o + ar_o, col_z + ar_s, col_z + ar_s, col_g + ar_r]
+        )
+        vals = np.concatenate(
+            [
+                -np.ones(n_p),
+                np.ones(n_p),
+                np.ones(n_o),
+                np.ones(n_o),
+                -np.ones(n_s),
+                np.ones(n_s),
+                -np.ones(R),
+            ]
+        )
+        n_row = n_o + n_e + R
+        A = sparse.csr_array((vals, (rows, cols)), shape=(n_row, n_col))
+        res = linprog(
+            c,
+            A_eq=A,
+            b_eq=np.zeros(n_row),
+            bounds=np.column_stack([np.zeros(n_col), ub]),
+            method="highs-ds",
+        )
+        if res.status != 0:  # pragma: no cover - a flow problem is always feasible
+            raise RuntimeError(f"relaxation failed: {res.message}")
+        chosen = [pairs[i] for i in np.flatnonzero(res.x[:n_p] > 0.5)]
+        return float(-res.fun), chosen
+
+    # -- step 2: colouring with Kempe chains ----------------------------------------------
+
+    def _chain(self, st: _State, start_e: int, a: int, b: int) -> list[tuple[int, int, int]]:
+        """The a/b alternating path from expert ``start_e``, beginning with its a-edge."""
+        path = []
+        e = start_e
+        while True:
+            o = st.col_e[e][a]
+            if o < 0:
+                break
+            path.append((o, e, a))
+            e2 = st.col_o[o][b]
+            if e2 < 0:
+                break
+            path.append((o, e2, b))
+            e = e2
+        return path
+
+    def _chain_from_org(
+        self, st: _State, start_o: int, a: int, b: int
+    ) -> list[tuple[int, int, int]]:
+        path = []
+        o = start_o
+        while True:
+            e = st.col_o[o][a]
+            if e < 0:
+                break
+            path.append((o, e, a))
+            o2 = st.col_e[e][b]
+            if o2 < 0:
+                break
+            path.append((o2, e, b))
+            o = o2
+        return path
+
+    def _swap_ok(self, st: _State, path, a: int, b: int) -> bool:
+        for o, e, r in path:
+            other = b if r == a else a
+            if other not in self.allowed_o_set[o] or other not in self.allowed_e_set[e]:
+                return False
+        n_a = sum(1 for *_x, r in path if r == a)
+        n_b = len(path) - n_a
+        # after the swap, a loses n_a - n_b and b gains it; then the new edge takes a
+        return (
+            st.load[b] + n_a - n_b <= st.capacity[b]
+            and st.load[a] - n_a + n_b + 1 <= st.capacity[a]
+        )
+
+    def _swap(self, st: _State, path, a: int, b: int) -> None:
+        for o, e, r in path:
+            st.remove(o, e, r)
+        for o, e, r in path:
+            st.add(o, e, b if r == a else a)
+
+    def insert(self, st: _State, o: int, e: int) -> bool:
+        """Place pair (o, e) in some round, moving others along a Kempe chain if needed."""
+        common = [r for r in self.allowed_o[o] if r in self.allowed_e_set[e]]
+        co, ce = st.col_o[o], st.col_e[e]
+        best = -1
+        for r in common:
+            free = co[r] < 0 and ce[r] < 0 and st.load[r] < st.capacity[r]
+            if free and (best < 0 or st.load[r] < st.load[best]):
+                best = r
+        if best >= 0:
+            st.add(o, e, best)
+            return True
+        for a in common:
+            if st.load[a] >= st.capacity[a]:
+                continue
+            if co[a] < 0 and ce[a] >= 0:
+                for b in self.allowed_e[e]:
+                    if b == a or ce[b] >= 0:
+                        continue
+                    path = self._chain(st, e, a, b)
+                    if self._swap_ok(st, path, a, b):
+                        self._swap(st, path, a, b)
+                        st.add(o, e, a)
+                        return True
+            elif ce[a] < 0 and co[a] >= 0:
+                for b in self.allowed_o[o]:
+                    if b == a or co[b] >= 0:
+                        continue
+                    path = self._chain_from_org(st, o, a, b)
+                    if self._swap_ok(st, path, a, b):
+                        self._swap(st, path, a, b)
+                        st.add(o, e, a)
+                        return True
+        return False
+
+    def colour(self, chosen: list[tuple[int, int]]) -> tuple[_State, list[tuple[int, int]]]:
+        st = _State(len(self.orgs), len(self.experts), self.R, list(self.capacity))
+
+        def key(pq):
+            o, e = pq
+            n_common = len(self.allowed_o_set[o] & self.allowed_e_set[e])
+            return (n_common, -self.fit[pq], o, e)
+
+        left = []
+        for o, e in sorted(chosen, key=key):
+            if not self.insert(st, o, e):
+                left.append((o, e))
+        return st, left
+
+    # -- step 3: improvement --------------------------------------------------------------
+
+    def _gain(self, st: _State, o: int, e: int) -> int:
+        bonus = 0 if (st.deg_o[o] or self.pinned_served[o]) else SERVED_BONUS
+        return self.fit[(o, e)] + bonus
+
+    def fill(self, st: _State) -> None:
+        """Greedy insertion by gain: first organisations not yet served, then the rest."""
+        for _pass in range(2):
+            if sum(st.load) >= sum(st.capacity):
+                return
+            used = {(o, e) for o, e, _r in st.edges()}
+            order = sorted(
+                (pq for pq in self.pairs if pq not in used),
+                key=lambda pq: (-self._gain(st, *pq), pq),
+            )
+            for o, e in order:
+                if st.deg_o[o] >= self.cap_o[o] or st.deg_e[e] >= self.cap_e[e]:
+                    continue
+                self.insert(st, o, e)
+
+    def value(self, edges) -> int:
+        fit_sum = sum(self.fit[(o, e)] for o, e, _r in edges)
+        served = {o for o, _e, _r in edges} | {o for o, _e, _r in self.pins}
+        return fit_sum + self.pin_fit + SERVED_BONUS * len(served)
+
+    # -- exact MILP for small instances ---------------------------------------------------
+
+    def triples(self, pairs) -> list[tuple[int, int, int]]:
+        allowed_e = self.allowed_e_set
+        return [(o, e, r) for o, e in pairs for r in self.allowed_o[o] if r in allowed_e[e]]
+
+    def exact(
+        self, triples: list[tuple[int, int, int]], time_limit: float
+    ) -> tuple[list[tuple[int, int, int]], float | None, bool] | None:
+        """The time-indexed MILP over the given (org, expert, round) triples, by HiGHS."""
+        n_o = len(self.orgs)
+        if not triples or time_limit <= 0:
+            return None
+        n_t = len(triples)
+        n_col = n_t + n_o
+        c = np.zeros(n_col)
+        c[:n_t] = [-self.fit[(o, e)] for o, e, _r in triples]
+        c[n_t:] = [0 if self.pinned_served[o] else -SERVED_BONUS for o in range(n_o)]
+        rows, cols = [], []
+        row_keys: dict[tuple, int] = {}
+        ub_rows: list[float] = []
+
+        def row(key, bound):
+            if key not in row_keys:
+                row_keys[key] = len(ub_rows)
+                ub_rows.append(bound)
+            return row_keys[key]
+
+        lo_rows: list[float] = []
+        vals = []
+        for i, (o, e, r) in enumerate(triples):
+            for key, bound in (
+                (("er", e, r), 1),
+                (("or", o, r), 1),
+                (("r", r), self.capacity[r]),
+                (("oe", o, e), 1),
+                (("o", o), self.cap_o[o]),
+            ):
+                rows.append(row(key, bound))
+                cols.append(i)
+                vals.append(1.0)
+            rows.append(row(("y", o), 0))
+            cols.append(i)
+            vals.append(-1.0)
+        for o in range(n_o):
+            rows.append(row(("y", o), 0))
+            cols.append(n_t + o)
+            vals.append(1.0)
+        lo_rows = [-np.inf] * len(ub_rows)
+        A = sparse.csr_array((vals, (rows, cols)), shape=(len(ub_rows), n_col))
+        res = milp(
+            c,
+            constraints=LinearConstraint(A, lo_rows, ub_rows),
+            integrality=np.ones(n_col),
+            bounds=Bounds(np.zeros(n_col), np.ones(n_col)),
+            options={
+                "node_limit": EXACT_MILP_NODE_LIMIT,
+                "time_limit": time_limit,
+                "presolve": True,
+            },
+        )
+        if res.x is None:
+            return None
+        edges = [triples[i] for i in np.flatnonzero(res.x[:n_t] > 0.5)]
+        bound = getattr(res, "mip_dual_bound", None)
+        bound = -bound if bound is not None and np.isfinite(bound) else None
+        return edges, bound, res.status == 0
+
+    def improve(self, chosen, edges, best_value, upper, deadline):
+        """MILP on the neighbourhood of the flow's pairs, then on everything if small enough."""
+        used = {(o, e) for o, e, _r in edges}
+        alternatives: dict[int, list[tuple[int, int]]] = {}
+        for o, e in self.pairs:
+            alternatives.setdefault(o, []).append((o, e))
+        candidates = set(chosen) | used
+        for pairs in alternatives.values():
+            pairs.sort(key=lambda pq: (-self.fit[pq], pq))
+            candidates.update(pairs[:NEIGHBOURHOOD_ALTERNATIVES])
+        rounds = [
+            (self.triples(sorted(candidates)), False),
+            (self.triples(self.pairs), True),
+        ]
+        for triples, complete in rounds:
+            limit = EXACT_MILP_MAX_VARIABLES if complete else NEIGHBOURHOOD_MAX_VARIABLES
+            if len(triples) > limit:
+                if complete:
+                    break
+                triples = self.triples(sorted(set(chosen) | used))
+            result = self.exact(triples, deadline - time.monotonic())
+            if result is None:
+                continue
+            ex_edges, ex_bound, proven = result
+            st = _State(len(self.orgs), len(self.experts), self.R, list(self.capacity))
+            for o, e, r in ex_edges:
+                st.add(o, e, r)
+            self.fill(st)
+            ex_edges = st.edges()
+            ex_value = self.value(ex_edges)
+            if ex_value > best_value:
+                edges, best_value = ex_edges, ex_value
+            if complete:
+                if proven:
+                    upper = min(upper, ex_value)
+                elif ex_bound is not None:
+                    upper = min(upper, ex_bound + self.pin_fit)
+            if best_value >= upper - 1e-6:
+                break
+        return edges, best_value, upper
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def tables(self, edges: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], int]:
+        """Table numbers 1..T per round; an expert keeps its table across rounds if it can."""
+        T = self.p.tables
+        taken: dict[int, set[int]] = {r: set() for r in range(self.R)}
+        result: dict[tuple[int, int, int], int] = {}
+        home: dict[int, int] = {}
+        for pin in self.p.pinned:
+            if pin.table is not None:
+                key = (self.o_index[pin.organization], self.e_index[pin.expert], pin.round - 1)
+                result[key] = pin.table
+                taken[pin.round - 1].add(pin.table)
+                home.setdefault(key[1], pin.table)
+        all_edges = list(edges) + [k for k in self.pins if k not in result]
+        count: dict[int, int] = {}
+        for _o, e, _r in all_edges:
+            count[e] = count.get(e, 0) + 1
+        next_home = 1
+        used_homes = set(home.values())
+        for e in sorted(count, key=lambda e: (-count[e], self.experts[e].id)):
+            if e in home:
+                continue
+            while next_home in used_homes:
+                next_home += 1
+            if next_home > T:
+                break
+            home[e] = next_home
+            used_homes.add(next_home)
+        by_round: dict[int, list[tuple[int, int, int]]] = {r: [] for r in range(self.R)}
+        for k in all_edges:
+            if k not in result:
+                by_round[k[2]].append(k)
+        last: dict[int, int] = dict(home)
+        for r in range(self.R):
+            todo = sorted(by_round[r], key=lambda k: (k[1] not in home, self.experts[k[1]].id))
+            waiting = []
+            for k in todo:
+                t = last.get(k[1])
+                if t is not None and t not in taken[r]:
+                    result[k] = t
+                    taken[r].add(t)
+                else:
+                    waiting.append(k)
+            free = (t for t in range(1, T + 1) if t not in taken[r])
+            for k in waiting:
+                t = next(free)
+                result[k] = t
+                taken[r].add(t)
+                last.setdefault(k[1], t)
+        return result
+
+    # -- all together ---------------------------------------------------------------------
+
+    def solve(self, time_limit: float) -> Solution:
+        started = time.monotonic()
+        deadline = started + time_limit
+        bound, chosen = self.relaxation()
+        upper = bound + self.pin_fit + SERVED_BONUS * self.pin_served
+        st, _left = self.colour(chosen)
+        if self.value(st.edges()) < upper - 1e-6:
+            self.fill(st)
+        edges = st.edges()
+        best_value = self.value(edges)
+        if best_value < upper - 1e-6:
+            edges, best_value, upper = self.improve(chosen, edges, best_value, upper, deadline)
+        upper = max(upper, best_value)
+        table_of = self.tables(edges)
+        meetings = []
+        for o, e, r in edges:
+            meetings.append(
+                Meeting(
+                    organization=self.orgs[o].id,
+                    expert=self.experts[e].id,
+                    round=r + 1,
+                    table=table_of[(o, e, r)],
+                    fit=self.fit[(o, e)],
+                    reasons=fit(self.orgs[o], self.experts[e])[1],
+                )
+            )
+        for o, e, r in self.pins:
+            value, why = fit(self.orgs[o], self.experts[e])
+            meetings.append(
+                Meeting(
+                    organization=self.orgs[o].id,
+                    expert=self.experts[e].id,
+                    round=r + 1,
+                    table=table_of[(o, e, r)],
+                    fit=value,
+                    reasons=why,
+                    pinned=True,
+                )
+            )
+        meetings.sort(key=lambda m: (m.round, m.table))
+        objective, total_fit, served = objective_of(meetings)
+        return Solution(
+            meetings=meetings,
+            stats={
+                "objective": objective,
+                "fit": total_fit,
+                "organizations_served": served,
+                "upper_bound": round(upper, 6),
+                "meetings": len(meetings),
+                "optimal": objective >= upper - 1e-6,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
+
+
+def solve(problem: Problem, *, time_limit: float = 30.0) -> Solution:
+    """Build the schedule: every hard constraint holds, the objective is near the bound."""
+    check_problem(problem)
+    return _Solver(problem).solve(time_limit)

@@ -1,0 +1,459 @@
+"""Consultation schedule: generate, pin, remove, publish (CONTRACT.md, "Consultation schedule").
+
+The optimisation itself is pure (``ateliers.schedule.solver``); here we read the event's
+registrations and help requests, check the organizer's input, save the meetings in one
+transaction after the independent validator has accepted them, and, once the schedule is
+published, tell every person whose consultations changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from itertools import pairwise
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from ..choices import NotificationKind, RegistrationRole, ScheduleStatus
+from ..exceptions import Conflict, DomainError, Forbidden
+from ..matching import organization_needs
+from ..models import (
+    Event,
+    ExpertProfile,
+    Meeting,
+    Notification,
+    Organization,
+    Registration,
+    Schedule,
+    User,
+)
+from ..permissions import is_organizer
+from ..schedule import solver
+from ..schedule.validate import violations
+
+logger = logging.getLogger(__name__)
+
+MAX_ROUNDS = 48
+MAX_TABLES = 1000
+
+
+def require_organizer(actor: User) -> None:
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers can do this."))
+
+
+def _parse_moment(value) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = parse_datetime(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def clean_rounds(event: Event, rounds) -> list[dict[str, str]]:
+    """The rounds as ``[{starts_at, ends_at}]`` ISO strings, or a ValidationError on ``rounds``."""
+    if not isinstance(rounds, list | tuple) or not rounds:
+        raise ValidationError({"rounds": [_("Give at least one round.")]})
+    if len(rounds) > MAX_ROUNDS:
+        raise ValidationError({"rounds": [_("At most %(n)d rounds.") % {"n": MAX_ROUNDS}]})
+    parsed: list[tuple[datetime, datetime]] = []
+    errors: list[str] = []
+    for number, item in enumerate(rounds, start=1):
+        start = _parse_moment(item.get("starts_at")) if isinstance(item, dict) else None
+        end = _parse_moment(item.get("ends_at")) if isinstance(item, dict) else None
+        if start is None or end is None:
+            errors.append(
+                _("Round %(n)d needs starts_at and ends_at as dates and times.") % {"n": number}
+            )
+            continue
+        if end <= start:
+            errors.append(_("Round %(n)d must end after it starts.") % {"n": number})
+            continue
+        if start < event.starts_at or end > event.ends_at:
+            errors.append(_("Round %(n)d is outside the event's hours.") % {"n": number})
+            continue
+        parsed.append((start, end))
+    if errors:
+        raise ValidationError({"rounds": errors})
+    ordered = sorted(parsed)
+    for (_s1, e1), (s2, _e2) in pairwise(ordered):
+        if s2 < e1:
+            raise ValidationError({"rounds": [_("Rounds must not overlap.")]})
+    return [{"starts_at": s.isoformat(), "ends_at": e.isoformat()} for s, e in ordered]
+
+
+def _clean_numbers(tables, max_meetings) -> tuple[int, int | None]:
+    errors: dict[str, list[str]] = {}
+    if isinstance(tables, bool) or not isinstance(tables, int) or not 1 <= tables <= MAX_TABLES:
+        errors["tables"] = [_("Give a number of tables between 1 and %(n)d.") % {"n": MAX_TABLES}]
+    if max_meetings is not None and (
+        isinstance(max_meetings, bool) or not isinstance(max_meetings, int) or max_meetings < 1
+    ):
+        errors["max_meetings_per_organization"] = [_("Give a whole number of at least 1.")]
+    if errors:
+        raise ValidationError(errors)
+    return tables, max_meetings
+
+
+def _expert_rounds(windows, rounds: Sequence[dict]) -> frozenset[int] | None:
+    """Rounds (1-based) lying inside one of the expert's windows; None if no windows."""
+    if not windows:
+        return None
+    spans = []
+    for window in windows:
+        if not isinstance(window, dict):
+            continue
+        start, end = _parse_moment(window.get("starts_at")), _parse_moment(window.get("ends_at"))
+        if start and end:
+            spans.append((start, end))
+    inside = set()
+    for number, item in enumerate(rounds, start=1):
+        start, end = _parse_moment(item["starts_at"]), _parse_moment(item["ends_at"])
+        if any(s <= start and end <= e for s, e in spans):
+            inside.add(number)
+    return frozenset(inside)
+
+
+def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver.Problem:
+    """The solver's input from the event's registrations and open help requests."""
+    event = schedule.event
+    needs = organization_needs(event)
+    org_regs = (
+        Registration.objects.filter(event=event, role=RegistrationRole.ORGANIZATION)
+        .select_related("organization")
+        .order_by("organization_id")
+    )
+    orgs = [
+        solver.Org(
+            id=reg.organization_id,
+            languages=frozenset(reg.organization.languages),
+            needs=needs.get(reg.organization_id, {}),
+        )
+        for reg in org_regs
+    ]
+    windows = dict(
+        Registration.objects.filter(event=event, role=RegistrationRole.EXPERT).values_list(
+            "user_id", "available"
+        )
+    )
+    profiles = (
+        ExpertProfile.objects.filter(user_id__in=list(windows), user__is_active=True)
+        .prefetch_related("skills")
+        .order_by("user_id")
+    )
+    experts = [
+        solver.Expert(
+            id=profile.user_id,
+            languages=frozenset(profile.languages),
+            skills=frozenset(s.slug for s in profile.skills.all()),
+            rounds=_expert_rounds(windows.get(profile.user_id), schedule.rounds),
+        )
+        for profile in profiles
+    ]
+    known_orgs = {o.id for o in orgs}
+    known_experts = {e.id for e in experts}
+    pinned = [
+        solver.Pin(m.organization_id, m.expert_id, m.round, m.table)
+        for m in pins
+        if m.organization_id in known_orgs and m.expert_id in known_experts
+    ]
+    return solver.Problem(
+        organizations=orgs,
+        experts=experts,
+        rounds=len(schedule.rounds),
+        tables=schedule.tables,
+        max_meetings_per_organization=schedule.max_meetings_per_organization,
+        pinned=pinned,
+        forbidden={(int(o), int(e)) for o, e in schedule.removed},
+    )
+
+
+def _solve_and_save(
+    schedule: Schedule, *, pins: Sequence[Meeting], keep: Sequence[Meeting] = ()
+) -> Schedule:
+    """Solve around ``pins`` (the organizer's) and ``keep`` (meetings that must not move),
+    validate independently, replace the meetings; returns the schedule."""
+    problem = build_problem(schedule, pins=[*pins, *keep])
+    organizer_pins = {(m.organization_id, m.expert_id) for m in pins}
+    try:
+        solution = solver.solve(problem, time_limit=getattr(settings, "SCHEDULE_TIME_LIMIT", 20.0))
+    except solver.ProblemError as exc:
+        raise ValidationError(exc.errors) from exc
+    broken = violations(problem, solution.meetings)
+    if broken:  # the solver is wrong: never save a schedule that breaks a rule
+        logger.error("schedule %s: solver broke rules: %s", schedule.pk, broken[:5])
+        raise DomainError(_("The schedule could not be built within the rules."))
+    orgs = {o.id: o for o in problem.organizations}
+    experts = {e.id: e for e in problem.experts}
+    before = _agenda_keys(schedule)
+    schedule.meetings.all().delete()
+    rows = []
+    for m in solution.meetings:
+        shared = sorted(orgs[m.organization].languages & experts[m.expert].languages)
+        rows.append(
+            Meeting(
+                schedule=schedule,
+                organization_id=m.organization,
+                expert_id=m.expert,
+                round=m.round,
+                table=m.table,
+                fit=m.fit,
+                skills=list(m.reasons),
+                languages=shared,
+                pinned=(m.organization, m.expert) in organizer_pins,
+            )
+        )
+    # The validator above checked every rule across rows (the database's constraints guard
+    # them again); per row, only the fields' own checks remain, without a query each.
+    for row in rows:
+        row.clean_fields(exclude=["schedule", "organization", "expert"])
+    Meeting.objects.bulk_create(rows)
+    schedule.stats = dict(solution.stats)
+    schedule.full_clean()
+    schedule.save()
+    if schedule.is_published:
+        _notify_changes(schedule, before, _agenda_keys(schedule))
+    return schedule
+
+
+@transaction.atomic
+def schedule_generate(
+    *,
+    actor: User,
+    event: Event,
+    rounds: list,
+    tables: int,
+    max_meetings_per_organization: int | None = None,
+    keep_pins: bool = True,
+) -> Schedule:
+    """Build (or rebuild) the event's consultation rounds; pinned meetings stay put."""
+    require_organizer(actor)
+    cleaned = clean_rounds(event, rounds)
+    tables, max_meetings_per_organization = _clean_numbers(tables, max_meetings_per_organization)
+    schedule = Schedule.objects.select_for_update().filter(event=event).first()
+    if schedule is None:
+        schedule = Schedule(event=event, tables=tables)
+    pins: list[Meeting] = []
+    if schedule.pk and keep_pins:
+        pins = [
+            m
+            for m in schedule.meetings.filter(pinned=True)
+            if m.round <= len(cleaned) and m.table <= tables
+        ]
+    if not keep_pins:
+        schedule.removed = []
+    schedule.rounds = cleaned
+    schedule.tables = tables
+    schedule.max_meetings_per_organization = max_meetings_per_organization
+    schedule.generated_by = actor
+    schedule.full_clean(exclude=["event"] if not schedule.pk else None)
+    schedule.save()
+    return _solve_and_save(schedule, pins=pins)
+
+
+def _locked(schedule: Schedule) -> Schedule:
+    return Schedule.objects.select_for_update().select_related("event").get(pk=schedule.pk)
+
+
+@transaction.atomic
+def meeting_pin(
+    *,
+    actor: User,
+    schedule: Schedule,
+    meeting: Meeting | None = None,
+    organization: Organization | None = None,
+    expert: User | None = None,
+    round: int | None = None,
+    table: int | None = None,
+    pinned: bool = True,
+) -> Schedule:
+    """Pin a meeting where it is, or pin a new (organisation, expert, round[, table]) meeting
+    and re-solve around the pins; ``pinned=False`` frees a pinned meeting again."""
+    require_organizer(actor)
+    schedule = _locked(schedule)
+    if meeting is not None:
+        if meeting.schedule_id != schedule.pk:
+            raise ValidationError({"meeting": [_("This meeting is not in this schedule.")]})
+        Meeting.objects.filter(pk=meeting.pk).update(pinned=pinned)
+        return schedule
+    if organization is None or expert is None or round is None:
+        raise ValidationError(
+            {"meeting": [_("Give a meeting, or an organisation, an expert and a round.")]}
+        )
+    if (
+        isinstance(round, bool)
+        or not isinstance(round, int)
+        or not 1 <= round <= len(schedule.rounds)
+    ):
+        raise ValidationError({"round": [_("There is no such round.")]})
+    if table is not None and (
+        isinstance(table, bool) or not isinstance(table, int) or not 1 <= table <= schedule.tables
+    ):
+        raise ValidationError({"table": [_("There is no such table.")]})
+    pair = [organization.pk, expert.pk]
+    schedule.removed = [p for p in schedule.removed if list(p) != pair]
+    pins = [
+        m for m in schedule.meetings.filter(pinned=True) if [m.organization_id, m.expert_id] != pair
+    ]
+    pins.append(
+        Meeting(
+            schedule=schedule, organization=organization, expert=expert, round=round, table=table
+        )
+    )
+    known = build_problem(schedule)
+    if organization.pk not in {o.id for o in known.organizations}:
+        raise ValidationError({"organization": [_("This organisation is not registered.")]})
+    if expert.pk not in {e.id for e in known.experts}:
+        raise ValidationError({"expert": [_("This expert is not registered.")]})
+    keep = _keep_everyone_else(schedule, pins, pair) if schedule.is_published else []
+    return _solve_and_save(schedule, pins=pins, keep=keep)
+
+
+def _keep_everyone_else(schedule: Schedule, pins: list[Meeting], pair) -> list[Meeting]:
+    """After publishing, a change moves no one else: every other meeting stays as a pin
+    (except those in the way of the new pins), and only freed seats are filled again."""
+    taken = {(m.round, m.organization_id) for m in pins}
+    taken |= {(m.round, m.expert_id) for m in pins}
+    tables = {(m.round, m.table) for m in pins if m.table}
+    pinned_pairs = {(m.organization_id, m.expert_id) for m in pins}
+    kept = []
+    for m in schedule.meetings.filter(pinned=False):
+        if (m.organization_id, m.expert_id) in pinned_pairs or [
+            m.organization_id,
+            m.expert_id,
+        ] == list(pair):
+            continue
+        if (
+            (m.round, m.organization_id) in taken
+            or (m.round, m.expert_id) in taken
+            or (m.round, m.table) in tables
+        ):
+            continue
+        kept.append(m)
+    return kept
+
+
+@transaction.atomic
+def meeting_remove(*, actor: User, schedule: Schedule, meeting: Meeting) -> Schedule:
+    """Take a meeting out (the pair will not be matched again) and re-solve around the pins.
+
+    Before publishing, everything not pinned may move; after, nobody else moves and the
+    freed seat goes to the best pair that fits it.
+    """
+    require_organizer(actor)
+    schedule = _locked(schedule)
+    if meeting.schedule_id != schedule.pk:
+        raise ValidationError({"meeting": [_("This meeting is not in this schedule.")]})
+    pair = [meeting.organization_id, meeting.expert_id]
+    if pair not in [list(p) for p in schedule.removed]:
+        schedule.removed = [*schedule.removed, pair]
+    others = list(schedule.meetings.exclude(pk=meeting.pk))
+    pins = [m for m in others if m.pinned]
+    keep = [m for m in others if not m.pinned] if schedule.is_published else []
+    return _solve_and_save(schedule, pins=pins, keep=keep)
+
+
+@transaction.atomic
+def schedule_publish(*, actor: User, schedule: Schedule, notify: bool = True) -> Schedule:
+    """Publish the schedule: everyone sees their agenda, and is told so (unless
+    ``notify`` is false, as for the demo data)."""
+    require_organizer(actor)
+    schedule = _locked(schedule)
+    if schedule.is_published:
+        raise Conflict(_("The schedule is already published."))
+    schedule.status = ScheduleStatus.PUBLISHED
+    schedule.published_at = timezone.now()
+    schedule.full_clean()
+    schedule.save()
+    if notify:
+        keys = _agenda_keys(schedule)
+        _notify(schedule, sorted({who for who, _key in keys}), NotificationKind.SCHEDULE_PUBLISHED)
+    return schedule
+
+
+# --- who is told what ---------------------------------------------------------------------
+
+
+def _agenda_keys(schedule: Schedule) -> set[tuple[int, tuple]]:
+    """(user id, meeting as seen by that user) for every person of every meeting."""
+    if not schedule.pk:
+        return set()
+    meetings = list(schedule.meetings.values_list("organization_id", "expert_id", "round", "table"))
+    members: dict[int, list[int]] = {}
+    from ..models import Membership
+
+    for org_id, user_id in Membership.objects.filter(
+        organization_id__in={m[0] for m in meetings}
+    ).values_list("organization_id", "user_id"):
+        members.setdefault(org_id, []).append(user_id)
+    keys = set()
+    for meeting in meetings:
+        keys.add((meeting[1], meeting))
+        for user_id in members.get(meeting[0], ()):
+            keys.add((user_id, meeting))
+    return keys
+
+
+def _notify_changes(schedule: Schedule, before: set, after: set) -> None:
+    changed = sorted({who for who, _m in before ^ after})
+    _notify(schedule, changed, NotificationKind.SCHEDULE_CHANGED)
+
+
+def agenda_path(event_id: int) -> str:
+    return f"/events/{event_id}/agenda/"
+
+
+def _notify(schedule: Schedule, user_ids: Sequence[int], kind: str) -> list[Notification]:
+    """One notification per person in their language; delivered (push, e-mail) after commit
+    by the help-requests notification service when it is there."""
+    if not user_ids:
+        return []
+    event = schedule.event
+    rows = []
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            if kind == NotificationKind.SCHEDULE_PUBLISHED:
+                title = _("Your consultations at “%(event)s” are ready") % {
+                    "event": event.tr("title")
+                }
+                body = _("See your tables, times and who you meet in your agenda.")
+            else:
+                title = _("Your consultations at “%(event)s” changed") % {
+                    "event": event.tr("title")
+                }
+                body = _("An organizer changed the schedule: check your agenda again.")
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=title[:300],
+                body=body,
+                url=agenda_path(event.pk),
+                payload={"event": event.pk, "schedule": schedule.pk},
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.pk is not None]
+    transaction.on_commit(lambda: _deliver(ids))
+    return created
+
+
+def _deliver(ids: list[int]) -> None:
+    try:
+        from .notifications import deliver
+    except ImportError:  # the help-requests notification service is not merged yet
+        return
+    deliver(ids)

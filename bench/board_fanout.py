@@ -1,0 +1,352 @@
+"""Board fan-out: N real WebSocket guests on one daphne, one poster; and a raw baseline.
+
+    /work/main/.venv/bin/python bench/board_fanout.py [--sizes 100,300,1000] [--posts 20]
+
+For each N it starts (once) daphne on a fresh demo database, connects N guests (signed
+tokens made beforehand), lets one of them post ideas at a steady pace, and prints per
+broadcast the time until *every* client had it (p50/p95/max), the per-delivery latency,
+lost and duplicated messages, connect time and the server's RSS. The same harness then
+runs a minimal raw ``websockets`` broadcast server (no Django, no database) and prints
+the ratio. Finally a burst: 300 guests each post one idea within 2 s; all must be
+acknowledged and delivered to everyone exactly once.
+
+All clients live in this one asyncio process; server and clients share the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from websockets.asyncio.client import connect  # noqa: E402
+from websockets.exceptions import InvalidHandshake  # noqa: E402
+
+from tests.live import DaphneServer, free_port  # noqa: E402
+
+RAW_SERVER = r"""
+import asyncio, json, sys
+from websockets.asyncio.server import serve, broadcast
+
+clients = set()
+seq = 0
+
+async def handler(ws):
+    global seq
+    clients.add(ws)
+    try:
+        async for raw in ws:
+            message = json.loads(raw)
+            if message["type"] == "hello":
+                await ws.send(json.dumps({"type": "welcome", "seq": seq}))
+            elif message["type"] == "idea.create":
+                seq += 1
+                text = json.dumps({"type": "idea.created", "seq": seq,
+                                   "idea": {"id": seq, "text": message["text"]}})
+                broadcast(clients, text)
+                await ws.send(json.dumps({"type": "ack", "seq": seq,
+                                          "client_id": message["client_id"]}))
+    finally:
+        clients.discard(ws)
+
+async def main():
+    async with serve(handler, "127.0.0.1", int(sys.argv[1]), max_size=2**20):
+        await asyncio.Future()
+
+asyncio.run(main())
+"""
+
+
+def pct(values, q):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+class Guest:
+    def __init__(self, index: int, url: str, origin: str, token: str | None):
+        self.index = index
+        self.url = url
+        self.origin = origin
+        self.token = token
+        self.ws = None
+        self.received: dict[str, float] = {}  # idea text → arrival time
+        self.dupes = 0
+        self.seqs: list[int] = []
+        self.acks: dict[str, float] = {}
+        self.task = None
+
+    async def open(self):
+        self.ws = await connect(self.url, origin=self.origin, max_size=2**22, open_timeout=60)
+        await self.ws.send(json.dumps({"type": "hello", "token": self.token}))
+        while True:
+            message = json.loads(await self.ws.recv())
+            if message["type"] == "welcome":
+                self.last_seq = message["seq"]
+                break
+        self.task = asyncio.ensure_future(self.read())
+
+    async def read(self):
+        try:
+            async for raw in self.ws:
+                now = time.perf_counter()
+                message = json.loads(raw)
+                kind = message["type"]
+                if kind == "idea.created":
+                    text = message["idea"]["text"]
+                    if text in self.received:
+                        self.dupes += 1
+                    else:
+                        self.received[text] = now
+                    self.seqs.append(message["seq"])
+                elif kind == "ack":
+                    self.acks[message["client_id"]] = now
+        except Exception:
+            pass
+
+    async def post(self, text: str) -> str:
+        client_id = str(uuid.uuid4())
+        await self.ws.send(
+            json.dumps({"type": "idea.create", "client_id": client_id, "text": text})
+        )
+        return client_id
+
+    async def close(self):
+        await self.ws.close()
+        if self.task:
+            await asyncio.wait([self.task], timeout=5)
+
+
+async def connect_all(guests, concurrency=20):
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(guest):
+        async with semaphore:
+            for attempt in range(5):
+                try:
+                    await guest.open()
+                    return
+                except (OSError, InvalidHandshake, TimeoutError):
+                    await asyncio.sleep(0.2 * (attempt + 1))
+            await guest.open()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(g) for g in guests))
+    return time.perf_counter() - start
+
+
+async def run_room(url, origin, tokens, posts, pace, pid, tag, settle=3.0):
+    guests = [Guest(i, url, origin, tok) for i, tok in enumerate(tokens)]
+    connect_time = await connect_all(guests)
+    await asyncio.sleep(1.5)  # presence broadcasts settle
+    rss = rss_mb(pid)
+    poster = guests[0]
+    sent: dict[str, float] = {}
+    run = uuid.uuid4().hex[:6]
+    for k in range(posts):
+        text = f"bench {run} #{k}"
+        sent[text] = time.perf_counter()
+        await poster.post(text)
+        await asyncio.sleep(1 / pace)
+    deadline = time.perf_counter() + settle + 10
+    while time.perf_counter() < deadline:
+        if all(len(g.received) >= posts for g in guests):
+            break
+        await asyncio.sleep(0.1)
+    per_broadcast, per_delivery = [], []
+    lost = 0
+    for text, t0 in sent.items():
+        arrivals = [g.received.get(text) for g in guests]
+        got = [a for a in arrivals if a is not None]
+        lost += len(arrivals) - len(got)
+        per_delivery += [(a - t0) * 1000 for a in got]
+        if got:
+            per_broadcast.append((max(got) - t0) * 1000)
+    dupes = sum(g.dupes for g in guests)
+    in_order = all(g.seqs == sorted(g.seqs) for g in guests)
+    rss_after = rss_mb(pid)
+    await asyncio.gather(*(g.close() for g in guests), return_exceptions=True)
+    return {
+        "tag": tag,
+        "n": len(guests),
+        "connect_s": connect_time,
+        "p50": pct(per_broadcast, 50),
+        "p95": pct(per_broadcast, 95),
+        "max": max(per_broadcast) if per_broadcast else float("nan"),
+        "d50": pct(per_delivery, 50),
+        "d95": pct(per_delivery, 95),
+        "lost": lost,
+        "dupes": dupes,
+        "in_order": in_order,
+        "rss": max(rss, rss_after),
+    }
+
+
+async def run_burst(url, origin, tokens, window=2.0):
+    guests = [Guest(i, url, origin, tok) for i, tok in enumerate(tokens)]
+    await connect_all(guests)
+    await asyncio.sleep(1.5)
+    run = uuid.uuid4().hex[:6]
+    client_ids = {}
+    start = time.perf_counter()
+
+    async def post(guest):
+        await asyncio.sleep(random.uniform(0, window))
+        client_ids[guest.index] = await guest.post(f"burst {run} from {guest.index}")
+
+    await asyncio.gather(*(post(g) for g in guests))
+    posted = time.perf_counter() - start
+    expected = {f"burst {run} from {g.index}" for g in guests}
+    deadline = time.perf_counter() + 120
+    while time.perf_counter() < deadline:
+        acked = sum(1 for g in guests if client_ids[g.index] in g.acks)
+        delivered = all(expected <= set(g.received) for g in guests)
+        if acked == len(guests) and delivered:
+            break
+        await asyncio.sleep(0.1)
+    acked = sum(1 for g in guests if client_ids[g.index] in g.acks)
+    last_ack = max((g.acks.get(client_ids[g.index], 0) for g in guests), default=0) - start
+    last_delivery = max((max(g.received.values()) for g in guests if g.received), default=0)
+    missing = sum(len(expected - set(g.received)) for g in guests)
+    dupes = sum(g.dupes for g in guests)
+    await asyncio.gather(*(g.close() for g in guests), return_exceptions=True)
+    return {
+        "n": len(guests),
+        "posted_s": posted,
+        "acked": acked,
+        "last_ack_s": last_ack,
+        "all_delivered_s": last_delivery - start,
+        "missing": missing,
+        "dupes": dupes,
+    }
+
+
+def make_tokens(server: DaphneServer, count: int) -> list[str]:
+    script = (
+        "import json\n"
+        "from django.db import transaction\n"
+        "from ateliers.demo import DEMO_JOIN_CODE\n"
+        "from ateliers.services.board import participant_join, participant_token\n"
+        "with transaction.atomic():\n"
+        f"    ps = [participant_join(code=DEMO_JOIN_CODE, display_name=f'Bench {{i}}')"
+        f" for i in range({count})]\n"
+        "print(json.dumps([participant_token(p) for p in ps]))\n"
+    )
+    out = server.manage("shell", "-c", script).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def line(result):
+    return (
+        f"{result['tag']:>7} N={result['n']:>5}  connect {result['connect_s']:6.2f}s  "
+        f"all-clients p50 {result['p50']:7.1f} p95 {result['p95']:7.1f} "
+        f"max {result['max']:7.1f} ms  per-delivery p50 {result['d50']:6.1f} "
+        f"p95 {result['d95']:6.1f} ms  lost {result['lost']}  dup {result['dupes']}  "
+        f"ordered {result['in_order']}  RSS {result['rss']:6.1f} MB"
+    )
+
+
+async def main_async(args):
+    sizes = [int(s) for s in args.sizes.split(",")]
+    workdir = Path(tempfile.mkdtemp(prefix="board-bench-"))
+    server = DaphneServer(
+        workdir=workdir,
+        env={"LOG_LEVEL": "ERROR", "THROTTLE_JOIN": "100000/min"},
+    )
+    print(f"daphne on a fresh demo database in {workdir} …", flush=True)
+    server.migrate(seed=True).start()
+    # daphne logs every connection; keep its log out of the measurement.
+    try:
+        event_id = json.loads(
+            server.manage(
+                "shell",
+                "-c",
+                "from ateliers.models import Event;print(Event.objects.get(join_code='TECHWK').pk)",
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        tokens = make_tokens(server, max(max(sizes), args.burst))
+        url = f"{server.ws_url}/ws/events/{event_id}/board/"
+        results = []
+        for n in sizes:
+            result = await run_room(
+                url, server.url, tokens[:n], args.posts, args.pace, server.proc.pid, "daphne"
+            )
+            print(line(result), flush=True)
+            results.append(result)
+        burst = await run_burst(url, server.url, tokens[: args.burst]) if args.burst else None
+    finally:
+        server.stop()
+
+    port = free_port()
+    raw = subprocess.Popen([sys.executable, "-c", RAW_SERVER, str(port)])
+    try:
+        time.sleep(1.0)
+        raw_results = []
+        for n in sizes:
+            result = await run_room(
+                f"ws://127.0.0.1:{port}/",
+                f"http://127.0.0.1:{port}",
+                [None] * n,
+                args.posts,
+                args.pace,
+                raw.pid,
+                "raw",
+            )
+            print(line(result), flush=True)
+            raw_results.append(result)
+    finally:
+        raw.terminate()
+        raw.wait(timeout=10)
+
+    print("\nratio daphne/raw (all-clients latency):")
+    for ours, base in zip(results, raw_results, strict=True):
+        print(
+            f"  N={ours['n']:>5}: p50 ×{ours['p50'] / base['p50']:.2f}  "
+            f"p95 ×{ours['p95'] / base['p95']:.2f}  max ×{ours['max'] / base['max']:.2f}"
+        )
+    if burst:
+        print(
+            f"\nburst: {burst['n']} guests posted one idea each within {burst['posted_s']:.2f}s;"
+            f" acked {burst['acked']}/{burst['n']} (last ack at {burst['last_ack_s']:.2f}s);"
+            f" every client had all of them at {burst['all_delivered_s']:.2f}s;"
+            f" missing {burst['missing']}, duplicates {burst['dupes']}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,300,1000")
+    parser.add_argument("--posts", type=int, default=20)
+    parser.add_argument("--pace", type=float, default=2.0, help="posts per second")
+    parser.add_argument("--burst", type=int, default=300)
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

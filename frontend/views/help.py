@@ -1,0 +1,283 @@
+"""Help-request pages: list and filters, ask/edit, follow a request, the expert's dashboard,
+notifications. Every action is a plain POST form (no JavaScript needed) calling a service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ateliers import matching, selectors
+from ateliers.choices import EventStatus, HelpFormat, HelpStatus, Language, Urgency
+from ateliers.exceptions import DomainError
+from ateliers.filtersets import HelpRequestFilterSet
+from ateliers.models import Event, ExpertProfile, HelpRequest, Organization, Skill
+from ateliers.permissions import can_see_help_contacts, is_expert, is_member_of, is_organizer
+from ateliers.services import help as help_services
+from ateliers.services import notifications as notification_services
+
+
+class HelpRequestForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organization.objects.none()
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Describe the problem"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        required=False,
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Skills needed"),
+        queryset=Skill.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=HelpFormat.choices, initial=HelpFormat.EITHER
+    )
+    event = forms.ModelChoiceField(
+        label=gettext_lazy("At an event (optional)"),
+        queryset=Event.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.all() if is_organizer(user) else user.organizations.all()
+        self.fields["organization"].queryset = orgs.order_by("name", "id")
+        events = selectors.events_visible_to(user).exclude(status=EventStatus.CLOSED)
+        self.fields["event"].queryset = events.order_by("-starts_at", "id")
+        self.fields["event"].label_from_instance = lambda e: e.title
+        if editing:
+            del self.fields["organization"]
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "message_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _my_org_ids(user) -> set[int]:
+    return set(user.memberships.values_list("organization_id", flat=True))
+
+
+@login_required
+def help_list(request):
+    """All requests an account may read, filtered with the API's FilterSet."""
+    base = selectors.help_requests_visible_to(request.user).order_by("-created_at", "-id")
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        base = base.filter(
+            Q(organization__memberships__user=request.user) | Q(claimed_by=request.user)
+        ).distinct()
+    filterset = HelpRequestFilterSet(request.GET or None, queryset=base)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "frontend/help/list.html",
+        {
+            "page": page,
+            "filterset": filterset,
+            "mine": mine,
+            "can_ask": is_organizer(request.user) or bool(_my_org_ids(request.user)),
+        },
+    )
+
+
+@login_required
+def help_create(request):
+    form = HelpRequestForm(request.POST or None, user=request.user)
+    if not form.fields["organization"].queryset.exists():
+        messages.info(request, _("Join or create an organisation to ask for help."))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["skills"] = [s.slug for s in data["skills"]]
+        try:
+            help_request = help_services.help_request_create(actor=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request is published."))
+            return redirect("frontend:help-detail", pk=help_request.pk)
+    return render(request, "frontend/help/form.html", {"form": form, "editing": False})
+
+
+@login_required
+def help_edit(request, pk: int):
+    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
+    if not help_services.can_edit_help_request(request.user, help_request):
+        raise PermissionDenied
+    initial = {
+        "title": help_request.title,
+        "description": help_request.description,
+        "skills": list(help_request.skills.all()),
+        "language": help_request.language,
+        "urgency": help_request.urgency,
+        "format": help_request.format,
+        "event": help_request.event,
+    }
+    form = HelpRequestForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["skills"] = [s.slug for s in data["skills"]]
+        try:
+            help_services.help_request_update(actor=request.user, help_request=help_request, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("frontend:help-detail", pk=help_request.pk)
+    return render(
+        request,
+        "frontend/help/form.html",
+        {"form": form, "editing": True, "help_request": help_request},
+    )
+
+
+@login_required
+def help_detail(request, pk: int):
+    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
+    user = request.user
+    can_talk = help_services.can_talk_on(user, help_request)
+    can_edit = help_services.can_edit_help_request(user, help_request)
+    held = help_request.status in (HelpStatus.CLAIMED, HelpStatus.IN_PROGRESS)
+    works_on = help_services.can_work_on(user, help_request)
+    suggestions = []
+    if (can_edit or is_organizer(user)) and help_request.status == HelpStatus.OPEN:
+        suggestions = matching.suggest_experts(help_request, limit=5)
+    return render(
+        request,
+        "frontend/help/detail.html",
+        {
+            "help_request": help_request,
+            "history": selectors.help_request_history(help_request),
+            "thread": selectors.help_request_thread(help_request) if can_talk else None,
+            "can_talk": can_talk,
+            "can_edit": can_edit and help_request.status != HelpStatus.RESOLVED,
+            "can_claim": help_request.status == HelpStatus.OPEN
+            and is_expert(user)
+            and not is_member_of(user, help_request.organization),
+            "can_start": works_on and help_request.status == HelpStatus.CLAIMED,
+            "can_resolve": works_on and held,
+            "can_release": works_on and held,
+            "show_contacts": can_see_help_contacts(user, help_request),
+            "suggestions": suggestions,
+        },
+    )
+
+
+TRANSITIONS = {
+    "claim": (help_services.help_request_claim, gettext_lazy("You claimed this request.")),
+    "start": (help_services.help_request_start, gettext_lazy("Marked as in progress.")),
+    "resolve": (help_services.help_request_resolve, gettext_lazy("Marked as resolved.")),
+    "release": (help_services.help_request_release, gettext_lazy("The request is open again.")),
+}
+
+
+@login_required
+@require_POST
+def help_transition(request, pk: int, verb: str):
+    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
+    service, done = TRANSITIONS[verb]
+    kwargs = {"actor": request.user, "help_request": help_request}
+    if verb != "claim":
+        kwargs["note"] = (request.POST.get("note") or "")[:2000]
+    try:
+        service(**kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    target = request.POST.get("next")
+    if target in ("expert", "list"):
+        return redirect("frontend:expert-dashboard" if target == "expert" else "frontend:help-list")
+    return redirect("frontend:help-detail", pk=help_request.pk)
+
+
+@login_required
+@require_POST
+def help_message(request, pk: int):
+    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
+    try:
+        help_services.help_message_post(
+            actor=request.user, help_request=help_request, text=request.POST.get("text", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Message sent."))
+    return redirect(f"{help_request_url(help_request)}#thread")
+
+
+def help_request_url(help_request: HelpRequest) -> str:
+    from django.urls import reverse
+
+    return reverse("frontend:help-detail", args=[help_request.pk])
+
+
+@login_required
+def expert_dashboard(request):
+    """Suggested requests with reasons and a claim button; the expert's own claims."""
+    if not is_expert(request.user):
+        raise PermissionDenied
+    profile = ExpertProfile.objects.filter(user=request.user).prefetch_related("skills").first()
+    suggestions = (
+        matching.suggest_requests(
+            profile, queryset=selectors.help_requests_visible_to(request.user), limit=20
+        )
+        if profile
+        else []
+    )
+    claims = (
+        selectors.help_requests_visible_to(request.user)
+        .filter(claimed_by=request.user)
+        .order_by("status", "-claimed_at", "-id")
+    )
+    return render(
+        request,
+        "frontend/help/expert.html",
+        {"profile": profile, "suggestions": suggestions, "claims": claims},
+    )
+
+
+@login_required
+def notification_list(request):
+    if request.method == "POST":
+        ids = None
+        if request.POST.get("id", "").isdigit():
+            ids = [int(request.POST["id"])]
+        notification_services.notification_mark_read(user=request.user, ids=ids)
+        return redirect("frontend:notifications")
+    qs = selectors.notifications_for(request.user)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "frontend/help/notifications.html",
+        {"page": page, "unread": notification_services.unread_count(request.user)},
+    )

@@ -1,0 +1,359 @@
+"""Consultation schedule pages: the organizer's board (generate, inspect, pin, remove,
+publish, sign-in sheets) and each person's agenda. All of it works without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ateliers import selectors
+from ateliers.choices import RegistrationRole
+from ateliers.exceptions import DomainError
+from ateliers.models import Meeting, Organization, Registration, User
+from ateliers.schedule import agenda as reads
+from ateliers.schedule.pdf import signin_pdf
+from ateliers.services import schedule as services
+
+from .organizer import apply_errors, organizer_required
+
+
+class GenerateForm(forms.Form):
+    """Rounds of equal length, one after the other with a break between them."""
+
+    first_start = forms.DateTimeField(
+        label=gettext_lazy("First round starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    rounds = forms.IntegerField(label=gettext_lazy("Number of rounds"), min_value=1, max_value=48)
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Length of a round (minutes)"), min_value=5, max_value=240
+    )
+    break_minutes = forms.IntegerField(
+        label=gettext_lazy("Break between rounds (minutes)"), min_value=0, max_value=120
+    )
+    tables = forms.IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=1000)
+    max_meetings_per_organization = forms.IntegerField(
+        label=gettext_lazy("At most this many meetings per organisation"),
+        min_value=1,
+        max_value=48,
+        required=False,
+        help_text=gettext_lazy("Empty: as many as there are rounds."),
+    )
+
+    def rounds_list(self) -> list[dict[str, str]]:
+        data = self.cleaned_data
+        start = data["first_start"]
+        step = timedelta(minutes=data["minutes"] + data["break_minutes"])
+        length = timedelta(minutes=data["minutes"])
+        return [
+            {
+                "starts_at": (start + i * step).isoformat(),
+                "ends_at": (start + i * step + length).isoformat(),
+            }
+            for i in range(data["rounds"])
+        ]
+
+
+class PinForm(forms.Form):
+    """Put an organisation and an expert together in a round, pinned."""
+
+    organization = forms.TypedChoiceField(label=gettext_lazy("Organisation"), coerce=int)
+    expert = forms.TypedChoiceField(label=gettext_lazy("Expert"), coerce=int)
+    round = forms.TypedChoiceField(label=gettext_lazy("Round"), coerce=int)
+    table = forms.IntegerField(
+        label=gettext_lazy("Table"),
+        min_value=1,
+        required=False,
+        help_text=gettext_lazy("Empty: any free table."),
+    )
+
+    def __init__(self, *args, event, schedule, **kwargs):
+        super().__init__(*args, **kwargs)
+        regs = Registration.objects.filter(event=event).select_related("organization", "user")
+        self.fields["organization"].choices = [
+            (r.organization_id, r.organization.name)
+            for r in regs
+            if r.role == RegistrationRole.ORGANIZATION
+        ]
+        self.fields["expert"].choices = [
+            (r.user_id, r.user.public_name) for r in regs if r.role == RegistrationRole.EXPERT
+        ]
+        self.fields["round"].choices = [
+            (n, _("Round %(n)d") % {"n": n}) for n in range(1, len(schedule.rounds) + 1)
+        ]
+
+
+def _event(request, pk: int):
+    return get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+
+
+def _initial(event, schedule) -> dict:
+    if schedule is not None and schedule.rounds:
+        times = reads.round_times(schedule)
+        first, end = times[0]
+        length = int((end - first).total_seconds() // 60)
+        gap = int((times[1][0] - end).total_seconds() // 60) if len(times) > 1 else 5
+        return {
+            "first_start": timezone.localtime(first).strftime("%Y-%m-%dT%H:%M"),
+            "rounds": len(times),
+            "minutes": length,
+            "break_minutes": max(gap, 0),
+            "tables": schedule.tables,
+            "max_meetings_per_organization": schedule.max_meetings_per_organization,
+        }
+    return {
+        "first_start": timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "rounds": 4,
+        "minutes": 20,
+        "break_minutes": 5,
+        "tables": max(1, event.registrations.filter(role=RegistrationRole.EXPERT).count()),
+    }
+
+
+@organizer_required
+def schedule_manage(request, pk: int):
+    event = _event(request, pk)
+    schedule = reads.schedule_of(event)
+    form = GenerateForm(request.POST or None, initial=_initial(event, schedule))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_generate(
+                actor=request.user,
+                event=event,
+                rounds=form.rounds_list(),
+                tables=form.cleaned_data["tables"],
+                max_meetings_per_organization=form.cleaned_data["max_meetings_per_organization"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "rounds" in exc.error_dict:
+                form.add_error("first_start", exc.error_dict.pop("rounds"))
+            if not hasattr(exc, "error_dict") or exc.error_dict:
+                apply_errors(form, exc)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The consultation schedule is ready."))
+            return redirect("frontend:organizer-schedule", pk=event.pk)
+    view = request.GET.get("view", "round")
+    context = {"event": event, "schedule": schedule, "form": form, "view": view}
+    if schedule is not None:
+        context.update(_board(schedule, event))
+        context["pin_form"] = PinForm(event=event, schedule=schedule)
+    return render(request, "frontend/schedule/manage.html", context)
+
+
+def _board(schedule, event) -> dict:
+    times = reads.round_times(schedule)
+    names = reads.skill_names()
+    meetings = list(reads.meetings(schedule))
+    by_round = []
+    for number, (start, end) in enumerate(times, start=1):
+        rows = [m for m in meetings if m.round == number]
+        for m in rows:
+            m.reason_list = reads.reasons(m, names)
+        by_round.append({"number": number, "starts_at": start, "ends_at": end, "meetings": rows})
+    orgs: dict[int, dict] = {}
+    experts: dict[int, dict] = {}
+    regs = Registration.objects.filter(event=event).select_related("organization", "user")
+    for r in regs:
+        if r.role == RegistrationRole.ORGANIZATION:
+            orgs[r.organization_id] = {"id": r.organization_id, "name": r.organization.name, "n": 0}
+        elif r.role == RegistrationRole.EXPERT:
+            experts[r.user_id] = {"id": r.user_id, "name": r.user.public_name, "n": 0}
+    for m in meetings:
+        if m.organization_id in orgs:
+            orgs[m.organization_id]["n"] += 1
+        if m.expert_id in experts:
+            experts[m.expert_id]["n"] += 1
+    from ateliers.matching import organization_needs
+
+    needs = organization_needs(event)
+    stats = schedule.stats or {}
+    bound = stats.get("upper_bound") or 0
+    ratio = (stats.get("objective", 0) / bound * 100) if bound else 100
+    return {
+        "rounds": by_round,
+        "orgs": sorted(orgs.values(), key=lambda o: (o["name"].lower(), o["id"])),
+        "experts": sorted(experts.values(), key=lambda e: (e["name"].lower(), e["id"])),
+        "stats": stats,
+        "ratio": ratio,
+        "unserved": sum(1 for o in orgs.values() if o["n"] == 0),
+        "without_needs": sorted(o["name"] for o in orgs.values() if not needs.get(o["id"])),
+    }
+
+
+def _round_url(event, number: int) -> str:
+    return reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{number}"
+
+
+def _schedule_or_404(event):
+    schedule = reads.schedule_of(event)
+    if schedule is None:
+        raise Http404
+    return schedule
+
+
+@organizer_required
+@require_POST
+def schedule_publish(request, pk: int):
+    event = _event(request, pk)
+    try:
+        services.schedule_publish(actor=request.user, schedule=_schedule_or_404(event))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Published: everyone can see their agenda."))
+    return redirect("frontend:organizer-schedule", pk=event.pk)
+
+
+@organizer_required
+@require_POST
+def meeting_pin(request, pk: int, meeting_pk: int):
+    event = _event(request, pk)
+    schedule = _schedule_or_404(event)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk, schedule=schedule)
+    services.meeting_pin(
+        actor=request.user, schedule=schedule, meeting=meeting, pinned=not meeting.pinned
+    )
+    return redirect(
+        reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{meeting.round}"
+    )
+
+
+@organizer_required
+@require_POST
+def meeting_pin_new(request, pk: int):
+    event = _event(request, pk)
+    schedule = _schedule_or_404(event)
+    form = PinForm(request.POST, event=event, schedule=schedule)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_pin(
+                actor=request.user,
+                schedule=schedule,
+                organization=get_object_or_404(Organization, pk=data["organization"]),
+                expert=get_object_or_404(User, pk=data["expert"]),
+                round=data["round"],
+                table=data["table"],
+            )
+        except ValidationError as exc:
+            for field_errors in exc.message_dict.values():
+                for error in field_errors:
+                    messages.error(request, error)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Pinned; the rest was arranged around it."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("frontend:organizer-schedule", pk=event.pk)
+
+
+@organizer_required
+@require_POST
+def meeting_remove(request, pk: int, meeting_pk: int):
+    event = _event(request, pk)
+    schedule = _schedule_or_404(event)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk, schedule=schedule)
+    try:
+        services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Meeting removed; these two will not be matched again."))
+    return redirect(
+        reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{meeting.round}"
+    )
+
+
+@organizer_required
+def signin_sheet(request, pk: int, number: int):
+    """A printable sheet for the venue: per table, who sits there, and room to sign."""
+    event = _event(request, pk)
+    schedule = _schedule_or_404(event)
+    times = reads.round_times(schedule)
+    if not 1 <= number <= len(times):
+        raise Http404
+    rows = list(reads.meetings(schedule).filter(round=number))
+    start, end = times[number - 1]
+    if request.GET.get("format") == "pdf":
+        payload = signin_pdf(
+            event_title=event.title,
+            number=number,
+            starts_at=start,
+            ends_at=end,
+            rows=[(m.table, m.expert.public_name, m.organization.name) for m in rows],
+        )
+        response = HttpResponse(payload, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="round-{number}-sign-in.pdf"'
+        return response
+    return render(
+        request,
+        "frontend/schedule/signin.html",
+        {
+            "event": event,
+            "number": number,
+            "starts_at": start,
+            "ends_at": end,
+            "meetings": rows,
+            "round_count": len(times),
+        },
+    )
+
+
+@login_required
+def agenda_page(request, pk: int):
+    """A person's own consultations (organizers: ``?organization=`` or ``?expert=``)."""
+    event = _event(request, pk)
+    schedule = reads.schedule_of(event)
+    if not reads.may_see_schedule(request.user, schedule):
+        return render(
+            request,
+            "frontend/schedule/agenda.html",
+            {"event": event, "schedule": None, "entries": []},
+        )
+    organization = request.GET.get("organization")
+    expert = request.GET.get("expert")
+    try:
+        who, entries = reads.agenda_for(
+            request.user, schedule, organization=organization, expert=expert
+        )
+    except ValidationError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied from exc
+    query = ""
+    if organization:
+        query = f"?organization={int(organization)}"
+    elif expert:
+        query = f"?expert={int(expert)}"
+    return render(
+        request,
+        "frontend/schedule/agenda.html",
+        {
+            "event": event,
+            "schedule": schedule,
+            "who": who,
+            "entries": entries,
+            "query": query,
+        },
+    )

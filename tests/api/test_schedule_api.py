@@ -1,0 +1,491 @@
+"""Consultation schedule through the API: generate, read, pin, remove, publish, agendas."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils.dateparse import parse_datetime
+from icalendar import Calendar
+
+from ateliers.models import Meeting, Notification, Schedule
+from ateliers.schedule.solver import Expert, Org, Problem
+from ateliers.schedule.validate import violations
+from tests import factories
+from tests.conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def rounds_for(event, n=3, minutes=20, start_after=60):
+    start = event.starts_at + timedelta(minutes=start_after)
+    return [
+        {
+            "starts_at": (start + timedelta(minutes=i * (minutes + 5))).isoformat(),
+            "ends_at": (start + timedelta(minutes=i * (minutes + 5) + minutes)).isoformat(),
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def cast(db, organizer):
+    """An event with four organisations (help requests = needs) and three experts."""
+    event = factories.make_event(created_by=organizer)
+    orgs, members = [], []
+    specs = [
+        ("Cuisine collective", ("fr",), [("wordpress", "high"), ("accounting", "low")]),
+        ("Friends of the park", ("en",), [("wordpress", "normal")]),
+        ("Maison des jeunes", ("fr", "en"), [("privacy", "high")]),
+        ("Ressourcerie", ("fr",), [("video", "normal")]),  # nobody covers it
+    ]
+    for name, langs, needs in specs:
+        member = factories.make_user()
+        org = factories.make_org(name, members=[member], languages=langs)
+        for skill, urgency in needs:
+            factories.make_help_request(org, skills=[skill], urgency=urgency, event=event)
+        factories.make_registration(event, user=member, role="organization", organization=org)
+        orgs.append(org)
+        members.append(member)
+    experts = [
+        factories.make_expert("webfr", skills=["wordpress", "accounting"], languages=["fr"]),
+        factories.make_expert("weben", skills=["wordpress", "privacy"], languages=["en"]),
+        factories.make_expert("priv", skills=["privacy"], languages=["fr", "en"]),
+    ]
+    for expert in experts:
+        factories.make_registration(event, user=expert, role="expert")
+    # the third expert is there only for the first round
+    reg = experts[2].registrations.get(event=event)
+    first = rounds_for(event)[0]
+    reg.available = [first]
+    reg.save()
+    return {"event": event, "orgs": orgs, "members": members, "experts": experts}
+
+
+def generate(client, event, **body):
+    body.setdefault("rounds", rounds_for(event))
+    body.setdefault("tables", 2)
+    return client.post(f"/api/events/{event.pk}/schedule/", body, format="json")
+
+
+def problem_from_db(schedule) -> Problem:
+    """An independent reading of the database for the validator."""
+    from ateliers.matching import organization_needs
+
+    event = schedule.event
+    needs = organization_needs(event)
+    orgs = [
+        Org(
+            id=r.organization_id,
+            languages=frozenset(r.organization.languages),
+            needs=needs.get(r.organization_id, {}),
+        )
+        for r in event.registrations.filter(role="organization")
+    ]
+    experts = []
+    for r in event.registrations.filter(role="expert"):
+        profile = r.user.expert_profile
+        rounds = None
+        if r.available:
+            p = parse_datetime
+            rounds = frozenset(
+                n
+                for n, rd in enumerate(schedule.rounds, start=1)
+                if any(
+                    p(w["starts_at"]) <= p(rd["starts_at"]) and p(rd["ends_at"]) <= p(w["ends_at"])
+                    for w in r.available
+                )
+            )
+        experts.append(
+            Expert(
+                id=r.user_id,
+                languages=frozenset(profile.languages),
+                skills=frozenset(s.slug for s in profile.skills.all()),
+                rounds=rounds,
+            )
+        )
+    return Problem(
+        organizations=orgs,
+        experts=experts,
+        rounds=len(schedule.rounds),
+        tables=schedule.tables,
+        max_meetings_per_organization=schedule.max_meetings_per_organization,
+    )
+
+
+def solver_meetings(schedule):
+    from ateliers.schedule.solver import Meeting as M
+
+    return [
+        M(m.organization_id, m.expert_id, m.round, m.table, m.fit) for m in schedule.meetings.all()
+    ]
+
+
+def test_organizer_generates_and_reads_the_schedule(cast, organizer):
+    client = token_client(organizer)
+    event = cast["event"]
+    response = generate(client, event)
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert set(data["stats"]) >= {"objective", "fit", "organizations_served", "upper_bound"}
+    assert data["status"] == "draft"
+    schedule = Schedule.objects.get(event=event)
+    assert violations(problem_from_db(schedule), solver_meetings(schedule)) == []
+    # three organisations can be served, the fourth needs video that nobody covers
+    assert data["stats"]["organizations_served"] == 3
+    assert data["stats"]["objective"] == data["stats"]["upper_bound"]
+    for m in data["meetings"]:
+        assert 1 <= m["round"] <= 3 and 1 <= m["table"] <= 2
+        assert m["fit"] > 0 and m["reasons"]
+        assert set(m) >= {"organization", "expert", "round", "table", "fit", "reasons"}
+    # the expert there only in the first round meets only then
+    priv = cast["experts"][2].pk
+    assert {m["round"] for m in data["meetings"] if m["expert"] == priv} <= {1}
+    again = client.get(f"/api/events/{event.pk}/schedule/")
+    assert again.status_code == 200
+    assert again.json()["meetings"] == data["meetings"]
+
+
+def test_shared_language_is_respected(cast, organizer):
+    generate(token_client(organizer), cast["event"])
+    for m in Meeting.objects.select_related("organization", "expert__expert_profile"):
+        assert set(m.organization.languages) & set(m.expert.expert_profile.languages)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"rounds": []}, "rounds"),
+        ({"tables": 0}, "tables"),
+        ({"tables": "many"}, "tables"),
+        ({"max_meetings_per_organization": 0}, "max_meetings_per_organization"),
+        ({"rounds": [{"starts_at": "soon", "ends_at": "later"}]}, "rounds"),
+        ({"rounds": "three"}, "rounds"),
+    ],
+)
+def test_bad_input_gets_400_with_the_field(cast, organizer, body, field):
+    response = generate(token_client(organizer), cast["event"], **body)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_overlapping_reversed_and_outside_rounds_get_400(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    r = rounds_for(event, n=2)
+    overlapping = [r[0], {"starts_at": r[0]["starts_at"], "ends_at": r[1]["ends_at"]}]
+    reversed_ = [{"starts_at": r[0]["ends_at"], "ends_at": r[0]["starts_at"]}]
+    outside = [
+        {
+            "starts_at": (event.ends_at + timedelta(hours=1)).isoformat(),
+            "ends_at": (event.ends_at + timedelta(hours=2)).isoformat(),
+        }
+    ]
+    for rounds, words in (
+        (overlapping, "overlap"),
+        (reversed_, "end after"),
+        (outside, "outside"),
+    ):
+        response = generate(client, event, rounds=rounds)
+        assert response.status_code == 400
+        assert words in " ".join(response.json()["rounds"])
+    assert not Schedule.objects.exists()
+
+
+def test_only_organizers_generate_and_drafts_are_hidden(cast, expert):
+    event = cast["event"]
+    assert generate(token_client(expert), event).status_code == 403
+    assert generate(token_client(), event).status_code in (401, 403)
+    organizer = factories.make_organizer()
+    generate(token_client(organizer), event)
+    member = cast["members"][0]
+    assert token_client(member).get(f"/api/events/{event.pk}/schedule/").status_code == 404
+    assert token_client(member).get(f"/api/events/{event.pk}/agenda/").status_code == 404
+
+
+def test_pin_then_remove_re_solves_around_the_pin(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    first = data["meetings"][0]
+    # move the first meeting to another round and table, pinned there
+    target_round = 3 if first["round"] != 3 else 2
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/",
+        {
+            "organization": first["organization"],
+            "expert": first["expert"],
+            "round": target_round,
+            "table": 2,
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    pinned = [m for m in response.json()["meetings"] if m["pinned"]]
+    assert [(m["organization"], m["expert"], m["round"], m["table"]) for m in pinned] == [
+        (first["organization"], first["expert"], target_round, 2)
+    ]
+    schedule = Schedule.objects.get(event=event)
+    assert violations(problem_from_db(schedule), solver_meetings(schedule)) == []
+    # remove another meeting: the pair never comes back, the pin stays
+    other = next(m for m in response.json()["meetings"] if not m["pinned"])
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/remove/", {"meeting": other["id"]}, format="json"
+    )
+    assert response.status_code == 200
+    pairs = {(m["organization"], m["expert"]) for m in response.json()["meetings"]}
+    assert (other["organization"], other["expert"]) not in pairs
+    assert any(m["pinned"] for m in response.json()["meetings"])
+    # a new generation keeps pins and removals
+    data = generate(client, event).json()
+    pairs = {(m["organization"], m["expert"]) for m in data["meetings"]}
+    assert (other["organization"], other["expert"]) not in pairs
+    assert (first["organization"], first["expert"], target_round) in {
+        (m["organization"], m["expert"], m["round"]) for m in data["meetings"] if m["pinned"]
+    }
+
+
+def test_pin_that_breaks_a_rule_gets_400(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    generate(client, event)
+    fr_only_org = cast["orgs"][0]
+    en_only_expert = cast["experts"][1]
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/",
+        {"organization": fr_only_org.pk, "expert": en_only_expert.pk, "round": 1},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "pinned" in response.json()
+    for body in ({"round": 1}, {"meeting": 999999}, {"organization": "x"}):
+        response = client.post(f"/api/events/{event.pk}/schedule/pin/", body, format="json")
+        assert response.status_code in (400, 404)
+
+
+def test_publish_then_agendas_match_the_schedule(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    assert client.post(f"/api/events/{event.pk}/schedule/publish/").status_code == 200
+    assert client.post(f"/api/events/{event.pk}/schedule/publish/").status_code == 409
+    told = set(
+        Notification.objects.filter(kind="schedule.published").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    for member, org in zip(cast["members"], cast["orgs"], strict=True):
+        agenda = token_client(member).get(f"/api/events/{event.pk}/agenda/")
+        assert agenda.status_code == 200
+        mine = [
+            (m["expert"], m["round"], m["table"])
+            for m in data["meetings"]
+            if m["organization"] == org.pk
+        ]
+        got = [(m["expert"], m["round"], m["table"]) for m in agenda.json()["meetings"]]
+        assert sorted(got) == sorted(mine)
+        assert all(
+            m["with"]["type"] == "expert" and m["reasons"] for m in agenda.json()["meetings"]
+        )
+        assert all(m["starts_at"] and m["ends_at"] for m in agenda.json()["meetings"])
+        assert (member.pk in told) == bool(mine)
+    for expert in cast["experts"]:
+        agenda = token_client(expert).get(f"/api/events/{event.pk}/agenda/").json()
+        mine = sorted(
+            (m["organization"], m["round"], m["table"])
+            for m in data["meetings"]
+            if m["expert"] == expert.pk
+        )
+        assert (
+            sorted((m["organization"], m["round"], m["table"]) for m in agenda["meetings"]) == mine
+        )
+    # organizers look at anyone's agenda; others may not
+    org = cast["orgs"][0]
+    response = client.get(f"/api/events/{event.pk}/agenda/?organization={org.pk}")
+    assert response.status_code == 200 and response.json()["name"] == org.name
+    other = cast["members"][1]
+    response = token_client(other).get(f"/api/events/{event.pk}/agenda/?organization={org.pk}")
+    assert response.status_code == 403
+    response = client.get(f"/api/events/{event.pk}/agenda/?expert=abc")
+    assert response.status_code == 400
+
+
+def test_agenda_ical_and_pdf(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    generate(client, event)
+    client.post(f"/api/events/{event.pk}/schedule/publish/")
+    member, org = cast["members"][0], cast["orgs"][0]
+    meetings = list(Meeting.objects.filter(organization=org))
+    assert meetings
+    response = token_client(member).get(f"/api/events/{event.pk}/agenda.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    vevents = [c for c in cal.walk() if c.name == "VEVENT"]
+    assert len(vevents) == len(meetings)
+    tables = {m.table for m in meetings}
+    assert all(any(f"table {t}" in str(v["summary"]).lower() for t in tables) for v in vevents)
+    response = token_client(member).get(f"/api/events/{event.pk}/agenda.pdf?lang=fr")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert org.name in text
+    assert "Table" in text
+    for m in meetings:
+        assert m.expert.public_name in text
+
+
+def test_changes_after_publishing_notify_the_people_affected(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    client.post(f"/api/events/{event.pk}/schedule/publish/")
+    Notification.objects.all().delete()
+    victim = data["meetings"][0]
+    untouched = {
+        (m["organization"], m["expert"], m["round"], m["table"])
+        for m in data["meetings"]
+        if m["id"] != victim["id"]
+    }
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/remove/", {"meeting": victim["id"]}, format="json"
+    )
+    assert response.status_code == 200
+    after = {
+        (m["organization"], m["expert"], m["round"], m["table"])
+        for m in response.json()["meetings"]
+    }
+    assert untouched <= after  # after publishing, nobody else moves
+    told = set(
+        Notification.objects.filter(kind="schedule.changed").values_list("recipient_id", flat=True)
+    )
+    assert victim["expert"] in told
+    org_members = {
+        m.pk for m in cast["members"] if m.organizations.filter(pk=victim["organization"]).exists()
+    }
+    assert org_members <= told
+    assert all(n.url == f"/events/{event.pk}/agenda/" for n in Notification.objects.all())
+
+
+def test_schedule_and_agenda_reads_have_constant_queries(
+    cast, organizer, django_assert_num_queries
+):
+    event = cast["event"]
+    client = token_client(organizer)
+    url = f"/api/events/{event.pk}/schedule/"
+    agenda_url = f"/api/events/{event.pk}/agenda/?expert={cast['experts'][1].pk}"
+    generate(client, event, tables=1, rounds=rounds_for(event, n=1))
+    assert Meeting.objects.count() == 1
+    with django_assert_num_queries(9):
+        client.get(url)
+    with django_assert_num_queries(11):
+        client.get(agenda_url)
+    generate(client, event)
+    assert Meeting.objects.count() > 3
+    assert Meeting.objects.filter(expert=cast["experts"][1]).count() > 1
+    with django_assert_num_queries(9):
+        client.get(url)
+    with django_assert_num_queries(11):
+        client.get(agenda_url)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", {"read": 401, "agenda": 401, "org_agenda": 401, "write": 401}),
+        ("stranger", {"read": 200, "agenda": 200, "org_agenda": 403, "write": 403}),
+        ("expert", {"read": 200, "agenda": 200, "org_agenda": 403, "write": 403}),
+        ("member", {"read": 200, "agenda": 200, "org_agenda": 200, "write": 403}),
+        ("organizer", {"read": 200, "agenda": 200, "org_agenda": 200, "write": None}),
+    ],
+)
+def test_permission_matrix_on_a_published_schedule(cast, organizer, role, expected):
+    event = cast["event"]
+    data = generate(token_client(organizer), event).json()
+    token_client(organizer).post(f"/api/events/{event.pk}/schedule/publish/")
+    users = {
+        "anonymous": None,
+        "stranger": factories.make_user(),
+        "expert": cast["experts"][0],
+        "member": cast["members"][0],
+        "organizer": organizer,
+    }
+    client = token_client(users[role])
+    base = f"/api/events/{event.pk}"
+    org = cast["orgs"][0].pk
+    assert client.get(f"{base}/schedule/").status_code == expected["read"]
+    assert client.get(f"{base}/agenda/").status_code == expected["agenda"]
+    assert client.get(f"{base}/agenda.ics").status_code == expected["agenda"]
+    assert client.get(f"{base}/agenda/?organization={org}").status_code == expected["org_agenda"]
+    if expected["write"] is None:
+        return
+    meeting = data["meetings"][0]["id"]
+    for path, body in (
+        ("schedule/", {"rounds": rounds_for(event), "tables": 2}),
+        ("schedule/pin/", {"meeting": meeting}),
+        ("schedule/remove/", {"meeting": meeting}),
+        ("schedule/publish/", None),
+    ):
+        assert client.post(f"{base}/{path}", body, format="json").status_code == expected["write"]
+    assert Meeting.objects.filter(pk=meeting).exists()
+
+
+def test_odd_input_never_gives_a_5xx(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    generate(client, event)
+    base = f"/api/events/{event.pk}"
+    huge = 2**70
+    for path, body in (
+        ("schedule/pin/", {"meeting": huge}),
+        ("schedule/pin/", {"organization": huge, "expert": huge, "round": huge}),
+        ("schedule/pin/", {"organization": cast["orgs"][0].pk, "expert": 1, "round": 1}),
+        (
+            "schedule/pin/",
+            {
+                "organization": cast["orgs"][0].pk,
+                "expert": cast["experts"][0].pk,
+                "round": 1,
+                "table": 99,
+            },
+        ),
+        ("schedule/remove/", {"meeting": "x"}),
+        ("schedule/remove/", {}),
+        ("schedule/", {"rounds": [{"starts_at": None}], "tables": 2}),
+        ("schedule/", {"rounds": [1, 2], "tables": 2}),
+        ("schedule/", {"rounds": rounds_for(event), "tables": True}),
+        ("schedule/", {"rounds": rounds_for(event, n=60, minutes=1), "tables": 2}),
+    ):
+        response = client.post(f"{base}/{path}", body, format="json")
+        assert 400 <= response.status_code < 500, (path, body, response.content[:200])
+    for query in ("organization=99999999999999999999", "expert=-1", "organization=1e3"):
+        assert client.get(f"{base}/agenda/?{query}").status_code in (400, 404)
+    assert client.get("/api/events/999999/schedule/").status_code == 404
+
+
+def test_an_event_without_registrations_gets_an_empty_schedule(organizer):
+    event = factories.make_event(created_by=organizer)
+    response = generate(token_client(organizer), event)
+    assert response.status_code == 201
+    assert response.json()["meetings"] == []
+    assert response.json()["stats"]["objective"] == 0
+
+
+def test_publishing_delivers_notifications_after_commit(
+    cast, organizer, django_capture_on_commit_callbacks, mailoutbox
+):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/events/{event.pk}/schedule/publish/").status_code == 200
+    experts = {m["expert"] for m in data["meetings"]}
+    told = Notification.objects.filter(kind="schedule.published")
+    assert experts <= set(told.values_list("recipient_id", flat=True))
+    emailed = {n.recipient.email for n in told.select_related("recipient") if n.emailed_at}
+    assert emailed and emailed <= {m.to[0] for m in mailoutbox}

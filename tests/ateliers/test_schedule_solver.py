@@ -1,0 +1,346 @@
+"""The pure schedule solver: every hard constraint, optimality on small cases, pins, input."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from ateliers.schedule.generate import generate
+from ateliers.schedule.solver import (
+    Expert,
+    Org,
+    Pin,
+    Problem,
+    ProblemError,
+    solve,
+)
+from ateliers.schedule.validate import objective, violations
+
+
+def org(i, needs, langs=("fr",)):
+    return Org(id=i, languages=frozenset(langs), needs=needs)
+
+
+def expert(i, skills, langs=("fr",), rounds=None):
+    return Expert(
+        id=i,
+        languages=frozenset(langs),
+        skills=frozenset(skills),
+        rounds=None if rounds is None else frozenset(rounds),
+    )
+
+
+def assert_valid(problem, solution):
+    assert violations(problem, solution.meetings) == []
+    stats = solution.stats
+    assert stats["objective"] == objective(solution.meetings)
+    assert stats["fit"] == sum(m.fit for m in solution.meetings)
+    assert stats["organizations_served"] == len({m.organization for m in solution.meetings})
+    assert stats["objective"] <= stats["upper_bound"] + 1e-6
+
+
+def brute_force(problem: Problem) -> int:
+    """The best objective by trying every set of (org, expert, round) meetings."""
+    triples = []
+    for o in problem.organizations:
+        for e in problem.experts:
+            f = sum(w for s, w in o.needs.items() if s in e.skills)
+            if f <= 0 or not (o.languages & e.languages) or (o.id, e.id) in problem.forbidden:
+                continue
+            for r in range(1, problem.rounds + 1):
+                if e.rounds is None or r in e.rounds:
+                    triples.append((o.id, e.id, r, f))
+    max_m = problem.max_meetings
+    best = 0
+
+    def rec(i, busy, pairs, per_round, per_org, value, served):
+        nonlocal best
+        best = max(best, value + 10 * len(served))
+        for j in range(i, len(triples)):
+            o, e, r, f = triples[j]
+            if (
+                ("o", o, r) in busy
+                or ("e", e, r) in busy
+                or (o, e) in pairs
+                or per_round.get(r, 0) >= problem.tables
+                or per_org.get(o, 0) >= max_m
+            ):
+                continue
+            busy |= {("o", o, r), ("e", e, r)}
+            pairs.add((o, e))
+            per_round[r] = per_round.get(r, 0) + 1
+            per_org[o] = per_org.get(o, 0) + 1
+            rec(j + 1, busy, pairs, per_round, per_org, value + f, served | {o})
+            busy -= {("o", o, r), ("e", e, r)}
+            pairs.discard((o, e))
+            per_round[r] -= 1
+            per_org[o] -= 1
+
+    busy, pairs, per_round, per_org, value = set(), set(), {}, {}, 0
+    orgs = {o.id: o for o in problem.organizations}
+    experts = {e.id: e for e in problem.experts}
+    for pin in problem.pinned:
+        busy |= {("o", pin.organization, pin.round), ("e", pin.expert, pin.round)}
+        pairs.add((pin.organization, pin.expert))
+        per_round[pin.round] = per_round.get(pin.round, 0) + 1
+        per_org[pin.organization] = per_org.get(pin.organization, 0) + 1
+        o, e = orgs[pin.organization], experts[pin.expert]
+        value += sum(w for s, w in o.needs.items() if s in e.skills)
+    served = frozenset(pin.organization for pin in problem.pinned)
+    rec(0, busy, pairs, per_round, per_org, value, served)
+    return best
+
+
+def tiny(seed: int) -> Problem:
+    rng = random.Random(seed)
+    skills = ["a", "b", "c"]
+    orgs = [
+        org(
+            i,
+            {s: rng.choice((1, 2, 3)) for s in rng.sample(skills, rng.randint(1, 2))},
+            rng.choice((("fr",), ("en",), ("fr", "en"))),
+        )
+        for i in range(1, rng.randint(2, 4) + 1)
+    ]
+    rounds = rng.randint(1, 3)
+    experts = [
+        expert(
+            100 + j,
+            rng.sample(skills, rng.randint(1, 2)),
+            rng.choice((("fr",), ("en",), ("fr", "en"))),
+            rng.choice((None, None, {1}, {rounds})),
+        )
+        for j in range(rng.randint(1, 3))
+    ]
+    return Problem(
+        organizations=orgs,
+        experts=experts,
+        rounds=rounds,
+        tables=rng.randint(1, 2),
+        max_meetings_per_organization=rng.choice((None, 1, 2)),
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_tiny_instances_reach_the_brute_force_optimum(seed):
+    problem = tiny(seed)
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    best = brute_force(problem)
+    assert solution.stats["objective"] == best
+    assert solution.stats["upper_bound"] >= best
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_tiny_instances_with_pins_and_removals_reach_the_brute_force_optimum(seed):
+    problem = tiny(1000 + seed)
+    first = solve(problem)
+    rng = random.Random(seed)
+    if first.meetings:
+        kept = rng.choice(first.meetings)
+        problem.pinned = [Pin(kept.organization, kept.expert, kept.round)]
+        others = [m for m in first.meetings if m is not kept]
+        if others:
+            gone = rng.choice(others)
+            problem.forbidden = {(gone.organization, gone.expert)}
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] == brute_force(problem)
+
+
+@pytest.mark.parametrize(
+    "size",
+    [(40, 12, 4, 12), (60, 15, 4, 6), (120, 30, 6, 20), (120, 30, 6, 30), (80, 40, 3, 40)],
+)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_generated_instances_are_valid_and_near_the_bound(size, seed):
+    problem = generate(*size, seed=seed, partial_availability=0.5)
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] >= 0.97 * solution.stats["upper_bound"]
+
+
+def test_max_meetings_per_organization_is_respected():
+    problem = generate(30, 20, 6, 20, seed=3, max_meetings_per_organization=2)
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    per_org = {}
+    for m in solution.meetings:
+        per_org[m.organization] = per_org.get(m.organization, 0) + 1
+    assert max(per_org.values()) == 2
+
+
+def test_nobody_shares_a_language():
+    problem = Problem(
+        organizations=[org(i, {"a": 3}, ("fr",)) for i in range(1, 6)],
+        experts=[expert(100 + j, {"a"}, ("en",)) for j in range(3)],
+        rounds=3,
+        tables=5,
+    )
+    solution = solve(problem)
+    assert solution.meetings == []
+    assert solution.stats["objective"] == 0
+    assert solution.stats["upper_bound"] == 0
+
+
+def test_more_organisations_than_seats_serves_as_many_as_there_are_seats():
+    problem = Problem(
+        organizations=[org(i, {"a": 1 + i % 3}) for i in range(1, 21)],
+        experts=[expert(100 + j, {"a"}) for j in range(4)],
+        rounds=2,
+        tables=3,
+    )
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert len(solution.meetings) == 6
+    assert solution.stats["organizations_served"] == 6
+    # the bonus makes six different organisations, and the most urgent ones
+    assert solution.stats["objective"] == 6 * 10 + 6 * 3
+
+
+def test_an_expert_available_in_no_round_meets_nobody():
+    problem = Problem(
+        organizations=[org(1, {"a": 3}), org(2, {"b": 3})],
+        experts=[expert(100, {"a", "b"}, rounds=set()), expert(101, {"b"})],
+        rounds=2,
+        tables=2,
+    )
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert {m.expert for m in solution.meetings} == {101}
+
+
+def test_spreading_beats_piling_up():
+    """Two rounds: one expert, two organisations; the second has the smaller need."""
+    problem = Problem(
+        organizations=[org(1, {"a": 3, "b": 3}), org(2, {"a": 1})],
+        experts=[expert(100, {"a", "b"}), expert(101, {"a"})],
+        rounds=1,
+        tables=2,
+    )
+    solution = solve(problem)
+    assert {m.organization for m in solution.meetings} == {1, 2}
+
+
+def test_pins_are_kept_and_removed_pairs_never_meet():
+    problem = generate(40, 12, 4, 12, seed=5)
+    first = solve(problem)
+    kept = first.meetings[0]
+    removed = first.meetings[1]
+    pin = Pin(kept.organization, kept.expert, (kept.round % 4) + 1 if False else kept.round, 7)
+    problem.pinned = [pin]
+    problem.forbidden = {(removed.organization, removed.expert)}
+    second = solve(problem)
+    assert_valid(problem, second)
+    pinned = [m for m in second.meetings if m.pinned]
+    assert [(m.organization, m.expert, m.round, m.table) for m in pinned] == [
+        (kept.organization, kept.expert, kept.round, 7)
+    ]
+    assert (removed.organization, removed.expert) not in {
+        (m.organization, m.expert) for m in second.meetings
+    }
+
+
+def test_a_pin_in_another_round_moves_the_rest_around_it():
+    problem = Problem(
+        organizations=[org(1, {"a": 3}), org(2, {"a": 2})],
+        experts=[expert(100, {"a"})],
+        rounds=2,
+        tables=1,
+        pinned=[Pin(2, 100, 1)],
+    )
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert {(m.organization, m.round) for m in solution.meetings} == {(2, 1), (1, 2)}
+
+
+def test_the_same_input_gives_the_same_schedule():
+    a = solve(generate(300, 80, 6, 40, seed=1))
+    b = solve(generate(300, 80, 6, 40, seed=1))
+    assert a.meetings == b.meetings
+    assert {k: v for k, v in a.stats.items() if k != "seconds"} == {
+        k: v for k, v in b.stats.items() if k != "seconds"
+    }
+
+
+def test_an_expert_keeps_a_table_across_rounds_when_possible():
+    problem = generate(60, 10, 4, 10, seed=2, partial_availability=0)
+    solution = solve(problem)
+    tables = {}
+    for m in solution.meetings:
+        tables.setdefault(m.expert, set()).add(m.table)
+    assert all(len(t) == 1 for t in tables.values())
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"rounds": 0}, "rounds"),
+        ({"tables": 0}, "tables"),
+        ({"max_meetings_per_organization": -1}, "max_meetings_per_organization"),
+        ({"pinned": [Pin(1, 100, 3)]}, "pinned"),
+        ({"pinned": [Pin(1, 999, 1)]}, "pinned"),
+        ({"pinned": [Pin(1, 100, 1), Pin(2, 100, 1)]}, "pinned"),
+        ({"pinned": [Pin(3, 100, 1)]}, "pinned"),
+        ({"pinned": [Pin(1, 101, 2)]}, "pinned"),
+        ({"experts": [expert(100, {"a"}, rounds={5})]}, "experts"),
+        ({"organizations": [org(1, {"a": 1}), org(1, {"a": 1})]}, "organizations"),
+    ],
+)
+def test_bad_input_is_refused_with_the_field(changes, field):
+    base = {
+        "organizations": [org(1, {"a": 3}), org(2, {"a": 1}), org(3, {"a": 1}, ("en",))],
+        "experts": [expert(100, {"a"}), expert(101, {"a"}, rounds={1})],
+        "rounds": 2,
+        "tables": 2,
+    }
+    base.update(changes)
+    with pytest.raises(ProblemError) as info:
+        solve(Problem(**base))
+    assert field in info.value.errors
+
+
+def test_the_validator_catches_every_broken_rule():
+    from ateliers.schedule.solver import Meeting
+
+    problem = Problem(
+        organizations=[org(1, {"a": 3}), org(2, {"a": 1}, ("en",))],
+        experts=[expert(100, {"a"}, rounds={1}), expert(101, {"b"})],
+        rounds=2,
+        tables=1,
+        max_meetings_per_organization=1,
+    )
+    bad = [
+        Meeting(1, 100, 1, 1, 3),
+        Meeting(1, 100, 2, 1, 3),  # pair twice, expert unavailable, org over its maximum
+        Meeting(2, 101, 1, 1, 1),  # no language, no fit, wrong fit, table and round full
+        Meeting(1, 101, 3, 2, 0),  # no such round/table, no fit
+    ]
+    found = " | ".join(violations(problem, bad))
+    for words in (
+        "twice",
+        "not available",
+        "more than 1",
+        "no shared language",
+        "no positive fit",
+        "reported",
+        "table 1 twice",
+        "no such round",
+        "no such table",
+        "meets 2 times",
+        "round 1 has 2 meetings",
+    ):
+        assert words in found
+
+
+def test_brute_force_helper_is_itself_right():
+    problem = Problem(
+        organizations=[org(1, {"a": 3}), org(2, {"a": 2})],
+        experts=[expert(100, {"a"})],
+        rounds=1,
+        tables=1,
+    )
+    assert brute_force(problem) == 13
+    assert list(itertools.islice(iter(range(3)), 2)) == [0, 1]

@@ -1,0 +1,118 @@
+"""Help-request pages: axe-clean in French and English, claimable by keyboard without JS."""
+
+from __future__ import annotations
+
+import pytest
+
+from ateliers.demo import DEMO_PASSWORD, seed_demo
+from ateliers.models import HelpRequest
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(db):
+    return seed_demo()
+
+
+def _open_request():
+    return HelpRequest.objects.filter(
+        organization__name="Centre des femmes de Verdun", status="open"
+    ).first()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("membre2", "/help/"),
+        ("membre2", "/help/new/"),
+        ("membre2", "/help/{open}/"),
+        ("membre2", "/notifications/"),
+        ("amelie", "/expert/"),
+        ("amelie", "/help/{open}/"),
+        ("jean", "/help/{claimed}/"),
+    ],
+)
+def test_help_pages_are_accessible(live_server, page, audit, demo, username, path, lang):
+    ids = {
+        "open": _open_request().pk,
+        "claimed": HelpRequest.objects.get(status="claimed").pk,
+    }
+    login(page, live_server, username, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}{path.format(**ids)}?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").count() == 1
+    audit(page)
+    assert not page.js_errors
+
+
+def test_expert_claims_with_the_keyboard(live_server, page, audit, demo):
+    """The claim is a plain form POST (no script on these pages): Tab to it, press Enter."""
+    login(page, live_server, "amelie", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/expert/?lang=en")
+    assert page.locator("script").count() == 0
+    page.locator("form button", has_text="Claim").first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.split("?")[0].endswith("/expert/")
+    assert "You claimed this request." in page.content()
+    assert HelpRequest.objects.filter(claimed_by__username="amelie").count() == 1
+    audit(page)
+
+
+def test_notifications_arrive_live_in_the_page(browser, tmp_path):
+    """Real daphne, real WebSocket: a claim made elsewhere appears without a reload."""
+    import json
+    import urllib.request
+
+    from tests.live import DaphneServer
+
+    # DEBUG=1: static files straight from the app directories (no collectstatic)
+    server = DaphneServer(workdir=tmp_path, env={"DEBUG": "1"}).migrate(seed=True)
+    server.start()
+    context = browser.new_context(locale="en-CA")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{server.url}/accounts/login/?lang=en")
+        page.fill("#id_username", "membre2")
+        page.fill("#id_password", DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        page.goto(f"{server.url}/notifications/?lang=en")
+        assert page.locator("[data-unread-count]").inner_text() == "0"
+        page.wait_for_timeout(500)  # let the socket say hello
+
+        def api(path, body, token=None):
+            headers = {"Content-Type": "application/json"}
+            if token:
+                headers["Authorization"] = f"Token {token}"
+            request = urllib.request.Request(
+                f"{server.url}{path}", data=json.dumps(body).encode(), headers=headers
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read())
+
+        token = api("/api/auth/token/", {"username": "amelie", "password": DEMO_PASSWORD})
+        listing = urllib.request.Request(
+            f"{server.url}/api/help-requests/?status=open&skill=accessibility&language=fr",
+            headers={"Authorization": f"Token {token['token']}"},
+        )
+        with urllib.request.urlopen(listing, timeout=10) as response:
+            target = next(
+                r
+                for r in json.loads(response.read())["results"]
+                if r["organization_name"] == "Centre des femmes de Verdun"
+            )
+        api(f"/api/help-requests/{target['id']}/claim/", {}, token["token"])
+        page.locator("[data-notification-list] li", has_text=target["title"]).wait_for()
+        assert page.locator("[data-unread-count]").inner_text() == "1"
+        assert not errors
+    finally:
+        context.close()
+        server.stop()

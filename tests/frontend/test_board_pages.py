@@ -1,0 +1,88 @@
+"""The board without JavaScript: join, post, vote, refresh — plain pages and forms."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from ateliers.models import Idea
+from tests import factories
+
+
+@pytest.fixture
+def joined(db, event):
+    client = Client()
+    response = client.post("/join/", {"code": event.join_code, "display_name": "Zoé"})
+    assert response.status_code == 302 and response["Location"] == f"/events/{event.pk}/board/"
+    return client
+
+
+def test_join_page_prefills_code(db, event):
+    page = Client().get(f"/join/?code={event.join_code}").content.decode()
+    assert f'value="{event.join_code}"' in page
+
+
+def test_bad_code_shows_the_form_again_with_a_message(db):
+    response = Client().post("/join/", {"code": "ZZZZZZ", "display_name": "Zoé"}, follow=True)
+    assert response.status_code == 200
+    assert b"id_code" in response.content
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_board_page_renders_for_a_visitor(db, event, lang):
+    factories.post_idea(factories.make_participant(event), "Des rampes")
+    page = Client().get(f"/events/{event.pk}/board/?lang={lang}")
+    assert page.status_code == 200
+    assert "Des rampes" in page.content.decode()
+    assert f"/join/?code={event.join_code}" in page.content.decode()
+
+
+def test_post_without_javascript_is_idempotent_and_escaped(joined, event):
+    cid = str(uuid.uuid4())
+    text = "<script>alert('x')</script>"
+    for _ in range(2):  # the browser re-submits the same form
+        response = joined.post(
+            f"/events/{event.pk}/board/post/", {"text": text, "client_id": cid}, follow=True
+        )
+    assert Idea.objects.filter(event=event).count() == 1
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_vote_and_withdraw_without_javascript(joined, event):
+    idea = factories.post_idea(factories.make_participant(event), "Une idée")
+    joined.post(f"/events/{event.pk}/board/vote/", {"idea": idea.pk, "value": "1"})
+    idea.refresh_from_db()
+    assert idea.votes == 1
+    page = joined.get(f"/events/{event.pk}/board/").content.decode()
+    assert "Retirer mon vote" in page or "Withdraw my vote" in page
+    joined.post(f"/events/{event.pk}/board/vote/", {"idea": idea.pk, "value": "0"})
+    idea.refresh_from_db()
+    assert idea.votes == 0
+
+
+def test_writes_need_a_participant(db, event):
+    response = Client().post(f"/events/{event.pk}/board/post/", {"text": "x"})
+    assert response.status_code == 302 and "/join/" in response["Location"]
+    assert not Idea.objects.exists()
+
+
+def test_locked_board_refuses_posts_with_a_message(joined, event, organizer):
+    from ateliers.services.board import board_set_locked
+
+    board_set_locked(actor=organizer, event=event, locked=True)
+    response = joined.post(f"/events/{event.pk}/board/post/", {"text": "x"}, follow=True)
+    assert not Idea.objects.exists()
+    assert response.status_code == 200
+
+
+def test_bad_input_is_not_a_500(joined, event):
+    response = joined.post(f"/events/{event.pk}/board/vote/", {"idea": "abc", "value": "1"})
+    assert response.status_code == 302
+    response = joined.post(
+        f"/events/{event.pk}/board/post/", {"text": "x", "theme": "abc", "client_id": "nope"}
+    )
+    assert response.status_code == 302
