@@ -40,6 +40,8 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
     by_name = {e.username: e for e in experts}
     from ateliers.models import Idea
 
+    themes = {t.name_fr: t for t in event.themes.all()}
+
     def ideas(*starts: str) -> list:
         """Board ideas of the demo (when the board's hook ran) that became these projects."""
         found = Idea.objects.filter(event=event)
@@ -60,6 +62,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
         team=[(by_name["marie"], ProjectRole.LEAD), (by_name["luis"], ProjectRole.EXPERT)],
         note="Issu des idées du mur « Compétences numériques ».",
         source_ideas=ideas("Un « café numérique »", "Mentorat"),
+        theme=themes.get("Compétences numériques"),
     )
     services.project_advance_phase(
         actor=organizer, project=training, phase="co_creation", note="Ateliers de co-design."
@@ -128,6 +131,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
         organizations=[orgs["Banque alimentaire Rosemont"], orgs["NDG Food Depot"]],
         team=[(by_name["karim"], ProjectRole.LEAD), (by_name["david"], ProjectRole.EXPERT)],
         source_ideas=ideas("A shared, privacy-friendly", "Remplacer nos tableurs"),
+        theme=themes.get("Données et vie privée"),
     )
     services.project_advance_phase(
         actor=organizer, project=crm, phase="co_creation", note="Choix de CiviCRM."
@@ -156,6 +160,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
         organizations=[orgs["Centre des femmes de Verdun"]],
         team=[(by_name["amelie"], ProjectRole.LEAD)],
         source_ideas=ideas("Un gabarit WordPress accessible", "Tester nos sites"),
+        theme=themes.get("Accessibilité et inclusion"),
     )
     for phase in ("co_creation", "experimentation", "evaluation", "deployment"):
         services.project_advance_phase(actor=organizer, project=site, phase=phase)

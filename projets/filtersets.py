@@ -10,7 +10,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ateliers.models import Event, Organization
+from ateliers.models import Event, Organization, Theme
 
 from .choices import Phase, Visibility
 from .models import Project
@@ -32,6 +32,7 @@ class ProjectFilterSet(filters.FilterSet):
         distinct=True,
     )
     event = filters.ModelChoiceFilter(queryset=Event.objects.all(), label=_("Event"))
+    theme = filters.ModelChoiceFilter(queryset=Theme.objects.all(), label=_("Theme"))
     region = filters.CharFilter(lookup_expr="iexact", label=_("Region"))
     q = filters.CharFilter(method="search", label=_("Search"))
     idea = filters.NumberFilter(method="from_source", label=_("From idea"))
@@ -39,7 +40,7 @@ class ProjectFilterSet(filters.FilterSet):
 
     class Meta:
         model = Project
-        fields = ["phase", "visibility", "partner", "organization", "event", "region"]
+        fields = ["phase", "visibility", "partner", "organization", "event", "theme", "region"]
 
     def from_source(self, queryset, name, value):
         """Provenance links from an idea or a request: only ever within visible projects."""

@@ -42,6 +42,14 @@ class Project(BilingualMixin, models.Model):
         related_name="projects",
         verbose_name=_("event"),
     )
+    theme = models.ForeignKey(
+        "ateliers.Theme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("theme"),
+    )
     organizations = models.ManyToManyField(
         "ateliers.Organization",
         related_name="projects",
@@ -106,6 +114,8 @@ class Project(BilingualMixin, models.Model):
 
     def clean(self) -> None:
         require_one_language(self, "title")
+        if self.theme_id and self.event_id and self.theme.event_id != self.event_id:
+            raise ValidationError({"theme": _("This theme belongs to another event.")})
 
 
 class ProjectMember(models.Model):

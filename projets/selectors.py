@@ -117,7 +117,7 @@ def project_list(user) -> QuerySet[Project]:
     """
     return (
         projects_visible_to(user)
-        .select_related("event")
+        .select_related("event", "theme")
         .prefetch_related(
             Prefetch(
                 "source_help_requests",

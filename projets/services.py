@@ -74,6 +74,7 @@ def project_create(
     visibility: str = "public",
     region: str = "",
     event: Event | None = None,
+    theme=None,
     partners: list[Organization] = (),
     organizations: list[Organization] = (),
     team: list[tuple[User, str]] = (),
@@ -91,7 +92,8 @@ def project_create(
         summary_en=summary_en,
         visibility=visibility,
         region=region or (event.region if event else ""),
-        event=event,
+        event=event or (theme.event if theme is not None else None),
+        theme=theme,
         phase=Phase.EXPLORATION,
         created_by=actor,
     )
@@ -118,12 +120,13 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
         "partners",
         "organizations",
         "event",
+        "theme",
         "source_help_requests",
         "source_ideas",
     } & fields.keys()
     if managed:
         _require_manager(actor, project)
-    for key in PROJECT_TEXT_FIELDS | {"visibility", "event"}:
+    for key in PROJECT_TEXT_FIELDS | {"visibility", "event", "theme"}:
         if key in fields:
             setattr(project, key, fields[key])
     project.full_clean()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ateliers.models import Event, HelpRequest, Idea, Organization
+from ateliers.models import Event, HelpRequest, Idea, Organization, Theme
 from projets.choices import Phase, ProjectRole, allowed_moves
 from projets.models import (
     Indicator,
@@ -64,6 +64,9 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         queryset=Event.objects.all(), required=False, allow_null=True
     )
     # Written as ids; read back filtered by what the caller may see (``to_representation``).
+    theme = serializers.PrimaryKeyRelatedField(
+        queryset=Theme.objects.all(), required=False, allow_null=True
+    )
     source_help_requests = serializers.PrimaryKeyRelatedField(
         many=True, queryset=HelpRequest.objects.all(), required=False, write_only=True
     )
@@ -93,6 +96,7 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "allowed_phases",
             "region",
             "event",
+            "theme",
             "partners",
             "partners_detail",
             "organizations",

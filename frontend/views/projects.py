@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
-from ateliers.models import HelpRequest, Idea, Organization
+from ateliers.models import HelpRequest, Idea, Organization, Theme
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
 from projets.filtersets import ProjectFilterSet
@@ -300,6 +300,11 @@ def project_list(request):
     filterset.form.fields["partner"].queryset = (
         Organization.objects.filter(partnered_projects__in=visible_ids).distinct().order_by("name")
     )
+    themes = (
+        Theme.objects.filter(projects__in=visible_ids)
+        .distinct()
+        .order_by("event_id", "position", "id")
+    )
     regions = (
         selectors.projects_visible_to(request.user)
         .exclude(region="")
@@ -316,6 +321,7 @@ def project_list(request):
             "page": page,
             "filterset": filterset,
             "regions": list(regions),
+            "themes": list(themes),
             "phases": Phase.choices,
             "can_create": is_organizer(request.user),
         },

@@ -138,6 +138,8 @@ BAD_REQUESTS = [
     ("post", "/api/projects/", {"title_fr": "x", "partners": "abc"}),
     ("post", "/api/projects/", {"title_fr": "x" * 500}),
     ("post", "/api/projects/", {"title_fr": "x", "event": "not-an-id"}),
+    ("post", "/api/projects/", {"title_fr": "x", "theme": 424242}),
+    ("get", "/api/projects/?theme=abc", None),
     ("post", "/api/projects/{p}/transition/", {"phase": "launch"}),
     ("post", "/api/projects/{p}/transition/", {}),
     ("post", "/api/projects/{p}/transition/", {"phase": ["co_creation"]}),
@@ -257,3 +259,17 @@ def test_team_is_managed_by_the_lead_and_organizers(project, organizer, expert, 
     assert lead.post(url, {"user": "x", "role": "boss"}).status_code == 400
     assert token_client(partner).get(url).status_code == 200  # partners see the team
     assert token_client(None).post(url, {"user": member.pk}).status_code == 401
+
+
+def test_theme_must_belong_to_the_event(orga_client, event, organizer):
+    other = factories.make_event()
+    theme = other.themes.create(name_fr="Ailleurs")
+    response = orga_client.post(
+        "/api/projects/", {"title_fr": "x", "event": event.pk, "theme": theme.pk}, format="json"
+    )
+    assert response.status_code == 400 and "theme" in response.json()
+    response = orga_client.post("/api/projects/", {"title_fr": "x", "theme": theme.pk})
+    assert response.status_code == 201
+    assert (response.json()["theme"], response.json()["event"]) == (theme.pk, other.pk)
+    listed = orga_client.get(f"/api/projects/?theme={theme.pk}").json()
+    assert [p["id"] for p in listed["results"]] == [response.json()["id"]]

@@ -79,6 +79,14 @@ def test_directory_filters(demo):
     client = Client()
     html = client.get("/projects/?phase=deployment&lang=en").content.decode()
     assert "accessible website" in html and "Digital literacy" not in html
+    theme = demo.themes.get(name_en="Data and privacy")
+    organizer = Client()
+    organizer.login(username=DEMO_ORGANIZER[0], password=DEMO_ORGANIZER[1])
+    html = organizer.get(f"/projects/?theme={theme.pk}&lang=en").content.decode()
+    assert "food banks" in html and "Digital literacy" not in html
+    # The theme of the partners-only project is not even offered to a visitor.
+    assert ">Data and privacy</option>" not in client.get("/projects/?lang=en").content.decode()
+    assert ">Data and privacy</option>" in html
     html = client.get("/projects/?q=litt%C3%A9ratie&lang=en").content.decode()
     assert "Digital literacy" in html and "accessible website" not in html
     # The partners-only CRM project is not in the anonymous directory, nor its partner.
@@ -118,7 +126,7 @@ def test_directory_and_dashboard_query_counts_are_constant(organizer, org, partn
     _add_projects(organizer, org, partner_org, 15)
     many = _count(client, path)
     assert one == many, (one, many)
-    expected = {"/projects/": 11, "/partners/": 12}[path]
+    expected = {"/projects/": 12, "/partners/": 12}[path]
     assert many == expected
     html = client.get(path).content.decode()
     assert html.count("Projet ") >= 16

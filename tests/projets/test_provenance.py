@@ -138,3 +138,26 @@ def test_moderation_page_offers_to_open_a_project_from_an_idea(organizer, event)
     client.force_login(organizer)
     html = client.get(f"/events/{event.pk}/moderate/").content.decode()
     assert f'href="/projects/new/?idea={idea.pk}"' in html
+
+
+def test_help_request_page_links_to_visible_projects_only(organizer, org, expert, member):
+    request = factories.make_help_request(org, title="Site à refaire")
+    factories.make_project(
+        actor=organizer, title_fr="Projet public", source_help_requests=[request]
+    )
+    factories.make_project(
+        actor=organizer,
+        title_fr="Projet privé",
+        visibility="private",
+        organizations=[org],
+        source_help_requests=[request],
+    )
+    pages = {}
+    for user in (expert, member, organizer):
+        client = Client()
+        client.force_login(user)
+        pages[user.username] = client.get(f"/help/{request.pk}/").content.decode()
+    assert "Projet public" in pages["expertise"] and "Projet privé" not in pages["expertise"]
+    assert "Projet privé" in pages["membre"]
+    assert f"/projects/new/?help_request={request.pk}" in pages["orga"]
+    assert "/projects/new/?help_request" not in pages["expertise"]

@@ -5,7 +5,8 @@ filters, counts, directory page, dashboard) × (public, partners-only, private).
 
 "participant" is a board guest with a Bearer token from ``/api/join/`` (on pages, where
 guests have no account session, a visitor).
-The PDF report is not built yet (reports engineer): it will start from the same selector.
+The project PDF report and the indicators export (reports engineer) start from the same
+selector and are part of the matrix.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def world(db):
         "plain_member_of_partner_org": factories.make_member(org_a, "simple"),
     }
     event = factories.make_event()
+    theme = event.themes.create(name_fr="Thème")
     projects = {}
     for visibility in ("public", "partners", "private"):
         project = factories.make_project(
@@ -70,6 +72,7 @@ def world(db):
             partners=[org_a],
             organizations=[org],
             event=event,
+            theme=theme,
             region=f"Région-{visibility}",
             team=[(users["team"], "member")],
         )
@@ -85,7 +88,17 @@ def world(db):
             actor=organizer, project=project, narrative_fr=f"Récit {visibility}", publish=True
         )
         projects[visibility] = project
-    return users, projects, {"org": org, "org_a": org_a, "org_b": org_b, "event": event}
+    return (
+        users,
+        projects,
+        {
+            "org": org,
+            "org_a": org_a,
+            "org_b": org_b,
+            "event": event,
+            "theme": theme,
+        },
+    )
 
 
 def api_client(role, users, event=None) -> APIClient:
@@ -145,6 +158,7 @@ def test_list_search_filters_and_counts(world, role):
         f"?partner={orgs['org_a'].pk}",
         f"?organization={orgs['org'].pk}",
         f"?event={orgs['event'].pk}",
+        f"?theme={orgs['theme'].pk}",
         "?phase=exploration",
     ):
         response = client.get(f"/api/projects/{query}")
@@ -165,9 +179,10 @@ def test_detail_and_children(world, role):
     for visibility, project in projects.items():
         allowed = role in SEES[visibility]
         expected = 200 if allowed else 404
-        for suffix in ("", "updates/", "indicators/", "milestones/", "story/"):
+        for suffix in ("", "updates/", "indicators/", "milestones/", "story/", "report.pdf"):
             response = client.get(f"/api/projects/{project.pk}/{suffix}")
-            assert response.status_code == expected, (visibility, suffix, response.content[:200])
+            response.close()  # streamed files (the PDF) close with the response
+            assert response.status_code == expected, (visibility, suffix)
         indicator = project.indicators.get()
         response = client.get(f"/api/projects/{project.pk}/indicators/{indicator.pk}/")
         assert response.status_code == expected
@@ -184,9 +199,14 @@ def test_exports(world, role):
     assert {row["id"] for row in payload["results"]} == expected
     assert payload["count"] == len(expected)
     csv_text = client.get("/api/projects/export.csv").content.decode("utf-8-sig")
+    response = client.get("/api/projects/indicators/export.csv")
+    indicators = b"".join(response.streaming_content if response.streaming else [response.content])
+    indicators = indicators.decode("utf-8-sig")
+    response.close()
     for visibility, project in projects.items():
         assert (f"Projet {visibility} zorglub" in csv_text) == (role in SEES[visibility])
         assert (f"\n{project.pk}," in csv_text) == (project.pk in expected)
+        assert (f"Projet {visibility} zorglub" in indicators) == (role in SEES[visibility])
 
 
 @pytest.mark.parametrize("role", ROLES)

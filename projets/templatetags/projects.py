@@ -1,0 +1,24 @@
+"""``{% provenance_projects help_request %}``: the other way of the provenance link.
+
+Lists the projects a help request became, scoped by ``projects_visible_to`` (nothing
+leaks from a request's page), and offers organizers to open one from it.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from projets.permissions import is_organizer
+from projets.selectors import projects_from_help_request
+
+register = template.Library()
+
+
+@register.inclusion_tag("frontend/projects/_from_source.html", takes_context=True)
+def provenance_projects(context, help_request):
+    user = context["request"].user
+    return {
+        "projects": list(projects_from_help_request(user, help_request).order_by("id")),
+        "can_open": is_organizer(user),
+        "help_request": help_request,
+    }
