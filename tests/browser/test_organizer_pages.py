@@ -134,25 +134,29 @@ def test_keyboard_only_create_event_and_add_theme(live_server, page, demo):
     code = page.locator(".event-join-code").inner_text()
     assert len(code) == 6
 
-    _tab_to(page, "(document.activeElement.href || '').endsWith('/themes/new/')")
+    for name_fr, name_en in [("Inclusion", "Inclusion EN"), ("Données", "Data")]:
+        _tab_to(page, "(document.activeElement.href || '').endsWith('/themes/new/')")
+        _press_and_wait(page)
+        _tab_to(page, "document.activeElement.id === 'id_name_fr'")
+        page.keyboard.type(name_fr)
+        page.keyboard.press("Tab")
+        page.keyboard.type(name_en)
+        _tab_to(
+            page,
+            "document.activeElement.type === 'submit' && "
+            "document.activeElement.closest('main') !== null",
+        )
+        _press_and_wait(page)
+        assert name_en in page.locator("#themes").inner_text()
+    # Move the second theme up, still by keyboard.
+    _tab_to(page, "document.activeElement.value === 'up'")
     _press_and_wait(page)
-    _tab_to(page, "document.activeElement.id === 'id_name_fr'")
-    page.keyboard.type("Inclusion")
-    page.keyboard.press("Tab")
-    page.keyboard.type("Inclusion EN")
-    _tab_to(
-        page,
-        "document.activeElement.type === 'submit' && "
-        "document.activeElement.closest('main') !== null",
-    )
-    _press_and_wait(page)
-    assert "Inclusion EN" in page.locator("#themes").inner_text()
     event = Event.objects.get(title_en="Keyboard workshop")
     local = timezone.localtime(event.starts_at)
     assert (local.year, local.month, local.day, local.hour) == (2030, 3, 1, 9)
     assert timezone.localtime(event.ends_at).hour == 17
     assert event.join_code == code
-    assert list(event.themes.values_list("name_fr", flat=True)) == ["Inclusion"]
+    assert list(event.themes.values_list("name_fr", flat=True)) == ["Données", "Inclusion"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
