@@ -3,8 +3,8 @@
     .venv/bin/python bench/reports.py [--runs 3]
 
 Builds, in a throwaway SQLite file, an event with 300 organisations, 80 experts,
-600 board guests, 8 themes, 2,000 ideas, 20,000 votes, 200 help requests and 20 projects
-(bulk_create),
+600 board guests, 8 themes, 2,000 ideas, 20,000 votes, 200 help requests, 120
+consultations (3 rounds × 40 tables) and 20 projects (bulk_create),
 and a project with 4 indicators measured monthly for 5 years; then prints the time of
 each render (best and median of ``--runs``) and the peak Python memory of one render
 (tracemalloc, measured on a separate run because tracing slows Python down).
@@ -133,6 +133,29 @@ def build_event():
     through.objects.bulk_create(
         through(helprequest_id=r.pk, skill_id=skills[j % len(skills)].pk)
         for j, r in enumerate(requests)
+    )
+    from ateliers.models import Meeting, Schedule
+
+    rounds = [
+        {
+            "starts_at": (start + timedelta(hours=4, minutes=30 * r)).isoformat(),
+            "ends_at": (start + timedelta(hours=4, minutes=30 * r + 25)).isoformat(),
+        }
+        for r in range(3)
+    ]
+    schedule = Schedule.objects.create(event=event, tables=40, rounds=rounds, status="published")
+    Meeting.objects.bulk_create(
+        Meeting(
+            schedule=schedule,
+            organization=orgs[(r - 1) * 40 + t - 1],
+            expert=experts[(t - 1 + 7 * r) % N_EXPERTS],
+            round=r,
+            table=t,
+            fit=3,
+            skills=[skills[t % len(skills)].slug],
+        )
+        for r in range(1, 4)
+        for t in range(1, 41)
     )
     from projets.models import Project
 

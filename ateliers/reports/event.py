@@ -19,9 +19,18 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
-from ..choices import HelpStatus, IdeaStatus, RegistrationRole
+from ..choices import HelpStatus, IdeaStatus, RegistrationRole, ScheduleStatus
 from ..i18n import localized
-from ..models import Event, HelpRequest, Idea, Participant, Registration, Skill, Vote
+from ..models import (
+    Event,
+    HelpRequest,
+    Idea,
+    Meeting,
+    Participant,
+    Registration,
+    Skill,
+    Vote,
+)
 from ..models.help import CLAIMED_STATUSES
 from . import pdf
 from .charts import bar_chart
@@ -102,6 +111,10 @@ def collect_figures(ctx: Context) -> None:
     ctx.figures["ideas"] = Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE).count()
     ctx.figures["votes"] = Vote.objects.filter(idea__event=event).count()
     ctx.figures["projects"] = _event_projects(event).count()
+    held = _meetings_held(event).aggregate(n=Count("id"), orgs=Count("organization", distinct=True))
+    if held["n"]:
+        ctx.figures["consultations"] = held["n"]
+        ctx.figures["organizations_served"] = held["orgs"]
 
 
 def figure_labels() -> dict[str, str]:
@@ -118,6 +131,7 @@ def figure_labels() -> dict[str, str]:
         "claimed": _("Requests claimed"),
         "resolved": _("Requests resolved"),
         "consultations": _("Consultations held"),
+        "organizations_served": _("Organisations served"),
         "projects": _("Resulting projects"),
     }
 
@@ -293,6 +307,69 @@ def help_requests(ctx: Context) -> list[Flowable]:
     return story
 
 
+def _meetings_held(event: Event):
+    """Meetings of the event's published schedule (a draft schedule was not held)."""
+    return Meeting.objects.filter(schedule__event=event, schedule__status=ScheduleStatus.PUBLISHED)
+
+
+def consultations(ctx: Context) -> list[Flowable]:
+    """Who met whom, round by round (times from the schedule's rounds)."""
+    s = ctx.styles
+    meetings = list(
+        _meetings_held(ctx.event)
+        .select_related("organization", "expert", "schedule")
+        .order_by("round", "table", "id")[:MAX_LIST]
+    )
+    if not meetings:
+        return []
+    rounds = meetings[0].schedule.rounds or []
+    slugs = {slug for m in meetings for slug in (m.skills or [])}
+    skill_names = {
+        skill.slug: localized(skill, "name", ctx.lang) or skill.slug
+        for skill in Skill.objects.filter(slug__in=slugs)
+    }
+
+    def when(number: int) -> str:
+        from django.utils.dateparse import parse_datetime
+
+        if 1 <= number <= len(rounds):
+            start = parse_datetime(str(rounds[number - 1].get("starts_at", "")))
+            if start is not None:
+                return f"{number} · {pdf.fmt_datetime(start, 'TIME_FORMAT')}"
+        return str(number)
+
+    rows = [
+        [
+            pdf.para(_("Round"), s["CellBold"]),
+            pdf.para(_("Table"), s["CellBold"]),
+            pdf.para(_("Organisation"), s["CellBold"]),
+            pdf.para(_("Expert"), s["CellBold"]),
+            pdf.para(_("Skills"), s["CellBold"]),
+        ]
+    ]
+    for m in meetings:
+        rows.append(
+            [
+                pdf.para(when(m.round), s["Cell"]),
+                pdf.para(m.table, s["Cell"]),
+                pdf.para(m.organization.name, s["Cell"]),
+                pdf.para(m.expert.public_name, s["Cell"]),
+                pdf.para(", ".join(skill_names.get(k, str(k)) for k in m.skills or []), s["Cell"]),
+            ]
+        )
+    story: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        pdf.para(_("Consultations held"), s["H1"]),
+        _table(rows, [24 * mm, 14 * mm, 52 * mm, 40 * mm, 44 * mm]),
+    ]
+    total = ctx.figures.get("consultations", 0)
+    if total > MAX_LIST:
+        story.append(
+            pdf.para(_("First %(n)s of %(total)s.") % {"n": MAX_LIST, "total": total}, s["Small"])
+        )
+    return story
+
+
 def _event_projects(event: Event):
     """Projects born at the event. The report is for organizers, who see every project."""
     from projets.models import Project
@@ -370,6 +447,7 @@ SECTIONS: list[Section] = [
     charts,
     top_ideas,
     help_requests,
+    consultations,
     projects,
     programme,
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import threading
 import urllib.request
 
@@ -46,6 +47,7 @@ def server():
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(server.workdir, ignore_errors=True)
 
 
 def token(server) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from ateliers.models import Meeting, Schedule
 from ateliers.reports.event import event_report
 from ateliers.reports.pdf import font_files
 from ateliers.services.board import idea_moderate, vote_set
@@ -54,6 +57,35 @@ def day(db, organizer):
         visibility="private",
     )
     factories.make_project(actor=organizer, title_fr="Projet d'un autre atelier")
+    start = event.starts_at
+    schedule = Schedule.objects.create(
+        event=event,
+        tables=2,
+        status="published",
+        rounds=[
+            {
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(minutes=20)).isoformat(),
+            },
+            {
+                "starts_at": (start + timedelta(minutes=30)).isoformat(),
+                "ends_at": (start + timedelta(minutes=50)).isoformat(),
+            },
+        ],
+    )
+    for number, (org, expert) in enumerate([(orgs[0], experts[0]), (orgs[1], experts[1])], 1):
+        Meeting.objects.create(
+            schedule=schedule,
+            organization=org,
+            expert=expert,
+            round=number,
+            table=1,
+            fit=2,
+            skills=["accessibility"],
+        )
+    Meeting.objects.create(
+        schedule=schedule, organization=orgs[2], expert=experts[0], round=2, table=2, fit=2
+    )
     return event
 
 
@@ -95,6 +127,22 @@ def test_figures_match_the_data(day):
     assert lines[lines.index("Votes") - 1] == "5"
     assert lines[lines.index("People on the board") - 1] == "3"
     assert lines[lines.index("Resulting projects") - 1] == "1"
+    assert lines[lines.index("Consultations held") - 1] == "3"
+    assert lines[lines.index("Organisations served") - 1] == "3"
+
+
+def test_consultations_held_say_who_met_whom(day):
+    text = pdftext.text(event_report(day, lang="fr"))
+    start = text.index("Consultations held", text.index("Consultations held") + 1)
+    section = text[start:]
+    assert "Coopérative 2" in section and "Expert0" in section
+    assert "Accessibilité" in section  # the skill's name, not its slug
+
+
+def test_a_draft_schedule_was_not_held(day):
+    Schedule.objects.filter(event=day).update(status="draft")
+    text = pdftext.text(event_report(day, lang="en"))
+    assert "Consultations held" not in text
 
 
 def test_resulting_projects_are_listed(day):
@@ -164,4 +212,14 @@ def test_the_report_costs_a_constant_number_of_queries(day, organizer):
     factories.post_idea(guest, "Seule idée", theme=small.themes.get())
     factories.make_help_request(title="Seule demande", event=small)
     factories.make_project(actor=organizer, event=small)
+    schedule = Schedule.objects.create(event=small, tables=1, status="published", rounds=[])
+    Meeting.objects.create(
+        schedule=schedule,
+        organization=factories.make_org(),
+        expert=factories.make_expert(),
+        round=1,
+        table=1,
+        fit=1,
+        skills=["accessibility"],
+    )
     assert _count_queries(small) == _count_queries(day)
