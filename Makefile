@@ -52,6 +52,7 @@ lint: dev-venv
 check: dev-venv
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  ALLOWED_HOSTS=livinglab.example.org $(PY) manage.py check --deploy --fail-level WARNING
 

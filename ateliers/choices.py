@@ -104,3 +104,7 @@ class BoardEventType(models.TextChoices):
     COMMENT_CREATED = "comment.created", "comment.created"
     VOTES_CHANGED = "votes.changed", "votes.changed"
     BOARD_UPDATED = "board.updated", "board.updated"
+
+
+# The languages of the interface (a person's preference), a subset of Language.
+INTERFACE_LANGUAGES = Language.choices[:2]

@@ -67,6 +67,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON compressed for old phones on weak links (static files come
+    # pre-compressed from whitenoise). Django's GZip pads responses with random bytes
+    # ("Heal the BREACH") and CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "frontend.middleware.LanguageQueryMiddleware",
@@ -259,6 +263,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, so clients see stable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "ateliers.choices.Language",
+        "InterfaceLanguageEnum": "ateliers.choices.INTERFACE_LANGUAGES",
+        "EventStatusEnum": "ateliers.choices.EventStatus",
+        "RegistrationRoleEnum": "ateliers.choices.RegistrationRole",
+        "MembershipRoleEnum": "ateliers.choices.MembershipRole",
+        "HelpStatusEnum": "ateliers.choices.HelpStatus",
+        "ScheduleStatusEnum": "ateliers.choices.ScheduleStatus",
+        "IdeaStatusEnum": "ateliers.choices.IdeaStatus",
+        "UrgencyEnum": "ateliers.choices.Urgency",
+        "HelpFormatEnum": "ateliers.choices.HelpFormat",
+        "SlotKindEnum": "ateliers.choices.SlotKind",
+        "ModerationActionEnum": "ateliers.choices.ModerationAction",
+        "PhaseEnum": "projets.choices.Phase",
+        "VisibilityEnum": "projets.choices.Visibility",
+        "ProjectRoleEnum": "projets.choices.ProjectRole",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.allow_blank_formats",

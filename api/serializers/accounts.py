@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ateliers.choices import Language
+from ateliers.choices import INTERFACE_LANGUAGES
 from ateliers.models import User
 from ateliers.services.accounts import ASSIGNABLE_ROLES
 
@@ -55,7 +55,7 @@ class RegisterSerializer(serializers.Serializer):
     )
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     display_name = serializers.CharField(required=False, allow_blank=True, max_length=80)
-    language = serializers.ChoiceField(choices=Language.choices[:2], required=False)
+    language = serializers.ChoiceField(choices=INTERFACE_LANGUAGES, required=False)
 
 
 class UserCreateSerializer(RegisterSerializer):

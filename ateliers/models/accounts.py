@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Language, Role
+from ..choices import INTERFACE_LANGUAGES, Role
 
 
 class User(AbstractUser):
@@ -17,7 +17,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=2, choices=Language.choices[:2], default="fr"
+        _("preferred language"), max_length=2, choices=INTERFACE_LANGUAGES, default="fr"
     )
     is_organizer = models.BooleanField(_("organizer"), default=False)
     is_expert = models.BooleanField(_("expert"), default=False)

@@ -28,6 +28,10 @@ from ateliers.permissions import is_account, is_organizer
 from ateliers.services import board as board_services
 
 SESSION_KEY = "board_tokens"
+# A phone's first load stays small however big the board grows: each theme shows its
+# pinned and most supported ideas first, up to this many; "show all" lists the rest.
+IDEAS_PER_THEME = 25
+PROJECTOR_IDEAS_PER_THEME = 8
 
 
 class _Placeholder:
@@ -103,7 +107,9 @@ def join(request):
     )
 
 
-def _board_context(request, event: Event, *, include_hidden: bool = False) -> dict:
+def _board_context(
+    request, event: Event, *, include_hidden: bool = False, limit: int | None = None
+) -> dict:
     ideas = (
         Idea.objects.filter(event=event)
         .select_related("author")
@@ -127,6 +133,11 @@ def _board_context(request, event: Event, *, include_hidden: bool = False) -> di
     ordered = [columns[t.pk] for t in themes]
     if loose["ideas"] or not themes:
         ordered.append(loose)
+    for column in ordered:
+        column["total"] = len(column["ideas"])
+        if limit is not None and column["total"] > limit:
+            column["ideas"] = column["ideas"][:limit]
+            column["more"] = column["total"] - limit
     return {
         "event": event,
         "base": reverse("frontend:board", kwargs={"pk": event.pk}),
@@ -146,7 +157,8 @@ def board(request, pk: int):
     event = _event(request, pk)
     participant = _participant(request, event)
     board_services.votes_flush(event_id=event.pk)
-    context = _board_context(request, event)
+    show_all = request.GET.get("all") == "1"
+    context = _board_context(request, event, limit=None if show_all else IDEAS_PER_THEME)
     context.update(
         participant=participant,
         token=board_services.participant_token(participant) if participant else "",
@@ -226,8 +238,9 @@ def projector(request, pk: int):
     """The big screen: large type, high contrast, theme columns, top ideas, live."""
     event = _event(request, pk)
     board_services.votes_flush(event_id=event.pk)
-    context = _board_context(request, event)
+    context = _board_context(request, event, limit=PROJECTOR_IDEAS_PER_THEME)
     context["mode"] = "projector"
+    context["projector_limit"] = PROJECTOR_IDEAS_PER_THEME
     context["join_url"] = request.build_absolute_uri(
         f"{reverse('frontend:join')}?code={event.join_code}"
     )

@@ -103,3 +103,25 @@ def test_bad_input_is_not_a_500(joined, event):
         f"/events/{event.pk}/board/post/", {"text": "x", "theme": "abc", "client_id": "nope"}
     )
     assert response.status_code == 302
+
+
+def test_a_big_board_stays_light_on_a_phone(joined, event):
+    """500 ideas: the first load shows the top of each theme, compressed well under 60 KB
+    with the stylesheet and script; every idea is one link away."""
+    import gzip
+    from pathlib import Path
+
+    theme = event.themes.create(name_fr="Mobilité")
+    author = factories.make_participant(event, "Foule")
+    for n in range(500):
+        factories.post_idea(author, f"Idée numéro {n} pour la mobilité du quartier", theme=theme)
+    page = joined.get(f"/events/{event.pk}/board/")
+    html = page.content
+    static = Path(__file__).resolve().parents[2] / "frontend" / "static" / "frontend"
+    assets = (static / "css" / "site.css").read_bytes() + (static / "js" / "board.js").read_bytes()
+    assert len(gzip.compress(html)) + len(gzip.compress(assets)) < 60 * 1024
+    text = html.decode()
+    assert text.count('class="idea-text"') == 25 + 1  # the shown ideas + the <template>
+    assert "475" in text  # "Show 475 more ideas"
+    everything = joined.get(f"/events/{event.pk}/board/?all=1").content.decode()
+    assert everything.count('class="idea-text"') == 500 + 1

@@ -134,8 +134,16 @@
     var columns = root.querySelectorAll("[data-theme]");
     Array.prototype.forEach.call(columns, function (column) {
       var out = column.querySelector("[data-column-count]");
+      var list = column.querySelector("[data-ideas]");
+      var limit = parseInt(root.getAttribute("data-limit"), 10) || 0;
+      var more = parseInt(column.getAttribute("data-more"), 10) || 0;
+      while (limit && list.children.length > limit) {
+        list.removeChild(list.lastElementChild); /* the projector shows the top ideas */
+        more += 1;
+      }
+      column.setAttribute("data-more", more);
       if (out) {
-        out.textContent = column.querySelectorAll("[data-ideas] > li").length;
+        out.textContent = list.children.length + more;
       }
     });
   }
