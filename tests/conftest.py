@@ -25,6 +25,23 @@ def _expected_backend(django_db_blocker):
         assert "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """Async tests run database work in asgiref's worker threads, each with its own
+    connection; on PostgreSQL those would keep the test database from being dropped at
+    the end of the session. End them before pytest-django's teardown."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Each test starts with an empty cache (throttle counters live there)."""
@@ -86,3 +103,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "/tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+def finish(response) -> None:
+    """Read a streamed response to its end, so its file closes the way Django's test
+    client closes it. (``response.close()`` would send ``request_finished`` with the
+    connection-closing handler attached: on PostgreSQL that closes the test's own
+    connection inside its transaction.)"""
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass

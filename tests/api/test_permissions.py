@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.conftest import token_client
+from tests.conftest import finish, token_client
 
 ROLES = ["anonymous", "participant", "expert", "member", "partner", "organizer"]
 
@@ -710,7 +710,7 @@ def fill_value(value: str):
 def test_read_matrix(world, role, method, path, expected):
     users, ids, event = world
     response = client_for(role, users, event).generic(method, fill(path, ids))
-    response.close()  # streamed files (PDFs, exports) close when the response does
+    finish(response)  # streamed files (PDFs, exports) are read to their end and closed
     assert response.status_code == expected[role], (
         b"" if response.streaming else response.content[:300]
     )

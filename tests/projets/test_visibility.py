@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from projets import services
 from projets.selectors import projects_visible_to
 from tests import factories
-from tests.conftest import token_client
+from tests.conftest import finish, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_detail_and_children(world, role):
         expected = 200 if allowed else 404
         for suffix in ("", "updates/", "indicators/", "milestones/", "story/", "report.pdf"):
             response = client.get(f"/api/projects/{project.pk}/{suffix}")
-            response.close()  # streamed files (the PDF) close with the response
+            finish(response)  # a streamed PDF is read to its end, which closes it
             assert response.status_code == expected, (visibility, suffix)
         indicator = project.indicators.get()
         response = client.get(f"/api/projects/{project.pk}/indicators/{indicator.pk}/")
@@ -202,7 +202,6 @@ def test_exports(world, role):
     response = client.get("/api/projects/indicators/export.csv")
     indicators = b"".join(response.streaming_content if response.streaming else [response.content])
     indicators = indicators.decode("utf-8-sig")
-    response.close()
     for visibility, project in projects.items():
         assert (f"Projet {visibility} zorglub" in csv_text) == (role in SEES[visibility])
         assert (f"\n{project.pk}," in csv_text) == (project.pk in expected)
