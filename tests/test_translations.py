@@ -25,7 +25,9 @@ from django.utils import translation
 from tests import factories
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
-SOURCES = ("api", "ateliers", "frontend", "livinglab", "projets")
+# What the documented command leaves out: makemessages -i ".venv/*" -i "staticfiles/*"
+# -i "tests/*" -i "bench/*" (plus the catalogues themselves and VCS/hidden directories).
+LEFT_OUT = {".venv", "staticfiles", "tests", "bench", "locale", "node_modules"}
 
 
 def _po(lang: str) -> polib.POFile:
@@ -87,12 +89,17 @@ def test_the_english_catalogue_is_not_fuzzy_either():
 def fresh_catalogue(tmp_path_factory) -> polib.POFile:
     """Run ``makemessages`` on a copy of the code, into a throw-away locale directory."""
     root = tmp_path_factory.mktemp("makemessages")
-    for name in SOURCES:
-        shutil.copytree(
-            Path(settings.BASE_DIR) / name,
-            root / name,
-            ignore=shutil.ignore_patterns("__pycache__", "static", "*.pyc", "locale"),
-        )
+    for source in Path(settings.BASE_DIR).iterdir():
+        if source.name in LEFT_OUT or source.name.startswith("."):
+            continue
+        if source.is_dir():
+            shutil.copytree(
+                source,
+                root / source.name,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "locale", "static"),
+            )
+        elif source.suffix in (".py", ".html", ".txt"):
+            shutil.copy2(source, root / source.name)
     (root / "locale").mkdir()
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
