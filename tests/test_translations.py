@@ -260,3 +260,24 @@ def test_pdf_labels_are_translated(db, organizer):
         agenda = pdftext.text(agenda_pdf(event_title="Atelier", person="Zoé", day=None, entries=[]))
     assert "Aucune consultation n'est prévue." in agenda
     assert "No consultation is planned." not in agenda
+
+
+def test_notifications_speak_each_recipients_language(db, org, member, expert):
+    """An English-speaking expert claims; the French member is told in French, and an
+    English-speaking member in English."""
+    from ateliers.choices import NotificationKind
+    from ateliers.models import Notification
+    from ateliers.services.help import help_request_claim
+
+    member.language = "fr"
+    member.save(update_fields=["language"])
+    english = factories.make_member(org, "english")
+    english.language = "en"
+    english.save(update_fields=["language"])
+    request = factories.make_help_request(org, title="Site inaccessible")
+    with translation.override("en"):
+        help_request_claim(actor=expert, help_request=request)
+    fr = Notification.objects.get(recipient=member, kind=NotificationKind.CLAIMED)
+    en = Notification.objects.get(recipient=english, kind=NotificationKind.CLAIMED)
+    assert "a pris en charge « Site inaccessible »" in fr.title
+    assert "claimed “Site inaccessible”" in en.title
