@@ -66,7 +66,7 @@ pytest-scaleout: dev-venv
 	  status=$$?; .ci/services.sh stop; exit $$status
 
 messages: dev-venv
-	$(PY) manage.py makemessages -l fr -l en --no-obsolete -i ".venv/*" -i "staticfiles/*"
+	$(PY) manage.py makemessages -l fr -l en --no-obsolete -i ".venv/*" -i "staticfiles/*" -i "tests/*" -i "bench/*"
 	$(PY) manage.py makemessages -d djangojs -l fr -l en --no-obsolete -i ".venv/*" -i "staticfiles/*"
 	$(PY) manage.py compilemessages -i .venv
 

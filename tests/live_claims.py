@@ -81,7 +81,11 @@ def race(base_url: str, request_id: int, tokens: list[str], *, timeout: float = 
             url,
             data=b"{}",
             method="POST",
-            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+            headers={
+                "Authorization": f"Token {token}",
+                "Content-Type": "application/json",
+                "Accept-Language": "en",  # the test reads the English conflict message
+            },
         )
         barrier.wait()
         try:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -38,7 +39,7 @@ class TokenView(APIView):
         user = authenticate(request, **serializer.validated_data)
         if user is None:
             return Response(
-                {"detail": "Wrong username or password.", "code": "bad_credentials"},
+                {"detail": gettext("Wrong username or password."), "code": "bad_credentials"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, _ = Token.objects.get_or_create(user=user)

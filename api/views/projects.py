@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -165,7 +166,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         story = selectors.stories_visible_to(request.user).filter(project=project).first()
         if request.method in SAFE_METHODS:
             if story is None:
-                raise NotFound("This project has no published story yet.")
+                raise NotFound(gettext("This project has no published story yet."))
             return Response(StorySerializer(story, context={"request": request}).data)
         existing = Story.objects.filter(project=project).first()
         serializer = StorySerializer(

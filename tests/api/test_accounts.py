@@ -49,9 +49,11 @@ def test_register_refuses_a_taken_username_and_weak_password(api):
 
 def test_wrong_password_is_a_clear_400(api):
     factories.make_user("someone")
-    response = api.post("/api/auth/token/", {"username": "someone", "password": "nope"})
+    response = api.post("/api/auth/token/?lang=en", {"username": "someone", "password": "nope"})
     assert response.status_code == 400
     assert response.json()["detail"] == "Wrong username or password."
+    french = api.post("/api/auth/token/?lang=fr", {"username": "someone", "password": "nope"})
+    assert french.json()["detail"] == "Nom d'utilisateur ou mot de passe incorrect."
 
 
 @pytest.mark.parametrize(

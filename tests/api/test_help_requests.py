@@ -66,7 +66,7 @@ def test_full_life_cycle(open_request, expert, member, organizer):
     assert history[1]["actor"]["id"] == expert.pk
     # a resolved request cannot be claimed, started, or released again
     other = factories.make_expert("other")
-    refused = token_client(other).post(f"/api/help-requests/{pk}/claim/")
+    refused = token_client(other).post(f"/api/help-requests/{pk}/claim/?lang=en")
     assert refused.status_code == 409
     assert "resolved" in refused.json()["detail"]
     assert token_client(organizer).post(f"/api/help-requests/{pk}/start/").status_code == 409
@@ -75,7 +75,9 @@ def test_full_life_cycle(open_request, expert, member, organizer):
 def test_conflict_message_is_clear(open_request, expert):
     pk = open_request.json()["id"]
     token_client(expert).post(f"/api/help-requests/{pk}/claim/")
-    second = token_client(factories.make_expert("late")).post(f"/api/help-requests/{pk}/claim/")
+    second = token_client(factories.make_expert("late")).post(
+        f"/api/help-requests/{pk}/claim/?lang=en"
+    )
     assert second.status_code == 409
     assert second.json() == {
         "detail": "Another expert has already claimed this request.",
@@ -117,7 +119,7 @@ def test_organizer_may_move_a_claimed_request(open_request, expert, organizer):
 
 def test_start_on_open_request_is_a_conflict_for_an_organizer(open_request, organizer):
     pk = open_request.json()["id"]
-    response = token_client(organizer).post(f"/api/help-requests/{pk}/start/")
+    response = token_client(organizer).post(f"/api/help-requests/{pk}/start/?lang=en")
     assert response.status_code == 409
     assert response.json()["detail"] == "Only a claimed request can be started."
 

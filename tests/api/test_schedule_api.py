@@ -63,9 +63,10 @@ def cast(db, organizer):
 
 
 def generate(client, event, **body):
+    """POST the schedule's build; messages come back in English (``?lang=en``)."""
     body.setdefault("rounds", rounds_for(event))
     body.setdefault("tables", 2)
-    return client.post(f"/api/events/{event.pk}/schedule/", body, format="json")
+    return client.post(f"/api/events/{event.pk}/schedule/?lang=en", body, format="json")
 
 
 def problem_from_db(schedule) -> Problem:

@@ -90,7 +90,7 @@ def test_second_claim_gets_a_clear_message(org, expert):
     request = factories.make_help_request(org, skills=["accessibility"])
     _client(expert).post(f"/help/{request.pk}/claim/")
     late = _client(factories.make_expert("late"))
-    response = late.post(f"/help/{request.pk}/claim/", follow=True)
+    response = late.post(f"/help/{request.pk}/claim/?lang=en", follow=True)
     assert "Another expert has already claimed this request." in response.content.decode()
 
 

@@ -48,7 +48,7 @@ def test_bad_build_input_shows_field_errors(client, demo):
     client.login(username=DEMO_ORGANIZER[0], password=DEMO_ORGANIZER[1])
     before = list(Meeting.objects.values_list("pk", flat=True))
     response = client.post(
-        f"/organize/events/{demo.pk}/schedule/",
+        f"/organize/events/{demo.pk}/schedule/?lang=en",
         {
             "first_start": "2030-01-01T10:00",  # outside the event
             "rounds": 3,

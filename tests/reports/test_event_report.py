@@ -160,7 +160,7 @@ def test_top_ideas_per_theme(day):
     assert "Idée n° 0" in text and "Idée n° 3" in text
     assert "Idée n° 4" not in text and "Idée n° 5" not in text  # five per theme
     assert "Idée cachée" not in text
-    start = text.index("Top ideas per theme")
+    start = text.index("Idées les plus appuyées par thème")
     assert text.index("Des rampes", start) < text.index("Idée n° 0", start)
 
 
