@@ -57,7 +57,7 @@ class TolerantRedisCache(RedisCache):
     add = _tolerant("add", False)
     touch = _tolerant("touch", False)
     delete = _tolerant("delete", False)
-    get_many = _tolerant("get_many", dict)
+    get_many = _tolerant("get_many", lambda keys, *a, **k: {})
     set_many = _tolerant("set_many", lambda data, *a, **k: list(data))
     delete_many = _tolerant("delete_many", None)
     has_key = _tolerant("has_key", False)
