@@ -59,10 +59,12 @@ check: dev-venv
 pytest: dev-venv
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
-## The same suite (less the browser tests) on PostgreSQL + Redis, started on loopback.
+## The same suite (less the browser tests) on PostgreSQL + Redis, started on loopback;
+## tests/scaleout/ (two daphnes, kill -9, a Redis outage) runs only in this pass.
 pytest-scaleout: dev-venv
 	@eval "$$(.ci/services.sh start)" && \
-	  LIVINGLAB_EXPECT_BACKEND=postgresql $(VENV)/bin/pytest -q -m "not browser" $(PYTEST_ARGS); \
+	  LIVINGLAB_EXPECT_BACKEND=postgresql TEST_POSTGRES_URL=$$DATABASE_URL \
+	  $(VENV)/bin/pytest -q -m "not browser" $(PYTEST_ARGS); \
 	  status=$$?; .ci/services.sh stop; exit $$status
 
 messages: dev-venv

@@ -26,12 +26,17 @@ start() {
       -o "-p $PGPORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
       start >/dev/null
   fi
+  # Throw-away: every start begins with an empty database (the live-daphne tests seed it
+  # and would collide with the rows of a previous run in the same directory).
+  as_pg "$PGBIN/dropdb" -h 127.0.0.1 -p "$PGPORT" -U livinglab --if-exists --force livinglab \
+    2>/dev/null || true
   as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U livinglab livinglab 2>/dev/null || true
   if ! redis-cli -p "$REDISPORT" ping >/dev/null 2>&1; then
     redis-server --port "$REDISPORT" --bind 127.0.0.1 --save "" --appendonly no \
       --daemonize yes --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" >/dev/null
     for _ in $(seq 50); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
+  redis-cli -p "$REDISPORT" flushall >/dev/null
   echo "export DATABASE_URL=postgres://livinglab@127.0.0.1:$PGPORT/livinglab"
   echo "export REDIS_URL=redis://127.0.0.1:$REDISPORT/0"
 }

@@ -9,6 +9,7 @@ last ``seq`` it sent and fills a gap from the log if a push went missing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -16,7 +17,10 @@ import uuid
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from rest_framework.authtoken.models import Token
@@ -43,8 +47,37 @@ HELLO_TIMEOUT_SECONDS = 10
 GAP_WAIT_SECONDS = 0.5
 FLOOD_STRIKES = 100
 PRESENCE_INTERVAL_SECONDS = 1.0
+# While the channel layer (Redis) is unreachable a socket reads the log itself this often,
+# and tries to join its room again; see BoardConsumer.__call__.
+DEGRADED_POLL_SECONDS = 1.0
+
+try:  # what a channel layer raises when its server is unreachable
+    from redis.exceptions import RedisError
+
+    LAYER_ERRORS: tuple = (OSError, asyncio.TimeoutError, RedisError)
+except ImportError:  # pragma: no cover - redis is installed with channels-redis
+    LAYER_ERRORS = (OSError, asyncio.TimeoutError)
 
 _presence: dict[int, int] = {}
+_layer_probe: dict = {"at": 0.0, "up": True}
+
+
+async def layer_is_up(layer) -> bool:
+    """One cheap PUBLISH per process and second, shared by every degraded socket (a failed
+    ``new_channel`` leaves its queue behind in the layer, so sockets must not each retry)."""
+    now = time.monotonic()
+    if now - _layer_probe["at"] < DEGRADED_POLL_SECONDS:
+        return _layer_probe["up"]
+    _layer_probe["at"] = now
+    try:
+        await layer.group_send("livinglab.probe", {"type": "layer.noop"})
+    except LAYER_ERRORS:
+        _layer_probe["up"] = False
+    else:
+        _layer_probe["up"] = True
+    return _layer_probe["up"]
+
+
 _presence_scheduled: set[int] = set()
 
 
@@ -258,6 +291,48 @@ def _validation_detail(exc: ValidationError) -> str:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        """Channels' ``AsyncConsumer.__call__``, but a dead channel layer is not fatal.
+
+        Channels subscribes the socket's channel before anything else; with Redis down
+        that raises and the handshake fails, so every client would crash-loop. Here the
+        socket opens anyway, in *degraded* mode: it serves hello and writes from the
+        database, reads the log every ``DEGRADED_POLL_SECONDS`` instead of receiving
+        pushes, and joins its room as soon as the layer answers again.
+        """
+        self.scope = scope
+        self.base_send = send
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = None
+        self.subscribed = asyncio.Event()
+        self.degraded_task: asyncio.Task | None = None
+        self.live = True
+        if self.channel_layer is not None and not fanout.is_local(self.channel_layer):
+            await self._subscribe_channel()
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive, self._layer_receive], self.dispatch)
+
+    async def _subscribe_channel(self) -> bool:
+        try:
+            self.channel_name = await self.channel_layer.new_channel()
+        except LAYER_ERRORS as exc:
+            logger.warning("channel layer unavailable, board socket degraded: %r", exc)
+            return False
+        self.subscribed.set()
+        return True
+
+    async def _layer_receive(self):
+        await self.subscribed.wait()
+        try:
+            return await self.channel_layer.receive(self.channel_name)
+        except LAYER_ERRORS as exc:  # cannot happen once subscribed; never kill the socket
+            logger.warning("channel layer receive failed: %r", exc)
+            await asyncio.sleep(DEGRADED_POLL_SECONDS)
+            return {"type": "layer.noop"}
+
+    async def layer_noop(self, message):
+        pass
+
     async def dispatch(self, message):
         """Run the handler without Channels' per-message ``aclose_old_connections()``.
 
@@ -301,6 +376,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.hello_timer.cancel()
         if self.gap_task is not None:
             self.gap_task.cancel()
+        if self.degraded_task is not None:
+            self.degraded_task.cancel()
         if self.joined:
             await self._leave_room()
         if self.ready:
@@ -353,7 +430,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.error("bad_message", "Already said hello.")
             return
         since = message.get("since")
-        await self._join_room()
+        self.live = await self._join_room()
         try:
             result = await database_sync_to_async(hello_sync)(
                 event_id=self.event_id,
@@ -384,6 +461,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self._drain()  # pushes that arrived during the catch-up
         if self.pending and self.gap_task is None:
             self.gap_task = asyncio.ensure_future(self._fill_gap())
+        if not self.live:
+            await self.error(
+                "live_unavailable",
+                "Live updates are degraded: the board is read from the log every second.",
+            )
+            self.degraded_task = asyncio.ensure_future(self._degraded())
         self._schedule_presence()
 
     async def write(self, message):
@@ -431,19 +514,49 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     # --- the room ---------------------------------------------------------------------
 
-    async def _join_room(self):
+    async def _join_room(self) -> bool:
+        """Join the room; ``False`` when the channel layer cannot be reached."""
         self.joined = True
         if fanout.is_local(self.channel_layer):
             fanout.join(self.group, self)
-        else:
+            return True
+        if self.channel_name is None and not await self._subscribe_channel():
+            return False
+        try:
             await self.channel_layer.group_add(self.group, self.channel_name)
+        except LAYER_ERRORS as exc:
+            logger.warning("channel layer unavailable, board socket degraded: %r", exc)
+            return False
+        return True
 
     async def _leave_room(self):
         self.joined = False
         if fanout.is_local(self.channel_layer):
             fanout.leave(self.group, self)
-        else:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        elif self.channel_name is not None:
+            with contextlib.suppress(*LAYER_ERRORS):  # Redis down: nothing to leave
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def _degraded(self):
+        """No pushes: read the log every second, and rejoin the room when the layer is back.
+
+        The last read after joining closes the window between "joined" and "read": a push
+        of that window arrives twice at most, and ``board_event`` drops what it has sent.
+        """
+        try:
+            while not self.closing:
+                await asyncio.sleep(DEGRADED_POLL_SECONDS)
+                if self.closing:
+                    return
+                if await layer_is_up(self.channel_layer):
+                    self.live = await self._join_room()
+                if not await self._catch_up_from_log():
+                    return
+                if self.live:
+                    logger.info("board socket of event %s live again", self.event_id)
+                    return
+        finally:
+            self.degraded_task = None
 
     async def receive_broadcast(self, message):
         """The in-process fan-out's entry (``ateliers/realtime/fanout.py``)."""
@@ -483,20 +596,27 @@ class BoardConsumer(AsyncWebsocketConsumer):
         try:
             await asyncio.sleep(GAP_WAIT_SECONDS)
             if self.pending and not self.closing:
-                missing = await database_sync_to_async(board_selectors.board_events_since)(
-                    self.event_id, self.last_seq
-                )
-                if missing is None:  # too far behind: let the client start afresh
-                    await self._close(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since.")
-                    return
-                for event in missing:
-                    if event["seq"] == self.last_seq + 1:
-                        self.pending.pop(event["seq"], None)
-                        await self.send_json(event)
-                        self.last_seq = event["seq"]
-                await self._drain()
+                await self._catch_up_from_log()
         finally:
             self.gap_task = None
+
+    async def _catch_up_from_log(self) -> bool:
+        """Send what the log has after ``last_seq``; ``False`` if the socket was closed."""
+        missing = await database_sync_to_async(board_selectors.board_events_since)(
+            self.event_id, self.last_seq
+        )
+        if self.closing:
+            return False
+        if missing is None:  # too far behind: let the client start afresh
+            await self._close(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since.")
+            return False
+        for event in missing:
+            if event["seq"] == self.last_seq + 1:
+                self.pending.pop(event["seq"], None)
+                await self.send_json(event)
+                self.last_seq = event["seq"]
+        await self._drain()
+        return True
 
     async def board_presence(self, message):
         if self.ready:
@@ -527,5 +647,8 @@ async def _broadcast_presence(layer, event_id: int) -> None:
     group = board_services.group_name(event_id)
     if fanout.is_local(layer):
         await fanout.deliver(group, message)
-    else:
+        return
+    try:
         await layer.group_send(group, message)
+    except LAYER_ERRORS as exc:  # Redis down: presence is cosmetic
+        logger.warning("presence broadcast failed: %r", exc)

@@ -11,6 +11,14 @@ the ratio. Finally a burst: 300 guests each post one idea within 2 s; all must b
 acknowledged and delivered to everyone exactly once.
 
 All clients live in this one asyncio process; server and clients share the machine.
+
+    /work/main/.venv/bin/python bench/board_fanout.py --processes 2 [--clients 2000]
+
+Scale-out: starts a throw-away PostgreSQL + Redis through ``.ci/services.sh`` (own ports
+and directory), then in the same run one daphne with ``--baseline`` (1,000) clients and
+``--processes`` daphnes with ``--clients`` split across them (round robin), all on the
+pub/sub Redis layer; the poster sits on the first process, so every other process gets
+each idea through Redis. Prints the same figures and the ratio to the single process.
 """
 
 from __future__ import annotations
@@ -158,10 +166,17 @@ async def connect_all(guests, concurrency=20):
 
 
 async def run_room(url, origin, tokens, posts, pace, pid, tag, settle=3.0):
-    guests = [Guest(i, url, origin, tok) for i, tok in enumerate(tokens)]
+    """``url``/``origin``/``pid`` may be lists (several processes): guests take them in turn."""
+    urls = url if isinstance(url, list) else [url]
+    origins = origin if isinstance(origin, list) else [origin]
+    pids = pid if isinstance(pid, list) else [pid]
+    guests = [
+        Guest(i, urls[i % len(urls)], origins[i % len(origins)], tok)
+        for i, tok in enumerate(tokens)
+    ]
     connect_time = await connect_all(guests)
     await asyncio.sleep(1.5)  # presence broadcasts settle
-    rss = rss_mb(pid)
+    rss = sum(rss_mb(p) for p in pids)
     poster = guests[0]
     sent: dict[str, float] = {}
     run = uuid.uuid4().hex[:6]
@@ -186,7 +201,7 @@ async def run_room(url, origin, tokens, posts, pace, pid, tag, settle=3.0):
             per_broadcast.append((max(got) - t0) * 1000)
     dupes = sum(g.dupes for g in guests)
     in_order = all(g.seqs == sorted(g.seqs) for g in guests)
-    rss_after = rss_mb(pid)
+    rss_after = sum(rss_mb(p) for p in pids)
     await asyncio.gather(*(g.close() for g in guests), return_exceptions=True)
     return {
         "tag": tag,
@@ -337,15 +352,102 @@ async def main_async(args):
         )
 
 
+def start_services() -> tuple[dict, dict]:
+    """A private PostgreSQL + Redis via .ci/services.sh; returns (their env, stop env)."""
+    env = {
+        **os.environ,
+        "LIVINGLAB_SERVICES_DIR": tempfile.mkdtemp(prefix="board-bench-services-"),
+        "LIVINGLAB_PG_PORT": str(free_port()),
+        "LIVINGLAB_REDIS_PORT": str(free_port()),
+    }
+    out = subprocess.run(
+        ["bash", str(ROOT / ".ci/services.sh"), "start"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    exported = {}
+    for row in out.splitlines():
+        if row.startswith("export "):
+            key, _, value = row[len("export ") :].partition("=")
+            exported[key] = value
+    return exported, env
+
+
+async def main_processes(args):
+    services, services_env = start_services()
+    print(f"PostgreSQL + Redis: {services}", flush=True)
+    env = {"LOG_LEVEL": "ERROR", "THROTTLE_JOIN": "100000/min", **services}
+    servers = [
+        DaphneServer(workdir=Path(tempfile.mkdtemp(prefix="board-bench-")), env=env)
+        for _ in range(args.processes)
+    ]
+    try:
+        servers[0].migrate(seed=True)
+        for server in servers:
+            server.start()
+        event_id = json.loads(
+            servers[0]
+            .manage(
+                "shell",
+                "-c",
+                "from ateliers.models import Event;print(Event.objects.get(join_code='TECHWK').pk)",
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        tokens = make_tokens(servers[0], max(args.clients, args.baseline))
+        path = f"/ws/events/{event_id}/board/"
+        one = await run_room(
+            servers[0].ws_url + path,
+            servers[0].url,
+            tokens[: args.baseline],
+            args.posts,
+            args.pace,
+            servers[0].proc.pid,
+            "1 proc",
+        )
+        print(line(one), flush=True)
+        many = await run_room(
+            [s.ws_url + path for s in servers],
+            [s.url for s in servers],
+            tokens[: args.clients],
+            args.posts,
+            args.pace,
+            [s.proc.pid for s in servers],
+            f"{args.processes} proc",
+        )
+        print(line(many), flush=True)
+    finally:
+        for server in servers:
+            server.stop()
+        subprocess.run(
+            ["bash", str(ROOT / ".ci/services.sh"), "stop"], env=services_env, check=False
+        )
+    print(
+        f"\nratio {args.processes} processes × {args.clients} clients / 1 process × "
+        f"{args.baseline} clients (all-clients latency): p50 ×{many['p50'] / one['p50']:.2f}  "
+        f"p95 ×{many['p95'] / one['p95']:.2f}  max ×{many['max'] / one['max']:.2f}; "
+        f"lost {many['lost']} vs {one['lost']}, duplicates {many['dupes']} vs {one['dupes']}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,300,1000")
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--pace", type=float, default=2.0, help="posts per second")
     parser.add_argument("--burst", type=int, default=300)
+    parser.add_argument(
+        "--processes", type=int, default=0, help="N daphnes on PostgreSQL + Redis (scale-out)"
+    )
+    parser.add_argument("--clients", type=int, default=2000, help="split across --processes")
+    parser.add_argument("--baseline", type=int, default=1000, help="clients on one process")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    asyncio.run(main_async(args))
+    asyncio.run(main_processes(args) if args.processes else main_async(args))
 
 
 if __name__ == "__main__":

@@ -149,18 +149,29 @@ LOGOUT_REDIRECT_URL = "frontend:home"
 
 # --- Redis: channel layer and cache -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Fail fast while Redis is down (no multi-second retries holding a request or the
+# layer's shard lock): both the cache and the layer only speed things up, the
+# database is the truth (docs/deployment.md, "When Redis goes away").
+REDIS_CONNECTION_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            # The pub/sub layer: group sends are one PUBLISH, not one write per member.
+            # The pub/sub layer: a group send is one PUBLISH to every process that has a
+            # member in the room, not one list write per member (the core layer), and
+            # nothing is queued in Redis: a missed push is caught up from the log by seq.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, **REDIS_CONNECTION_OPTIONS}]},
         }
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Throttle counters and the snapshot cache; a miss (never a 500) while down.
+            "BACKEND": "livinglab.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CONNECTION_OPTIONS,
         }
     }
 else:

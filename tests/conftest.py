@@ -42,6 +42,18 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_async_thread_connections(django_db_setup):
+    """Async tests run their ORM calls on asgiref's one sync thread, whose connection
+    outlives the test; on PostgreSQL it kept the test database "accessed by other users"
+    and its teardown failed. Close it before the test database is dropped."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Each test starts with an empty cache (throttle counters live there)."""

@@ -69,14 +69,19 @@ def seed(server, *, experts: int = 50, tag: str = "a") -> tuple[int, list[str]]:
     return data["request"], data["tokens"]
 
 
-def race(base_url: str, request_id: int, tokens: list[str], *, timeout: float = 60) -> RaceResult:
-    """Every token POSTs ``claim`` at the same instant (a barrier); returns what came back."""
+def race(
+    base_url: str | list[str], request_id: int, tokens: list[str], *, timeout: float = 60
+) -> RaceResult:
+    """Every token POSTs ``claim`` at the same instant (a barrier); returns what came back.
+
+    Several base URLs (several daphne processes) take the claimants in turn."""
     result = RaceResult()
     lock = threading.Lock()
     barrier = threading.Barrier(len(tokens))
-    url = f"{base_url}/api/help-requests/{request_id}/claim/"
+    bases = [base_url] if isinstance(base_url, str) else list(base_url)
 
     def one(index: int, token: str) -> None:
+        url = f"{bases[index % len(bases)]}/api/help-requests/{request_id}/claim/"
         request = urllib.request.Request(
             url,
             data=b"{}",
