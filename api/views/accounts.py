@@ -13,6 +13,7 @@ from ateliers.models import User
 from ateliers.services import accounts
 
 from ..permissions import IsAccount, IsOrganizer
+from ..throttles import LoginUsernameThrottle
 from ..serializers.accounts import (
     AccountUserSerializer,
     MeSerializer,
@@ -28,7 +29,7 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, LoginUsernameThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})

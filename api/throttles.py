@@ -1,0 +1,51 @@
+"""Throttles backed by the cache (Redis in production, so every daphne process shares them).
+
+Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (env-configurable in
+settings). A workshop room is up to 300 people behind one NAT address, so the only
+per-IP limits are on endpoints a crowd does not hammer together (login, sign-up) or that
+must resist enumeration (join, generous enough for a room joining in a few minutes).
+Board writes are limited per principal: per guest token (``participant:<id>``) or per
+account, never per IP.
+"""
+
+from __future__ import annotations
+
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+
+class WritesThrottle(SimpleRateThrottle):
+    """Unsafe methods (POST/PUT/PATCH/DELETE) per guest token or account; reads are free."""
+
+    scope = "writes"
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            ident = user.pk
+        else:
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class LoginUsernameThrottle(SimpleRateThrottle):
+    """Attempts on one username, whatever the address: slows a distributed guess of one
+    password (the per-IP ``login`` scope slows one address guessing many)."""
+
+    scope = "login_username"
+
+    def get_cache_key(self, request, view):
+        username = ""
+        data = getattr(request, "data", None)
+        if hasattr(data, "get"):
+            username = str(data.get("username") or "")[:150].strip().lower()
+        if not username:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": username}
+
+
+__all__ = ["LoginUsernameThrottle", "ScopedRateThrottle", "WritesThrottle"]
