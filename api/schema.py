@@ -34,7 +34,6 @@ ERROR_SCHEMA = {
     "programs). A validation error (400) maps each field to its list of messages instead.",
     "properties": {
         "detail": {"type": "string"},
-        "code": {"type": "string"},
     },
     "additionalProperties": True,
 }
@@ -46,8 +45,7 @@ ERROR_RESPONSES = {
     "403": "Authenticated, but this role may not do this.",
     "404": "No such object, or one the caller may not see (other organisations' data).",
     "405": "Method not allowed here.",
-    "409": "The state forbids it (already claimed, board locked, event closed…); `code` "
-    "says why.",
+    "409": "The state forbids it (already claimed, board locked, event closed…); `code` says why.",
     "415": "Unsupported body media type (send `application/json`).",
     "429": "Throttled; retry after `Retry-After` seconds.",
 }
@@ -69,9 +67,7 @@ def document_error_responses(result, generator, request, public):
             for code, description in ERROR_RESPONSES.items():
                 if code in BODY_ONLY and not has_body:
                     continue
-                if code in WRITE_ONLY and not writes and "ics" not in operation.get(
-                    "operationId", ""
-                ):
+                if code in WRITE_ONLY and not writes:
                     continue
                 operation["responses"].setdefault(
                     code,

@@ -10,6 +10,8 @@ account, never per IP.
 
 from __future__ import annotations
 
+import hashlib
+
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 
@@ -25,10 +27,8 @@ class WritesThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            ident = user.pk
-        else:
-            ident = self.get_ident(request)
+        authenticated = user is not None and user.is_authenticated
+        ident = user.pk if authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
@@ -39,13 +39,12 @@ class LoginUsernameThrottle(SimpleRateThrottle):
     scope = "login_username"
 
     def get_cache_key(self, request, view):
-        username = ""
         data = getattr(request, "data", None)
-        if hasattr(data, "get"):
-            username = str(data.get("username") or "")[:150].strip().lower()
-        if not username:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": username}
+        username = data.get("username") if hasattr(data, "get") else None
+        if not isinstance(username, str) or not username.strip():
+            return None  # the serializer refuses it; nothing to count against
+        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
 __all__ = ["LoginUsernameThrottle", "ScopedRateThrottle", "WritesThrottle"]

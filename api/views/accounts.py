@@ -13,7 +13,6 @@ from ateliers.models import User
 from ateliers.services import accounts
 
 from ..permissions import IsAccount, IsOrganizer
-from ..throttles import LoginUsernameThrottle
 from ..serializers.accounts import (
     AccountUserSerializer,
     MeSerializer,
@@ -22,6 +21,7 @@ from ..serializers.accounts import (
     TokenResponseSerializer,
     UserCreateSerializer,
 )
+from ..throttles import LoginUsernameThrottle
 
 
 class TokenView(APIView):
