@@ -44,8 +44,9 @@ def post_json(url: str, body: dict, token: str | None = None) -> dict:
         return json.loads(response.read())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server(tmp_path_factory):
+    """A fresh seeded server per run: the organizer's run deletes and closes events."""
     env = {f"THROTTLE_{scope}": "off" for scope in ("LOGIN", "LOGIN_USERNAME", "JOIN")}
     env |= {"THROTTLE_SIGNUP": "off", "THROTTLE_WRITES": "off"}
     daphne = DaphneServer(workdir=tmp_path_factory.mktemp("fuzz"), env=env)
