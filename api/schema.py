@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
 FORMATS_THAT_MAY_BE_BLANK = {"uri", "email"}
 
 
@@ -74,3 +76,17 @@ def document_error_responses(result, generator, request, public):
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
     return result
+
+
+class BearerParticipantScheme(OpenApiAuthenticationExtension):
+    """Board guests' signed tokens (``POST /api/join/``) in the schema's security schemes."""
+
+    target_class = "api.authentication.BearerParticipantAuthentication"
+    name = "guestBearer"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A board guest's token from `POST /api/join/` (one event only).",
+        }

@@ -268,6 +268,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set (several models have a `status`, `role` or `language`).
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "ateliers.choices.EventStatus",
+        "HelpStatusEnum": "ateliers.choices.HelpStatus",
+        "ScheduleStatusEnum": "ateliers.choices.ScheduleStatus",
+        "IdeaStatusEnum": "ateliers.choices.IdeaStatus",
+        "RoleEnum": "ateliers.choices.Role",
+        "RegistrationRoleEnum": "ateliers.choices.RegistrationRole",
+        "MembershipRoleEnum": "ateliers.choices.MembershipRole",
+        "ProjectRoleEnum": "projets.choices.ProjectRole",
+        "LanguageEnum": "ateliers.choices.Language",
+        "InterfaceLanguageEnum": "api.serializers.accounts.INTERFACE_LANGUAGES",
+        "PhaseEnum": "projets.choices.Phase",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.allow_blank_formats",

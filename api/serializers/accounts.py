@@ -7,6 +7,8 @@ from ateliers.models import User
 from ateliers.services.accounts import ASSIGNABLE_ROLES
 
 
+INTERFACE_LANGUAGES = Language.choices[:2]  # the site speaks French and English
+
 class UserPublicSerializer(serializers.ModelSerializer):
     """What others may see of a person: never the email."""
 
@@ -55,7 +57,7 @@ class RegisterSerializer(serializers.Serializer):
     )
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     display_name = serializers.CharField(required=False, allow_blank=True, max_length=80)
-    language = serializers.ChoiceField(choices=Language.choices[:2], required=False)
+    language = serializers.ChoiceField(choices=INTERFACE_LANGUAGES, required=False)
 
 
 class UserCreateSerializer(RegisterSerializer):
