@@ -6,8 +6,8 @@ from ateliers.choices import Language
 from ateliers.models import User
 from ateliers.services.accounts import ASSIGNABLE_ROLES
 
-
 INTERFACE_LANGUAGES = Language.choices[:2]  # the site speaks French and English
+
 
 class UserPublicSerializer(serializers.ModelSerializer):
     """What others may see of a person: never the email."""
