@@ -41,7 +41,7 @@ event = Event.objects.get(join_code=DEMO_JOIN_CODE)
 people = [Participant.objects.create(event=event, display_name=f"P{i}") for i in range(50)]
 themes = list(event.themes.all())
 Idea.objects.bulk_create([
-    Idea(event=event, participant=people[i % 50], theme=themes[i % len(themes)],
+    Idea(event=event, author=people[i % 50], theme=themes[i % len(themes)],
          text=f"Idée {i}", client_id=uuid.uuid4())
     for i in range({ideas})
 ])
@@ -98,7 +98,10 @@ def main() -> None:
     throttles = ("LOGIN", "LOGIN_USERNAME", "JOIN", "SIGNUP", "WRITES")
     server = DaphneServer(workdir=workdir, env={f"THROTTLE_{s}": "off" for s in throttles})
     server.migrate(seed=True)
-    out = server.manage("shell", "-c", FILL.replace("{ideas}", str(args.ideas))).stdout
+    filled = server.manage("shell", "-c", FILL.replace("{ideas}", str(args.ideas)), check=False)
+    if filled.returncode:
+        sys.exit(filled.stderr[-3000:])
+    out = filled.stdout
     event_pk, session_key, partner_pk = out.split()[-3:]
     server.start()
     try:
