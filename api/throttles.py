@@ -48,3 +48,32 @@ class LoginUsernameThrottle(SimpleRateThrottle):
 
 
 __all__ = ["LoginUsernameThrottle", "ScopedRateThrottle", "WritesThrottle"]
+
+
+class _PageThrottleMixin:
+    """The same counters for the site's HTML forms (a plain Django request, form data)."""
+
+    def get_cache_key(self, request, view):
+        if self.scope == "login_username":
+            username = request.POST.get("username", "")
+            if not username.strip():
+                return None
+            digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+            return self.cache_format % {"scope": self.scope, "ident": digest}
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PageLoginIPThrottle(_PageThrottleMixin, SimpleRateThrottle):
+    scope = "login"
+
+
+class PageLoginUsernameThrottle(_PageThrottleMixin, SimpleRateThrottle):
+    scope = "login_username"
+
+
+def page_login_allowed(request) -> bool:
+    """Count a login attempt from the HTML form against the API's login scopes (so the
+    form is no way around them); False when either is exhausted."""
+    throttles = (PageLoginIPThrottle(), PageLoginUsernameThrottle())
+    allowed = [throttle.allow_request(request, None) for throttle in throttles]  # count both
+    return all(allowed)

@@ -109,3 +109,24 @@ def test_account_writes_are_throttled(rates, organizer):
         for i in range(3)
     ]
     assert statuses == [201, 201, 429]
+
+
+def test_the_login_page_shares_the_login_throttle(client):
+    factories.make_user("bob", password="right-password-123")
+    statuses = [
+        client.post(
+            "/accounts/login/",
+            {"username": "bob", "password": "wrong"},
+            REMOTE_ADDR=f"10.1.0.{i}",
+            secure=True,
+        ).status_code
+        for i in range(11)
+    ]
+    assert statuses[:10] == [200] * 10  # the form again, with its error
+    assert statuses[10] == 429
+    assert (
+        b"Too many attempts"
+        in client.post(
+            "/accounts/login/", {"username": "bob", "password": "right-password-123"}, secure=True
+        ).content
+    )
