@@ -252,14 +252,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        # No multipart: the API takes no files, and daphne (twisted) parses multipart
+        # bodies itself, answering a bare non-JSON 400 to a malformed one (the fuzzer).
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # docs/api.md#throttles: per IP for login/sign-up/join, per token for writes (a room
+    # of 300 shares one NAT address). THROTTLE_*=off disables a scope (the fuzz server).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.WritesThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "login": os.environ.get("THROTTLE_LOGIN", "20/min"),
-        "join": os.environ.get("THROTTLE_JOIN", "30/min"),
-        "signup": os.environ.get("THROTTLE_SIGNUP", "10/min"),
+        scope: (None if rate.lower() in ("off", "none", "0") else rate)
+        for scope, rate in {
+            "login": os.environ.get("THROTTLE_LOGIN", "30/min"),
+            "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "10/min"),
+            "join": os.environ.get("THROTTLE_JOIN", "120/min"),
+            "signup": os.environ.get("THROTTLE_SIGNUP", "10/min"),
+            "writes": os.environ.get("THROTTLE_WRITES", "120/min"),
+        }.items()
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -291,10 +300,12 @@ SPECTACULAR_SETTINGS = {
         "PhaseEnum": "projets.choices.Phase",
         "VisibilityEnum": "projets.choices.Visibility",
         "ProjectRoleEnum": "projets.choices.ProjectRole",
+        "RoleEnum": "ateliers.choices.Role",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.allow_blank_formats",
+        "api.schema.document_error_responses",
     ],
 }
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ateliers.choices import HelpFormat, Language, Urgency
+from ateliers.choices import HelpFormat, HelpStatus, Language, Urgency
 from ateliers.models import (
     Event,
     HelpRequest,
@@ -100,6 +100,8 @@ class TransitionNoteSerializer(serializers.Serializer):
 
 class HelpRequestTransitionSerializer(serializers.ModelSerializer):
     actor = UserPublicSerializer(read_only=True)
+    # "" on the first row (the request's creation)
+    from_status = serializers.ChoiceField(choices=[("", "—"), *HelpStatus.choices], read_only=True)
 
     class Meta:
         model = HelpRequestTransition

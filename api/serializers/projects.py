@@ -46,6 +46,8 @@ class ProjectMemberSerializer(serializers.ModelSerializer):
 class PhaseTransitionSerializer(serializers.ModelSerializer):
     actor = UserPublicSerializer(read_only=True)
     date = serializers.DateTimeField(source="created_at", read_only=True)
+    # "" for the project's first phase (no previous one)
+    from_phase = serializers.ChoiceField(choices=[("", "—"), *Phase.choices], read_only=True)
 
     class Meta:
         model = PhaseTransition
@@ -79,7 +81,7 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     )
     team = ProjectMemberSerializer(source="members", many=True, read_only=True)
     late_milestone_count = serializers.IntegerField(read_only=True, default=0)
-    last_update_at = serializers.DateTimeField(read_only=True, default=None)
+    last_update_at = serializers.DateTimeField(read_only=True, default=None, allow_null=True)
     allowed_phases = serializers.SerializerMethodField()
 
     class Meta:

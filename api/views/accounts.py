@@ -22,6 +22,7 @@ from ..serializers.accounts import (
     TokenResponseSerializer,
     UserCreateSerializer,
 )
+from ..throttles import LoginUsernameThrottle
 
 
 class TokenView(APIView):
@@ -29,7 +30,7 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, LoginUsernameThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})

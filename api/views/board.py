@@ -152,7 +152,7 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
         return Response(IdeaSerializer(idea).data)
 
-    @extend_schema(request=None, responses=VoteResponseSerializer)
+    @extend_schema(request=None, responses={200: VoteResponseSerializer})
     @action(detail=True, methods=["post", "delete"])
     def vote(self, request, pk=None):
         """``POST`` votes (again: no-op), ``DELETE`` withdraws the vote."""

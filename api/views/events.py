@@ -198,7 +198,7 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         event_services.registration_cancel(actor=self.request.user, registration=instance)
 
-    @extend_schema(request=None, responses=RegistrationSerializer)
+    @extend_schema(request=None, responses={200: RegistrationSerializer})
     @action(detail=True, methods=["post", "delete"], url_path="check-in")
     def check_in(self, request, event_pk=None, pk=None):
         """Organizers check a person in at the door (``DELETE`` undoes it)."""

@@ -159,16 +159,19 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
         return Response({"count": len(data), "results": data})
 
     @extend_schema(responses=HelpRequestTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         help_request = self.get_object()
         rows = selectors.help_request_history(help_request)
         return Response(HelpRequestTransitionSerializer(rows, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=HelpRequestMessageSerializer(many=True))
     @extend_schema(
-        request=HelpRequestMessageSerializer, responses=HelpRequestMessageSerializer(many=True)
+        methods=["POST"],
+        request=HelpRequestMessageSerializer,
+        responses={201: HelpRequestMessageSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request, pk=None):
         """The thread between the organisation and its expert (organizers may join)."""
         help_request = self.get_object()

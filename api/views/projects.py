@@ -46,6 +46,7 @@ from ..serializers.projects import (
     TeamAddSerializer,
     TransitionSerializer,
 )
+from .reports import JSON_ROWS
 
 PROJECT_ORDERING = ["updated_at", "created_at", "phase_changed_at", "title_fr", "title_en", "id"]
 
@@ -127,8 +128,13 @@ class ProjectViewSet(viewsets.ModelViewSet):
             ProjectDetailSerializer(self._fresh(project.pk), context={"request": request}).data
         )
 
-    @extend_schema(request=TeamAddSerializer, responses=ProjectMemberSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ProjectMemberSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=TeamAddSerializer,
+        responses={201: ProjectMemberSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def team(self, request, pk=None):
         """The team (``GET``); the lead or an organizer adds someone: ``{user, role}``."""
         project = self.get_object()
@@ -148,7 +154,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
             ProjectMemberSerializer(members, many=True).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=None, responses=FollowSerializer)
+    @extend_schema(request=None, responses={200: FollowSerializer})
     @action(detail=True, methods=["post", "delete"])
     def follow(self, request, pk=None):
         """Follow (``POST``) or stop following (``DELETE``) the project's news."""
@@ -203,7 +209,13 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         operation_id="projects_export_json",
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        responses={
+            (200, "application/json"): {
+                "type": "object",
+                "properties": {"count": {"type": "integer"}, "results": JSON_ROWS},
+                "required": ["count", "results"],
+            }
+        },
     )
     def export_json(self, request):
         """The projects the caller may see, as JSON (filters apply)."""

@@ -240,6 +240,8 @@ class IndicatorsExportView(APIView):
 
 
 CONTENT_TYPES = {"csv": "text/csv", "json": "application/json"}
+# A JSON export is an array of flat objects (the same columns as the CSV).
+JSON_ROWS = {"type": "array", "items": {"type": "object", "additionalProperties": True}}
 
 
 def export_view(base: type[APIView], fmt: str, operation_id: str):
@@ -248,7 +250,9 @@ def export_view(base: type[APIView], fmt: str, operation_id: str):
     class View(base):
         @extend_schema(
             operation_id=f"{operation_id}_{fmt}",
-            responses={(200, CONTENT_TYPES[fmt]): OpenApiTypes.BINARY},
+            responses={
+                (200, CONTENT_TYPES[fmt]): JSON_ROWS if fmt == "json" else OpenApiTypes.BINARY
+            },
         )
         def get(self, request, *args, **kwargs):
             return super().get(request, *args, **kwargs)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,18 @@ from ateliers.services import accounts
 class LoginView(auth_views.LoginView):
     template_name = "frontend/accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        from api.throttles import page_login_allowed
+
+        if not page_login_allowed(request):
+            form = self.get_form()
+            form._errors, form.cleaned_data = ErrorDict(), {}  # no authentication attempt
+            form.add_error(None, _("Too many attempts. Wait a minute and try again."))
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class SignupForm(forms.Form):

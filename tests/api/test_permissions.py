@@ -623,6 +623,148 @@ WRITE += [
 ]
 
 
+# Rows added when the matrix became generated from the router (every route × method).
+# PUT answers 400 to an organizer with a partial body: the permission passed (PATCH rows
+# prove the write itself).
+ACCOUNT = {**dict.fromkeys(ROLES, 200), "anonymous": 401, "participant": 403}
+# No published schedule in this world: accounts get its 404, others are refused first.
+NO_SCHEDULE = {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403}
+# A registration: its member and organizers; other accounts do not see it (404).
+OWN_REG = {**ORGANIZER_ONLY, "expert": 404, "partner": 404}
+READ += [
+    ("GET", "/api/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/docs/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/agenda.ics", NO_SCHEDULE),
+    ("GET", "/api/events/{event}/agenda.pdf", NO_SCHEDULE),
+    (
+        "GET",
+        "/api/events/{event}/registrations/{reg}/",
+        {**OWN_REG, "member": 200, "organizer": 200},
+    ),
+    ("GET", "/api/events/{event}/slots/{slot}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{event}/themes/{theme}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/experts/{expert}/", ACCOUNT),
+    ("GET", "/api/help-requests/suggested/", {**ORGANIZER_READ, "expert": 200, "organizer": 403}),
+    (
+        "GET",
+        "/api/notifications/{notification}/",
+        {**ACCOUNT, "expert": 404, "partner": 404, "organizer": 404},
+    ),
+    ("GET", "/api/projects/{pub}/indicators/{indicator}/", SEES_ALL),
+    ("GET", "/api/projects/{pub}/milestones/{milestone}/", SEES_ALL),
+    ("GET", "/api/projects/{pub}/updates/{update}/", SEES_ALL),
+    ("GET", "/api/projects/{pub}/story/", SEES_ALL),
+    ("GET", "/api/projects/{pub}/team/", SEES_ALL),
+    ("GET", "/api/skills/{skill}/", SEES_ALL),
+    ("GET", "/api/stories/{story}/", SEES_ALL),
+    ("GET", "/api/users/{user}/", ORGANIZER_READ),
+]
+WRITE += [
+    (
+        "POST",
+        "/api/auth/token/",
+        {"username": "orga", "password": "wrong"},
+        dict.fromkeys(ROLES, 400),
+    ),
+    ("POST", "/api/auth/register/", {"username": "x"}, dict.fromkeys(ROLES, 400)),
+    ("PATCH", "/api/me/", {"first_name": "Zoé"}, {**ACCOUNT}),
+    (
+        "DELETE",
+        "/api/events/{event}/registrations/{reg}/check-in/",
+        None,
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    (
+        "PATCH",
+        "/api/events/{event}/registrations/{reg}/",
+        {"available": []},
+        {**OWN_REG, "member": 200, "organizer": 200},
+    ),
+    (
+        "DELETE",
+        "/api/events/{event}/registrations/{reg}/",
+        None,
+        {**OWN_REG, "member": 204, "organizer": 204},
+    ),
+    ("POST", "/api/events/{event}/schedule/pin/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
+    ("POST", "/api/events/{event}/schedule/remove/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
+    (
+        "PATCH",
+        "/api/events/{event}/slots/{slot}/",
+        {"title_en": "Round 1"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    ("DELETE", "/api/events/{event}/slots/{slot}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+    ("DELETE", "/api/events/{event}/themes/{theme}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+    (
+        "POST",
+        "/api/experts/",
+        {"bio": "x"},
+        {**dict.fromkeys(ROLES, 400), "anonymous": 401, "participant": 403},
+    ),
+    (
+        "POST",
+        "/api/notifications/{notification}/read/",
+        None,
+        {**ACCOUNT, "expert": 404, "partner": 404, "organizer": 404},
+    ),
+    ("PUT", "/api/projects/{pub}/", {"summary_fr": "x"}, {**TEAM_WRITES, "organizer": 200}),
+    ("DELETE", "/api/projects/{pub}/follow/", None, ACCOUNT),
+    (
+        "PATCH",
+        "/api/projects/{pub}/indicators/{indicator}/",
+        {"unit": "pers."},
+        {**TEAM_WRITES, "organizer": 200},
+    ),
+    (
+        "DELETE",
+        "/api/projects/{pub}/indicators/{indicator}/",
+        None,
+        {**TEAM_WRITES, "organizer": 204},
+    ),
+    (
+        "POST",
+        "/api/projects/{pub}/indicators/{indicator}/values/",
+        {"value": 3, "measured_on": "2020-01-01"},
+        {**TEAM_WRITES, "organizer": 201},
+    ),
+    (
+        "PATCH",
+        "/api/projects/{pub}/milestones/{milestone}/",
+        {"title": "Pilote 2"},
+        {**TEAM_WRITES, "organizer": 200},
+    ),
+    (
+        "DELETE",
+        "/api/projects/{pub}/milestones/{milestone}/",
+        None,
+        {**TEAM_WRITES, "organizer": 204},
+    ),
+    ("DELETE", "/api/projects/{pub}/updates/{update}/", None, {**TEAM_WRITES, "organizer": 204}),
+    ("PATCH", "/api/projects/{pub}/story/", {"lessons_fr": "x"}, {**TEAM_WRITES, "organizer": 200}),
+    (
+        "PUT",
+        "/api/projects/{pub}/story/",
+        {"narrative_fr": "Récit"},
+        {**TEAM_WRITES, "organizer": 200},
+    ),
+    (
+        "POST",
+        "/api/projects/{pub}/team/",
+        {"user": "{user}", "role": "member"},
+        {**TEAM_WRITES, "organizer": 201},
+    ),
+    (
+        "PATCH",
+        "/api/skills/{skill}/",
+        {"name_en": "Facilitation"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    ("DELETE", "/api/skills/{skill}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+]
+ROUTE_ONLY: list = []
+
+
 @pytest.fixture
 def world(db):
     organizer = factories.make_organizer("orga")
@@ -659,8 +801,32 @@ def world(db):
     from ateliers.services.board import idea_moderate
 
     idea_moderate(actor=organizer, idea=hidden, action="hide")
+    pub = projects["pub"]
+    from ateliers.models import Notification
+    from projets.models import Indicator, Milestone, ProjectUpdate, Story
+
+    slot = event.slots.create(
+        title_fr="Ronde 1",
+        starts_at=event.starts_at,
+        ends_at=event.starts_at + (event.ends_at - event.starts_at) / 4,
+        kind="consultation",
+    )
+    milestone = Milestone.objects.create(project=pub, title="Pilote", due_on="2030-01-01")
+    update = ProjectUpdate.objects.create(project=pub, text="Nouvelles", author=organizer)
+    indicator = Indicator.objects.create(project=pub, name="Personnes", target=10)
+    Story.objects.create(project=pub, narrative_fr="Récit", published_at=event.starts_at)
+    notification = Notification.objects.create(recipient=member, kind="claimed", title="Pris")
+    skill = factories.make_skill("facilitation")
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
+        "slot": slot.pk,
+        "milestone": milestone.pk,
+        "update": update.pk,
+        "indicator": indicator.pk,
+        "notification": notification.pk,
+        "skill": skill.pk,
+        "story": pub.story.pk,
+        "user": newcomer.pk,
         **{key: project.pk for key, project in projects.items()},
         "event": event.pk,
         "draft": draft.pk,
@@ -731,3 +897,63 @@ def test_write_matrix(world, role, method, path, body, expected):
     response = getattr(client, method.lower())(fill(path, ids), body, format="json")
     assert response.status_code == expected[role], response.content[:300]
     assert response.status_code < 500
+
+
+# --- Generated from the router: every route × method must have at least one row -------
+SAFE_EXTRA = {"HEAD", "OPTIONS", "TRACE"}
+
+
+def api_routes():
+    """(url name, method) for every route under /api/, from ``api.urls`` and the router."""
+    from django.urls import URLPattern, URLResolver
+
+    from api import urls as api_urls
+
+    found = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+                continue
+            assert isinstance(pattern, URLPattern)
+            if "format" in pattern.pattern.regex.groupindex:
+                continue  # the router's `.json` suffix twins answer like their originals
+            callback = pattern.callback
+            actions = getattr(callback, "actions", None)
+            if actions:
+                allowed = callback.cls.http_method_names
+                methods = {method.upper() for method in actions if method in allowed}
+            else:
+                view_class = callback.view_class
+                methods = {
+                    m.upper() for m in view_class.http_method_names if hasattr(view_class, m)
+                }
+            for method in methods - SAFE_EXTRA:
+                found.add((pattern.name, method))
+
+    walk(api_urls.urlpatterns)
+    return found
+
+
+def matrix_routes():
+    from django.urls import resolve
+
+    covered = set()
+
+    class Dummy(dict):
+        def __missing__(self, key):
+            return "ABCDEF" if key == "code" else "1"
+
+    for method, path, *_ in READ + WRITE + ROUTE_ONLY:
+        match = resolve(path.format_map(Dummy()).split("?")[0])
+        covered.add((match.url_name, method))
+    return covered
+
+
+def test_every_api_route_has_a_matrix_row():
+    missing = sorted(api_routes() - matrix_routes(), key=str)
+    assert not missing, (
+        "endpoints without a row in the permission matrix (add one to READ/WRITE):\n"
+        + "\n".join(f"{method} {name}" for name, method in missing)
+    )

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ateliers.models import Membership, Registration
+from ateliers.models import Membership, Notification, Registration
 from tests import factories
 from tests.conftest import token_client
 
@@ -25,7 +25,22 @@ class World:
         self.organizer = organizer
         self.event = factories.make_event()
         self.org = factories.make_org("Pivot", members=[organizer])
+        self.project = factories.make_project(
+            actor=organizer, visibility="public", organizations=[self.org]
+        )
+        self.guest = factories.make_participant(self.event, "Invitée")
+        self.idea = factories.post_idea(self.guest, "Première idée")
+        self.help = factories.make_help_request(self.org)
         self.n = 0
+
+    def ids(self) -> dict:
+        return {
+            "event": self.event.pk,
+            "org": self.org.pk,
+            "project": self.project.pk,
+            "idea": self.idea.pk,
+            "help": self.help.pk,
+        }
 
     def grow_to(self, n: int) -> None:
         start = timezone.now() + timedelta(days=1)
@@ -47,6 +62,15 @@ class World:
                 event=self.event, role="organization", organization=org, user=member
             )
             Registration.objects.create(event=self.event, role="expert", user=expert)
+            # board, help requests, projects and their children
+            factories.post_idea(factories.make_participant(self.event, f"P{i}"), f"Idée {i}")
+            self.idea.comments.create(participant=self.guest, text=f"Commentaire {i}")
+            factories.make_help_request(org, skills=[f"skill-{i}"])
+            factories.make_project(actor=self.organizer, visibility="public", organizations=[org])
+            self.project.milestones.create(title=f"Jalon {i}", due_on="2030-01-01")
+            self.project.updates.create(text=f"Nouvelle {i}", author=self.organizer)
+            self.project.indicators.create(name=f"Indicateur {i}", target=10)
+            Notification.objects.create(recipient=self.organizer, kind="claimed", title=f"N{i}")
         self.n = n
 
 
