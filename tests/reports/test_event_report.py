@@ -133,7 +133,8 @@ def test_figures_match_the_data(day):
 
 def test_consultations_held_say_who_met_whom(day):
     text = pdftext.text(event_report(day, lang="fr"))
-    start = text.index("Consultations held", text.index("Consultations held") + 1)
+    # The label appears with the figures, then as the section's heading.
+    start = text.index("Consultations tenues", text.index("Consultations tenues") + 1)
     section = text[start:]
     assert "Coopérative 2" in section and "Expert0" in section
     assert "Accessibilité" in section  # the skill's name, not its slug
