@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from ateliers.models import User
 from ateliers.services import accounts
 
+from .. import examples
 from ..permissions import IsAccount, IsOrganizer
 from ..serializers.accounts import (
     AccountUserSerializer,
@@ -33,7 +34,11 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle, LoginUsernameThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer},
+        examples=examples.TOKEN,
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -26,6 +26,7 @@ from ateliers.models import Comment, Event, Idea, Participant
 from ateliers.permissions import is_account, is_organizer
 from ateliers.services import board as board_services
 
+from .. import examples
 from ..serializers.board import (
     BoardCatchUpSerializer,
     CommentSerializer,
@@ -75,7 +76,9 @@ class JoinView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "join"
 
-    @extend_schema(request=JoinSerializer, responses={201: JoinResponseSerializer})
+    @extend_schema(
+        request=JoinSerializer, responses={201: JoinResponseSerializer}, examples=examples.JOIN
+    )
     def post(self, request):
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -104,7 +107,9 @@ class EventIdeaViewSet(
         return board_selectors.ideas_visible_to(self.request.user, self.get_event())
 
     @extend_schema(
-        request=IdeaWriteSerializer, responses={201: IdeaSerializer, 200: IdeaSerializer}
+        examples=examples.IDEA_CREATE,
+        request=IdeaWriteSerializer,
+        responses={201: IdeaSerializer, 200: IdeaSerializer},
     )
     def create(self, request, *args, **kwargs):
         event = self.get_event()
@@ -162,7 +167,7 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         idea = board_services.vote_set(participant=participant, idea=idea, value=value)
         return Response({"idea": idea.pk, "votes": idea.votes, "voted": bool(value)})
 
-    @extend_schema(request=ModerateSerializer, responses=IdeaSerializer)
+    @extend_schema(request=ModerateSerializer, responses=IdeaSerializer, examples=examples.MODERATE)
     @action(detail=True, methods=["post"])
     def moderate(self, request, pk=None):
         """Organizers: ``hide``, ``show``, ``pin``, ``unpin`` or ``merge`` (with ``into``)."""

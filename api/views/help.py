@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -18,6 +18,7 @@ from ateliers.permissions import is_expert
 from ateliers.services import help as help_services
 from ateliers.services import notifications as notification_services
 
+from .. import examples
 from ..permissions import IsAccount
 from ..serializers.help import (
     ExpertSuggestionSerializer,
@@ -42,6 +43,7 @@ def _limit(request, default: int = 20) -> int:
     return max(1, min(value, MAX_SUGGESTIONS))
 
 
+@extend_schema_view(create=extend_schema(examples=examples.HELP_REQUEST_CREATE))
 class HelpRequestViewSet(viewsets.ModelViewSet):
     """Help requests: an organisation's concrete problem, claimed and solved by one expert.
 

@@ -32,6 +32,7 @@ from projets.models import (
     Story,
 )
 
+from .. import examples
 from ..permissions import AccountWritesOthersRead, IsAccount, OrganizerWritesOthersRead
 from ..serializers.projects import (
     FollowSerializer,
@@ -114,7 +115,11 @@ class ProjectViewSet(viewsets.ModelViewSet):
         super().update(request, *args, **kwargs)
         return Response(self.get_serializer(self._fresh(kwargs["pk"])).data)
 
-    @extend_schema(request=TransitionSerializer, responses=ProjectDetailSerializer)
+    @extend_schema(
+        request=TransitionSerializer,
+        responses=ProjectDetailSerializer,
+        examples=examples.TRANSITION,
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the project to ``phase`` with a ``note``; the move is recorded with its date."""

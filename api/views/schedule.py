@@ -20,6 +20,7 @@ from ateliers.schedule.ical import agenda_ical
 from ateliers.schedule.pdf import agenda_pdf
 from ateliers.services import schedule as services
 
+from .. import examples
 from ..permissions import IsAccount
 from ..serializers.schedule import (
     MeetingRefSerializer,
@@ -57,7 +58,11 @@ class ScheduleView(EventScheduleMixin, APIView):
     def get(self, request, pk):
         return Response(schedule_data(self.get_schedule(self.get_event())))
 
-    @extend_schema(request=ScheduleInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=ScheduleInputSerializer,
+        responses={201: OpenApiTypes.OBJECT},
+        examples=examples.SCHEDULE,
+    )
     def post(self, request, pk):
         event = self.get_event()
         services.require_organizer(request.user)
