@@ -7,6 +7,7 @@ same services as the API and the WebSocket consumer.
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import segno
@@ -289,6 +290,16 @@ def join_qr(request, pk: int):
     event = _event(request, pk)
     url = request.build_absolute_uri(f"{reverse('frontend:join')}?code={event.join_code}")
     qr = segno.make(url, error="m")
-    svg = qr.svg_inline(scale=8, dark="#000", light="#fff", omitsize=True)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_("QR code to join the board")}" ', 1)
+    buffer = io.BytesIO()
+    # A standalone SVG file (with its namespace): browsers render it in an <img>.
+    qr.save(
+        buffer,
+        kind="svg",
+        scale=8,
+        dark="#000",
+        light="#fff",
+        xmldecl=False,
+        title=_("QR code to join the board"),
+    )
+    svg = buffer.getvalue()
     return HttpResponse(svg, content_type="image/svg+xml")

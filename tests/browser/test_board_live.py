@@ -43,6 +43,8 @@ def test_an_idea_appears_live_on_another_phone_and_the_projector(server, browser
     join(bob, server, "Bob")
     projector.goto(f"{server.url}/events/1/projector/")
     expect(projector.locator("[data-conn]")).to_have_text("En direct")
+    # The QR code people scan from the big screen is a real, rendered image.
+    assert projector.locator("img.join-qr").evaluate("img => img.naturalWidth") > 0
 
     alice.fill("#id_text", "Un atelier <script>alert(1)</script> de réparation")
     alice.click("[data-post-form] button[type=submit]")

@@ -125,3 +125,11 @@ def test_a_big_board_stays_light_on_a_phone(joined, event):
     assert "475" in text  # "Show 475 more ideas"
     everything = joined.get(f"/events/{event.pk}/board/?all=1").content.decode()
     assert everything.count('class="idea-text"') == 500 + 1
+
+
+def test_join_qr_code_is_a_standalone_svg_for_the_join_link(db, event):
+    response = Client().get(f"/events/{event.pk}/join-qr.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
