@@ -27,6 +27,7 @@ from projets.models import (
     IndicatorValue,
     Milestone,
     PhaseTransition,
+    ProjectMember,
     Story,
 )
 from projets.permissions import can_edit_project, can_manage_project, is_account, is_organizer
@@ -160,6 +161,31 @@ class MilestoneDoneForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+
+
+class MilestoneRemoveForm(forms.Form):
+    milestone = forms.ModelChoiceField(
+        label=gettext_lazy("Milestone"), queryset=Milestone.objects.none()
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+
+
+class MemberRemoveForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("Team member"), queryset=ProjectMember.objects.none()
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = ProjectMember.objects.filter(
+            project=project
+        ).select_related("user")
+        self.fields["member"].label_from_instance = lambda m: (
+            f"{m.user.public_name} ({m.get_role_display()})"
+        )
 
 
 class MemberForm(forms.Form):
@@ -432,6 +458,8 @@ EDIT_FORMS = (
     "indicator",
     "value",
     "member",
+    "milestone_remove",
+    "member_remove",
 )
 
 
@@ -469,6 +497,8 @@ def project_edit(request, pk: int):
         "indicator": bound("indicator", IndicatorForm),
         "value": bound("value", ValueForm, project=project),
         "member": bound("member", MemberForm),
+        "milestone_remove": bound("milestone_remove", MilestoneRemoveForm, project=project),
+        "member_remove": bound("member_remove", MemberRemoveForm, project=project),
     }
     if which:
         form = forms_[which]
@@ -489,6 +519,7 @@ def project_edit(request, pk: int):
             "forms": forms_,
             "manage": manage,
             "milestones": list(project.milestones.all()),
+            "has_members": project.members.exists(),
             "timeline": _timeline(project),
         },
         status=status,
@@ -521,6 +552,10 @@ def _save(which: str, actor, project, data: dict) -> None:
             value=data["value"],
             measured_on=data.get("measured_on"),
         )
+    elif which == "milestone_remove":
+        services.milestone_delete(actor=actor, milestone=data["milestone"])
+    elif which == "member_remove":
+        services.project_member_remove(actor=actor, member=data["member"])
     elif which == "member":
         from ateliers.models import User
 

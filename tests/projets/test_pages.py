@@ -265,3 +265,36 @@ def test_out_of_range_ids_in_forms_are_form_errors(organizer):
         "/projects/new/", {"title_fr": "x", "visibility": "public", "source_ideas": [HUGE]}
     )
     assert response.status_code == 200 and not Project.objects.filter(title_fr="x").exists()
+
+
+def test_the_lead_removes_a_milestone_and_a_team_member(organizer, org, expert):
+    project = factories.make_project(actor=organizer, organizations=[org])
+    member = services.project_member_add(actor=organizer, project=project, user=expert)
+    milestone = services.milestone_create(
+        actor=organizer, project=project, title="Pilote", due_on="2027-03-01"
+    )
+    other = factories.make_project(actor=organizer)
+    foreign = services.milestone_create(
+        actor=organizer, project=other, title="Ailleurs", due_on="2027-03-01"
+    )
+    client = logged_in(organizer)
+    url = f"/projects/{project.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "milestone_remove-milestone" in page and "member_remove-member" in page
+    # Another project's milestone is not a valid choice here.
+    response = client.post(
+        url, {"form": "milestone_remove", "milestone_remove-milestone": foreign.pk}
+    )
+    assert response.status_code == 400
+    assert other.milestones.filter(pk=foreign.pk).exists()
+    response = client.post(
+        url, {"form": "milestone_remove", "milestone_remove-milestone": milestone.pk}
+    )
+    assert response.status_code == 302
+    assert not project.milestones.exists()
+    response = client.post(url, {"form": "member_remove", "member_remove-member": member.pk})
+    assert response.status_code == 302
+    assert not project.members.filter(user=expert).exists()
+    # A plain team member cannot remove people: the form is not even offered.
+    services.project_member_add(actor=organizer, project=project, user=expert)
+    assert "member_remove-member" not in logged_in(expert).get(url).content.decode()
