@@ -133,3 +133,22 @@ def test_join_qr_code_is_a_standalone_svg_for_the_join_link(db, event):
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
     assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
+
+
+def test_board_page_queries_do_not_grow_with_the_board(joined, event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    author = factories.make_participant(event, "Foule")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert joined.get(f"/events/{event.pk}/board/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for n in range(30):
+        factories.post_idea(author, f"Idée {n}")
+    small = count()
+    for n in range(30, 90):
+        factories.post_idea(author, f"Idée {n}")
+    assert count() == small
