@@ -36,7 +36,7 @@ run-prod: venv
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --proxy-headers livinglab.asgi:application
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) livinglab.asgi:application
 
 ## make test: everything the tests need, then lint, checks and the whole suite.
 test: dev-venv browser-deps

@@ -1,21 +1,82 @@
 """Throttles backed by the cache (Redis in production, so every daphne process shares them).
 
 Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (env-configurable in
-settings). A workshop room is up to 300 people behind one NAT address, so the only
-per-IP limits are on endpoints a crowd does not hammer together (login, sign-up) or that
-must resist enumeration (join, generous enough for a room joining in a few minutes).
-Board writes are limited per principal: per guest token (``participant:<id>``) or per
-account, never per IP.
+settings; docs/api.md#throttles). A workshop room is up to 300 people behind one NAT
+address, so the only per-address limits are on endpoints a crowd does not hammer together
+(login, sign-up) or that must resist enumeration (join, generous enough for a room
+joining in a few minutes). Board writes are limited per principal: per guest token
+(``participant:<id>``) or per account, never per address.
+
+Every address comes from ``livinglab.addresses.client_address``: ``X-Forwarded-For`` is
+believed only from a trusted proxy (``TRUSTED_PROXIES``), never from any client.
+
+Logins are slowed per address and per (username, address) pair, never per username
+alone: a counter on the name alone let anyone lock a named user out, the right password
+refused with a 429 (issue 16).
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework import throttling
+
+from livinglab.addresses import client_address
 
 
-class WritesThrottle(SimpleRateThrottle):
+class _ClientAddressMixin:
+    def get_ident(self, request):
+        return client_address(request)
+
+
+class ScopedRateThrottle(_ClientAddressMixin, throttling.ScopedRateThrottle):
+    """DRF's scoped throttle (``throttle_scope`` on the view), keyed on the real address."""
+
+
+class AddressThrottle(_ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Every request of ``scope`` from one client address (API views and HTML forms)."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class LoginAddressThrottle(AddressThrottle):
+    """One address guessing many accounts."""
+
+    scope = "login"
+
+
+class SignupAddressThrottle(AddressThrottle):
+    """Account spam and ``username_taken`` enumeration from one address."""
+
+    scope = "signup"
+
+
+def _submitted_username(request) -> str | None:
+    data = getattr(request, "data", None)  # DRF: JSON or form; Django: the form
+    if data is None:
+        data = request.POST
+    username = data.get("username") if hasattr(data, "get") else None
+    if not isinstance(username, str) or not username.strip():
+        return None
+    return username.strip().lower()
+
+
+class LoginPairThrottle(AddressThrottle):
+    """Attempts on one username from one address: the real user, elsewhere, still logs in."""
+
+    scope = "login_pair"
+
+    def get_cache_key(self, request, view):
+        username = _submitted_username(request)
+        if username is None:
+            return None  # the serializer or form refuses it; the address counter counts it
+        pair = f"{username}\0{self.get_ident(request)}".encode()
+        digest = hashlib.sha256(pair).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class WritesThrottle(_ClientAddressMixin, throttling.SimpleRateThrottle):
     """Unsafe methods (POST/PUT/PATCH/DELETE) per guest token or account; reads are free."""
 
     scope = "writes"
@@ -32,48 +93,29 @@ class WritesThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class LoginUsernameThrottle(SimpleRateThrottle):
-    """Attempts on one username, whatever the address: slows a distributed guess of one
-    password (the per-IP ``login`` scope slows one address guessing many)."""
-
-    scope = "login_username"
-
-    def get_cache_key(self, request, view):
-        data = getattr(request, "data", None)
-        username = data.get("username") if hasattr(data, "get") else None
-        if not isinstance(username, str) or not username.strip():
-            return None  # the serializer refuses it; nothing to count against
-        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-        return self.cache_format % {"scope": self.scope, "ident": digest}
+LOGIN_THROTTLES = (LoginAddressThrottle, LoginPairThrottle)
 
 
-__all__ = ["LoginUsernameThrottle", "ScopedRateThrottle", "WritesThrottle"]
-
-
-class _PageThrottleMixin:
-    """The same counters for the site's HTML forms (a plain Django request, form data)."""
-
-    def get_cache_key(self, request, view):
-        if self.scope == "login_username":
-            username = request.POST.get("username", "")
-            if not username.strip():
-                return None
-            digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-            return self.cache_format % {"scope": self.scope, "ident": digest}
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class PageLoginIPThrottle(_PageThrottleMixin, SimpleRateThrottle):
-    scope = "login"
-
-
-class PageLoginUsernameThrottle(_PageThrottleMixin, SimpleRateThrottle):
-    scope = "login_username"
+def page_allowed(request, throttle_classes) -> bool:
+    """Count a plain Django form post (HTML login, sign-up, the admin's login) against the
+    API's counters, so no form is a way around them; False when any is exhausted."""
+    throttles = [throttle_class() for throttle_class in throttle_classes]
+    allowed = [throttle.allow_request(request, None) for throttle in throttles]  # count all
+    return all(allowed)
 
 
 def page_login_allowed(request) -> bool:
-    """Count a login attempt from the HTML form against the API's login scopes (so the
-    form is no way around them); False when either is exhausted."""
-    throttles = (PageLoginIPThrottle(), PageLoginUsernameThrottle())
-    allowed = [throttle.allow_request(request, None) for throttle in throttles]  # count both
-    return all(allowed)
+    return page_allowed(request, LOGIN_THROTTLES)
+
+
+__all__ = [
+    "LOGIN_THROTTLES",
+    "AddressThrottle",
+    "LoginAddressThrottle",
+    "LoginPairThrottle",
+    "ScopedRateThrottle",
+    "SignupAddressThrottle",
+    "WritesThrottle",
+    "page_allowed",
+    "page_login_allowed",
+]

@@ -95,7 +95,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="livinglab-bench-api-"))
-    throttles = ("LOGIN", "LOGIN_USERNAME", "JOIN", "SIGNUP", "WRITES")
+    throttles = ("LOGIN", "LOGIN_PAIR", "JOIN", "SIGNUP", "WRITES")
     server = DaphneServer(workdir=workdir, env={f"THROTTLE_{s}": "off" for s in throttles})
     server.migrate(seed=True)
     filled = server.manage("shell", "-c", FILL.replace("{ideas}", str(args.ideas)), check=False)

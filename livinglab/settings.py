@@ -5,6 +5,7 @@ mode and an in-process channel layer. `DATABASE_URL` and `REDIS_URL` switch to
 PostgreSQL and Redis without touching code (docs/deployment.md).
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -42,6 +43,11 @@ if not SECRET_KEY:
     SECRET_KEY = _key_file.read_text().strip()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Peers whose X-Forwarded-For is believed (addresses or CIDRs, e.g. the local nginx:
+# "127.0.0.1,::1"). Empty: the header is ignored (livinglab/addresses.py, docs/api.md).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not every request
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -219,6 +225,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and supervisors probe it over plain HTTP on loopback.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -264,7 +272,7 @@ REST_FRAMEWORK = {
         scope: (None if rate.lower() in ("off", "none", "0") else rate)
         for scope, rate in {
             "login": os.environ.get("THROTTLE_LOGIN", "30/min"),
-            "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "10/min"),
+            "login_pair": os.environ.get("THROTTLE_LOGIN_PAIR", "10/min"),
             "join": os.environ.get("THROTTLE_JOIN", "120/min"),
             "signup": os.environ.get("THROTTLE_SIGNUP", "10/min"),
             "writes": os.environ.get("THROTTLE_WRITES", "120/min"),

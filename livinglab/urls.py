@@ -3,10 +3,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from api.views.health import healthz
+from frontend.views.accounts import admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", include("api.urls")),
+    path("admin/login/", admin_login),  # throttled like the other logins, then the admin's
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

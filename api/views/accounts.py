@@ -7,7 +7,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ateliers.models import User
@@ -23,7 +22,7 @@ from ..serializers.accounts import (
     TokenResponseSerializer,
     UserCreateSerializer,
 )
-from ..throttles import LoginUsernameThrottle
+from ..throttles import LOGIN_THROTTLES, SignupAddressThrottle
 
 
 class TokenView(APIView):
@@ -31,8 +30,7 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle, LoginUsernameThrottle]
-    throttle_scope = "login"
+    throttle_classes = list(LOGIN_THROTTLES)
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -57,8 +55,7 @@ class RegisterView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "signup"
+    throttle_classes = [SignupAddressThrottle]
 
     @extend_schema(request=RegisterSerializer, responses={201: TokenResponseSerializer})
     def post(self, request):

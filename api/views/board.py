@@ -16,7 +16,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ateliers import board_selectors, selectors
@@ -38,6 +37,7 @@ from ..serializers.board import (
     ModerateSerializer,
     VoteResponseSerializer,
 )
+from ..throttles import ScopedRateThrottle
 from .events import EventChildMixin
 
 

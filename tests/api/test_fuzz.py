@@ -55,7 +55,7 @@ def post_json(url: str, body: dict, token: str | None = None) -> dict:
 def server(tmp_path_factory):
     """One seeded server; the guest runs first (the organizer's run deletes events)."""
     env = {"DATABASE_URL": "", "REDIS_URL": ""} | {
-        f"THROTTLE_{scope}": "off" for scope in ("LOGIN", "LOGIN_USERNAME", "JOIN")
+        f"THROTTLE_{scope}": "off" for scope in ("LOGIN", "LOGIN_PAIR", "JOIN")
     }
     env |= {"THROTTLE_SIGNUP": "off", "THROTTLE_WRITES": "off"}
     daphne = DaphneServer(workdir=tmp_path_factory.mktemp("fuzz"), env=env)
