@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+
+from ateliers.spreadsheet import csv_writer
 
 from .models import Project
 
@@ -49,22 +50,12 @@ def project_rows(projects) -> list[dict]:
     ]
 
 
-def _cell(value) -> str:
-    """A spreadsheet must never run a cell as a formula (CSV injection)."""
-    if isinstance(value, list):
-        value = "; ".join(value)
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
 def projects_csv(projects: list[Project]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # text cells neutralised (CSV injection)
     writer.writerow(COLUMNS)
     for row in project_rows(projects):
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
+        writer.writerow([row[c] for c in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -8,7 +8,6 @@ JSON is an array of objects whose keys are the same columns, in the same order.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from django.db.models import QuerySet
 
 from ..choices import EventStatus, IdeaStatus
 from ..models import Event, Idea
+from ..spreadsheet import csv_writer
 
 CHUNK_ROWS = 500
 
@@ -39,24 +39,13 @@ def _value(value):
     return value
 
 
-def _csv_cell(value) -> str:
-    value = _value(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return str(value)
-
-
 def csv_chunks(dataset: Dataset) -> Iterator[str]:
     """The CSV text in chunks of ``CHUNK_ROWS`` rows, the header first."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # text cells neutralised (CSV injection)
     writer.writerow(dataset.columns)
     for count, row in enumerate(dataset.rows, start=1):
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow(row)
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)
