@@ -72,3 +72,37 @@ class EventDateTimeField(serializers.DateTimeField):
         if not 2000 <= parsed.year <= 2100:
             self.fail("out_of_range")
         return parsed
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A primary key: a JSON integer (or a string of digits, from a form) in the range of
+    a 64-bit key. ``1e999`` (infinity: an ``OverflowError`` deep in the lookup, a 500),
+    ``2.7`` (silently truncated to 2 by ``int()``) and ``true`` are refused with a 400."""
+
+    MAX_ID = 2**63 - 1
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip().isascii() and data.strip().isdigit():
+            data = int(data.strip())
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= self.MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class IdNumberField(serializers.IntegerField):
+    """An id taken as a number (the service looks it up): an integer from 1 to 2⁶³−1;
+    ``2.0``, ``1e999`` and ``true`` are refused rather than turned into some id."""
+
+    default_error_messages = {"invalid": "A valid integer is required."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", IdField.MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)

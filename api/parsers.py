@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 
 def _check_text(value) -> None:
-    """Lone UTF-16 surrogates ("\\ud800") parse, but cannot be stored or echoed as UTF-8."""
+    """Lone UTF-16 surrogates ("\\ud800") parse, but cannot be stored or echoed as UTF-8;
+    ``1e999`` parses as infinity, which no field stores (an ``OverflowError`` in an id)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -16,6 +19,8 @@ def _check_text(value) -> None:
                 item.encode("utf-8")
             except UnicodeEncodeError as exc:
                 raise ParseError("The JSON document holds text that is not valid Unicode.") from exc
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ParseError("The JSON document holds a number out of range.")
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

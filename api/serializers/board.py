@@ -8,6 +8,8 @@ from ateliers.choices import ModerationAction
 from ateliers.models import Comment, Idea, Theme
 from ateliers.models.board import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH
 
+from ..fields import IdField, IdNumberField
+
 
 class JoinSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
@@ -57,9 +59,7 @@ class IdeaSerializer(serializers.ModelSerializer):
 
 class IdeaWriteSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=IDEA_MAX_LENGTH)
-    theme = serializers.PrimaryKeyRelatedField(
-        queryset=Theme.objects.all(), required=False, allow_null=True
-    )
+    theme = IdField(queryset=Theme.objects.all(), required=False, allow_null=True)
     client_id = serializers.UUIDField(required=False)
 
 
@@ -69,7 +69,7 @@ class IdeaEditSerializer(serializers.Serializer):
 
 class ModerateSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ModerationAction.choices)
-    into = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    into = IdNumberField(required=False, allow_null=True)
 
 
 class VoteResponseSerializer(serializers.Serializer):

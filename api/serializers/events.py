@@ -6,7 +6,12 @@ from rest_framework import serializers
 from ateliers.choices import RegistrationRole
 from ateliers.models import Event, Organization, Registration, Theme, TimeSlot
 
-from ..fields import BilingualSerializerMixin, EventDateTimeField, LanguageListSerializerField
+from ..fields import (
+    BilingualSerializerMixin,
+    EventDateTimeField,
+    IdField,
+    LanguageListSerializerField,
+)
 from .accounts import UserPublicSerializer
 
 
@@ -92,6 +97,8 @@ class ThemeSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
 
 
 class TimeSlotSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    serializer_related_field = IdField  # theme: no 1e999 (a 500), no 2.7 (truncated)
+
     starts_at = EventDateTimeField()
     ends_at = EventDateTimeField()
 
@@ -130,9 +137,7 @@ class WindowSerializer(serializers.Serializer):
 
 class RegistrationSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=RegistrationRole.choices)
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
-    )
+    organization = IdField(queryset=Organization.objects.all(), required=False, allow_null=True)
     user = UserPublicSerializer(read_only=True)
     available = WindowSerializer(many=True, required=False)
     checked_in = serializers.BooleanField(read_only=True)

@@ -14,6 +14,7 @@ from ateliers.models import (
 )
 from ateliers.permissions import is_organizer
 
+from ..fields import IdField, IdNumberField
 from .accounts import UserPublicSerializer
 
 
@@ -21,11 +22,9 @@ class HelpRequestSerializer(serializers.ModelSerializer):
     """A help request. ``contact`` (e-mails) is filled only for the organisation's members,
     the claiming expert and organizers; it is ``null`` for everyone else."""
 
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = IdField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    event = serializers.PrimaryKeyRelatedField(
-        queryset=Event.objects.all(), required=False, allow_null=True
-    )
+    event = IdField(queryset=Event.objects.all(), required=False, allow_null=True)
     skills = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Skill.objects.all(), required=False
     )
@@ -167,6 +166,4 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=1000
-    )
+    ids = serializers.ListField(child=IdNumberField(), required=False, max_length=1000)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from ateliers.models import ExpertProfile, Membership, Organization, Skill
 
-from ..fields import BilingualSerializerMixin, LanguageListSerializerField
+from ..fields import BilingualSerializerMixin, IdField, IdNumberField, LanguageListSerializerField
 from .accounts import UserPublicSerializer
 
 
@@ -45,7 +45,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MemberAddSerializer(serializers.Serializer):
-    user = serializers.IntegerField(min_value=1)
+    user = IdNumberField()
     role = serializers.ChoiceField(choices=["admin", "member"], required=False)
 
 
@@ -55,9 +55,7 @@ class ExpertSerializer(serializers.ModelSerializer):
         slug_field="slug", many=True, queryset=Skill.objects.all(), required=False
     )
     languages = LanguageListSerializerField(allow_empty=False)
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
-    )
+    organization = IdField(queryset=Organization.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = ExpertProfile

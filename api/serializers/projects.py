@@ -17,7 +17,7 @@ from projets.models import (
     Story,
 )
 
-from ..fields import BilingualSerializerMixin
+from ..fields import BilingualSerializerMixin, IdField, IdNumberField
 from .accounts import UserPublicSerializer
 
 
@@ -56,25 +56,15 @@ class PhaseTransitionSerializer(serializers.ModelSerializer):
 
 
 class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
-    partners = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Organization.objects.all(), required=False
-    )
-    organizations = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Organization.objects.all(), required=False
-    )
-    event = serializers.PrimaryKeyRelatedField(
-        queryset=Event.objects.all(), required=False, allow_null=True
-    )
+    partners = IdField(many=True, queryset=Organization.objects.all(), required=False)
+    organizations = IdField(many=True, queryset=Organization.objects.all(), required=False)
+    event = IdField(queryset=Event.objects.all(), required=False, allow_null=True)
     # Written as ids; read back filtered by what the caller may see (``to_representation``).
-    theme = serializers.PrimaryKeyRelatedField(
-        queryset=Theme.objects.all(), required=False, allow_null=True
-    )
-    source_help_requests = serializers.PrimaryKeyRelatedField(
+    theme = IdField(queryset=Theme.objects.all(), required=False, allow_null=True)
+    source_help_requests = IdField(
         many=True, queryset=HelpRequest.objects.all(), required=False, write_only=True
     )
-    source_ideas = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Idea.objects.all(), required=False, write_only=True
-    )
+    source_ideas = IdField(many=True, queryset=Idea.objects.all(), required=False, write_only=True)
     partners_detail = OrganizationBriefSerializer(source="partners", many=True, read_only=True)
     organizations_detail = OrganizationBriefSerializer(
         source="organizations", many=True, read_only=True
@@ -142,7 +132,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class TeamAddSerializer(serializers.Serializer):
-    user = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    user = IdNumberField(max_value=2**31 - 1)
     role = serializers.ChoiceField(choices=ProjectRole.choices, required=False)
 
 

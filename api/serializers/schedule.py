@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from ateliers.schedule import agenda as agenda_reads
 
+from ..fields import IdNumberField
+
 MAX_ID = 2**31 - 1
 
 
@@ -24,9 +26,9 @@ class ScheduleInputSerializer(serializers.Serializer):
 
 
 class PinInputSerializer(serializers.Serializer):
-    meeting = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    expert = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    meeting = IdNumberField(required=False, max_value=MAX_ID)
+    organization = IdNumberField(required=False, max_value=MAX_ID)
+    expert = IdNumberField(required=False, max_value=MAX_ID)
     round = serializers.IntegerField(required=False, min_value=1, max_value=1000)
     table = serializers.IntegerField(required=False, min_value=1, max_value=1000, allow_null=True)
     pinned = serializers.BooleanField(required=False, default=True)
@@ -40,7 +42,7 @@ class PinInputSerializer(serializers.Serializer):
 
 
 class MeetingRefSerializer(serializers.Serializer):
-    meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    meeting = IdNumberField(max_value=MAX_ID)
 
 
 def meeting_data(meeting, times, names) -> dict:
