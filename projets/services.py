@@ -58,6 +58,29 @@ def _require_manager(actor: User, project: Project) -> None:
         raise Forbidden(_("Only organizers and the project lead can do this."))
 
 
+def _require_visible_links(actor: User, project: Project | None, fields: dict) -> None:
+    """A project links only to what its manager may see: a draft event (its themes, its
+    ideas) is refused exactly like one that does not exist, so its title never reaches
+    the public project page and the answer tells nothing about which drafts exist."""
+    from ateliers.permissions import can_see_event
+
+    def changed(key):
+        value = fields.get(key)
+        return value is not None and (project is None or value != getattr(project, key))
+
+    errors = {}
+    if changed("event") and not can_see_event(actor, fields["event"]):
+        errors["event"] = [_("No such event.")]
+    if changed("theme") and not can_see_event(actor, fields["theme"].event):
+        errors["theme"] = [_("No such theme.")]
+    kept = set(project.source_ideas.values_list("pk", flat=True)) if project else set()
+    added = {idea.event_id for idea in fields.get("source_ideas") or () if idea.pk not in kept}
+    if added and any(not can_see_event(actor, e) for e in Event.objects.filter(pk__in=added)):
+        errors["source_ideas"] = [_("No such idea.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _notify(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
     """Notifications are written in the change's transaction and delivered after commit."""
     notify.notify_followers(project, kind, actor=actor, payload=payload)
@@ -85,6 +108,9 @@ def project_create(
     """Open a project in exploration; the opening is the first line of its history."""
     if not is_organizer(actor):
         raise Forbidden(_("Only organizers can open a project."))
+    _require_visible_links(
+        actor, None, {"event": event, "theme": theme, "source_ideas": source_ideas}
+    )
     project = Project(
         title_fr=title_fr,
         title_en=title_en,
@@ -126,6 +152,7 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
     } & fields.keys()
     if managed:
         _require_manager(actor, project)
+        _require_visible_links(actor, project, fields)
     for key in PROJECT_TEXT_FIELDS | {"visibility", "event", "theme"}:
         if key in fields:
             setattr(project, key, fields[key])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ateliers.models import Event, HelpRequest, Idea, Organization, Theme
+from ateliers.selectors import events_visible_to
 from projets.choices import Phase, ProjectRole, allowed_moves
 from projets.models import (
     Indicator,
@@ -104,6 +105,18 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "phase", "phase_changed_at", "created_at", "updated_at"]
         bilingual = ["title", "summary"]
         bilingual_required = ["title"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            # A draft event (its themes, its ideas) answers like one that does not exist:
+            # the same 400, so no title reaches the project page and no draft id leaks.
+            visible = events_visible_to(request.user).values("pk")
+            fields["event"].queryset = Event.objects.filter(pk__in=visible)
+            fields["theme"].queryset = Theme.objects.filter(event__in=visible)
+            fields["source_ideas"].child_relation.queryset = Idea.objects.filter(event__in=visible)
+        return fields
 
     def get_allowed_phases(self, project) -> list[str]:
         return allowed_moves(project.phase)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
 from ateliers.models import HelpRequest, Idea, Organization, Theme
+from ateliers.permissions import can_see_event
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
 from projets.filtersets import ProjectFilterSet
@@ -368,6 +369,13 @@ def project_detail(request, pk: int):
         "frontend/projects/detail.html",
         {
             "project": project,
+            # A draft event's title stays with the organizers (an organizer may have
+            # linked one; the services refuse it to everyone else).
+            "source_event": (
+                project.event
+                if project.event and can_see_event(request.user, project.event)
+                else None
+            ),
             "timeline": _timeline(project),
             "milestones": milestones,
             "updates": updates,
