@@ -34,6 +34,7 @@ from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import BoardEvent, Comment, Event, Idea, Participant, User, Vote
 from ..permissions import is_account, is_organizer
+from ..text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def participant_from_token(token: str) -> Participant | None:
 
 
 def _clean_display_name(display_name: str) -> str:
-    name = " ".join(str(display_name or "").split())
+    name = " ".join(clean_text(str(display_name or ""), field="display_name").split())
     if not name:
         raise ValidationError({"display_name": _("Give a name to show on the board.")})
     if len(name) > 80:
@@ -214,6 +215,8 @@ def _uuid(value, field: str = "client_id") -> uuid.UUID:
 
 
 def _clean_text(text, field: str, limit: int) -> str:
+    if isinstance(text, str):
+        text = clean_text(text, field=field)  # NUL refused, controls dropped (every door)
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({field: _("Write something first.")})
     text = text.strip()
