@@ -77,6 +77,10 @@ class AccountUserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
