@@ -8,13 +8,14 @@ from ateliers.services.accounts import ASSIGNABLE_ROLES
 
 
 class UserPublicSerializer(serializers.ModelSerializer):
-    """What others may see of a person: never the email."""
+    """What others may see of a person: the name they chose, never the e-mail nor the
+    login username (CONTRACT.md, "Privacy")."""
 
     name = serializers.CharField(source="public_name", read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "name"]
+        fields = ["id", "display_name", "name"]
         read_only_fields = fields
 
 
