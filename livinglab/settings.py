@@ -201,7 +201,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("LIVINGLAB_PLAIN_STATIC")
 
-# --- Email ---------------------------------------------------------------------------
+# --- Site address and e-mail ---------------------------------------------------------
+# The public address (https://host, no path) of every link in e-mails and calendar
+# feeds; never taken from a request's Host header. check --deploy warns when missing.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -235,7 +235,9 @@ def deliver(ids: list[int]) -> None:
 
 
 def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    from livinglab.site import site_url
+
+    return site_url()
 
 
 @transaction.atomic
