@@ -36,8 +36,8 @@ def test_site_url_in_calendar_feeds(settings, client):
 def test_check_deploy_warns_without_site_url(settings):
     settings.DEBUG = False
     settings.SITE_URL = ""
-    with pytest.raises(SystemCheckError, match="livinglab.W001"):
+    with pytest.raises(SystemCheckError, match=r"livinglab\.W001"):
         call_command("check", deploy=True, fail_level="WARNING", tags=["security"])
     settings.SITE_URL = "https://atelier.example.org/some/path"
-    with pytest.raises(SystemCheckError, match="livinglab.W002"):
+    with pytest.raises(SystemCheckError, match=r"livinglab\.W002"):
         call_command("check", deploy=True, fail_level="WARNING", tags=["security"])
