@@ -46,6 +46,7 @@ SECTIONS: dict[str, str] = {
     "ateliers.HelpRequestTransition.actor": "help_request_steps",
     "ateliers.HelpRequestMessage.author": "help_request_messages",
     "ateliers.Notification.recipient": "notifications",
+    "ateliers.OutgoingEmail.recipient": "emails",
     # the live board (through the person's board identities)
     "ateliers.Participant.user": "board_identities",
     "ateliers.Idea.author": "ideas",

@@ -212,6 +212,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "livinglab <noreply@localhost>")
+# Outgoing mail goes through a database queue drained by `manage.py send_queued_mail`
+# (ateliers/services/outbox.py). With DEBUG (make run, no worker) and in tests, a message
+# is also tried right after commit.
+EMAIL_QUEUE = {"SEND_ON_COMMIT": env_bool("EMAIL_SEND_ON_COMMIT", DEBUG or TESTING)}
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -89,6 +89,9 @@ def zelda():
     projects.project_member_add(actor=other_project.created_by, project=other_project, user=user)
     # a notification she received, an admin action she made, her API token
     Notification.objects.create(recipient=user, kind="claimed", title="Pour vous")
+    from ateliers.services import outbox
+
+    outbox.enqueue(to=[EMAIL], subject="Pour vous", body="Bonjour", recipient=user)
     LogEntry.objects.log_actions(
         user_id=user.pk, queryset=[event], action_flag=ADDITION, change_message="ajout"
     )
