@@ -7,4 +7,11 @@ class AteliersConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from livinglab import checks  # noqa: F401  (registers the deploy checks)
+
+        from .admin_access import ensure_organizers_group
+
+        # After every app (projets comes later than ateliers): idempotent and cheap.
+        post_migrate.connect(ensure_organizers_group, dispatch_uid="organizers")

@@ -132,6 +132,13 @@ def purge_sent(*, now: datetime | None = None) -> int:
     return deleted
 
 
+def retry(mail: OutgoingEmail) -> None:
+    """Send one message (pending or given up on) at the next pass, with new attempts."""
+    OutgoingEmail.objects.filter(pk=mail.pk).exclude(status=OutgoingEmail.SENT).update(
+        status=OutgoingEmail.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+
+
 def retry_failed() -> int:
     """Give every ``failed`` message a new series of attempts, starting now."""
     return OutgoingEmail.objects.filter(status=OutgoingEmail.FAILED).update(
