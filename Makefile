@@ -54,7 +54,8 @@ check: dev-venv
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-	  ALLOWED_HOSTS=livinglab.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=livinglab.example.org SITE_URL=https://livinglab.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: dev-venv
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)

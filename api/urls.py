@@ -51,6 +51,8 @@ urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("auth/register/", accounts.RegisterView.as_view(), name="auth-register"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/export/", accounts.MeExportView.as_view(), name="me-export"),
+    path("participants/me/", accounts.ParticipantMeView.as_view(), name="participant-me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # iCalendar feeds keep their file-like names (no trailing slash), as CONTRACT.md says.

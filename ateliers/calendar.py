@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
+
+from livinglab.site import site_host, site_url
 
 from .i18n import localized
 from .models import Event
 
 
 def _host() -> str:
-    hosts = [h for h in settings.ALLOWED_HOSTS if h not in {"*", ""}]
-    return hosts[0].lstrip(".") if hosts else "livinglab.local"
+    return site_host()
 
 
 def events_to_ical(
@@ -34,9 +35,13 @@ def events_to_ical(
         vevent.add("dtend", event.ends_at)
         vevent.add("summary", localized(event, "title", lang))
         description = localized(event, "description", lang)
+        page = site_url(reverse("frontend:event-detail", args=[event.pk]))
         if event.online_url:
             description = f"{description}\n\n{event.online_url}".strip()
             vevent.add("url", event.online_url)
+        else:
+            vevent.add("url", page)
+        description = f"{description}\n\n{page}".strip()
         if description:
             vevent.add("description", description)
         if event.venue:

@@ -230,6 +230,9 @@ def seed_demo() -> Event:
     if created:
         organizer.set_password(DEMO_ORGANIZER[1])
         organizer.save()
+    from .admin_access import grant_organizer_admin
+
+    grant_organizer_admin(organizer)  # the admin is usable by the demo organizer
     skills = {}
     for slug, fr, en in SKILLS:
         skills[slug], _ = Skill.objects.get_or_create(

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from .views import accounts, board, events, organizer, profiles, projects, schedule
+from .views import accounts, board, events, organizer, privacy, profiles, projects, schedule
 from .views import help as help_pages
 
 app_name = "frontend"
@@ -19,6 +19,8 @@ urlpatterns = [
 
 urlpatterns += [
     path("me/", profiles.my_profile, name="my-profile"),
+    path("me/delete/", privacy.account_delete, name="account-delete"),
+    path("privacy/", privacy.privacy_page, name="privacy"),
     path("organize/", organizer.dashboard, name="organizer-dashboard"),
 ]
 

@@ -207,7 +207,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("LIVINGLAB_PLAIN_STATIC")
 
-# --- Email ---------------------------------------------------------------------------
+# --- Site address and e-mail ---------------------------------------------------------
+# The public address (https://host, no path) of every link in e-mails and calendar
+# feeds; never taken from a request's Host header. check --deploy warns when missing.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -215,6 +218,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "livinglab <noreply@localhost>")
+# Outgoing mail goes through a database queue drained by `manage.py send_queued_mail`
+# (ateliers/services/outbox.py). With DEBUG (make run, no worker) and in tests, a message
+# is also tried right after commit.
+EMAIL_QUEUE = {"SEND_ON_COMMIT": env_bool("EMAIL_SEND_ON_COMMIT", DEBUG or TESTING)}
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

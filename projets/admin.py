@@ -1,7 +1,14 @@
-"""Read-mostly admin: project state changes go through the services (pages and API)."""
+"""The projects in the admin: projects through their services, the rest read-only.
+
+Phases, team, journal, indicators and stories change on the project pages and the API
+(their services notify followers); here they are listed for organizers.
+"""
 
 from django.contrib import admin
 
+from ateliers.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+
+from . import services
 from .models import (
     Follow,
     Indicator,
@@ -15,37 +22,55 @@ from .models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class TransitionInline(ReadOnlyInline):
     model = PhaseTransition
     fields = ("created_at", "from_phase", "to_phase", "note", "actor")
+    readonly_fields = fields
 
 
 class MemberInline(ReadOnlyInline):
     model = ProjectMember
     fields = ("user", "role")
+    readonly_fields = fields
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "phase", "visibility", "region", "updated_at")
-    list_filter = ("phase", "visibility", "region")
+class ProjectAdmin(ServiceAdmin):
+    list_display = ("__str__", "phase", "visibility", "region", "event", "updated_at")
+    list_filter = ("phase", "visibility", "region", "event")
     search_fields = ("title_fr", "title_en", "summary_fr", "summary_en")
     readonly_fields = ("phase", "phase_changed_at", "created_by", "created_at", "updated_at")
     filter_horizontal = ("organizations", "partners")
-    raw_id_fields = ("source_help_requests",)
+    raw_id_fields = ("source_help_requests", "source_ideas", "event", "theme")
     inlines = [MemberInline, TransitionInline]
 
+    def create(self, actor, data):
+        return services.project_create(actor=actor, **data)
 
-for model in (Milestone, ProjectUpdate, Indicator, IndicatorValue, Story, Follow):
-    admin.site.register(model)
+    def update(self, actor, obj, data):
+        return services.project_update(actor=actor, project=obj, **data)
+
+    def delete(self, actor, obj):
+        services.project_delete(actor=actor, project=obj)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("title", "project", "due_on")
+    list_select_related = ("project",)
+
+
+@admin.register(ProjectUpdate)
+class ProjectUpdateAdmin(ReadOnlyAdmin):
+    list_display = ("project", "author", "created_at")
+    list_select_related = ("project", "author")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnlyAdmin):
+    list_display = ("name", "project", "unit", "target")
+    list_select_related = ("project",)
+
+
+for model in (IndicatorValue, Story, Follow):
+    admin.site.register(model, ReadOnlyAdmin)

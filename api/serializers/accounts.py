@@ -8,13 +8,14 @@ from ateliers.services.accounts import ASSIGNABLE_ROLES
 
 
 class UserPublicSerializer(serializers.ModelSerializer):
-    """What others may see of a person: never the email."""
+    """What others may see of a person: the name they chose, never the e-mail nor the
+    login username (CONTRACT.md, "Privacy")."""
 
     name = serializers.CharField(source="public_name", read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "name"]
+        fields = ["id", "display_name", "name"]
         read_only_fields = fields
 
 
@@ -75,6 +76,10 @@ class AccountUserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "email", "display_name", "language", "roles", "date_joined"]
         read_only_fields = fields
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from .accounts import User
 from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
+from .outbox import OutgoingEmail
 from .people import ExpertProfile, Membership, Organization, Skill
 from .schedule import Meeting, Schedule
 
@@ -20,6 +21,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Organization",
+    "OutgoingEmail",
     "Participant",
     "Registration",
     "Schedule",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import INTERFACE_LANGUAGES, Role
@@ -30,11 +31,16 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        return self.public_name
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.username
+        """The name others see: never the login username (CONTRACT.md, "Privacy")."""
+        return (
+            self.display_name
+            or self.get_full_name()
+            or gettext("Member %(number)s") % {"number": self.pk or ""}
+        )
 
     @property
     def roles(self) -> list[str]:

@@ -33,6 +33,9 @@ class Participant(models.Model):
         related_name="board_participations",
     )
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    # Set when the guest deleted itself, its account went, or the retention period ran
+    # out (``manage.py purge_guests``): the name is neutral and its token no longer works.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         ordering = ["event_id", "id"]

@@ -83,6 +83,10 @@ def user_create(
     user.is_expert = Role.EXPERT.value in roles
     user.is_partner = Role.PARTNER.value in roles
     user.save()
+    if user.is_organizer:
+        from ..admin_access import grant_organizer_admin
+
+        grant_organizer_admin(user)
     return user
 
 

@@ -67,7 +67,7 @@ def participant_from_token(token: str) -> Participant | None:
         return None
     return (
         Participant.objects.select_related("event")
-        .filter(pk=data.get("p"), event_id=data.get("e"))
+        .filter(pk=data.get("p"), event_id=data.get("e"), erased_at__isnull=True)
         .first()
     )
 

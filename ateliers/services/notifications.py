@@ -3,7 +3,8 @@
 One ``Notification`` row per person per event, its text rendered once in the recipient's
 language. After commit each is pushed to the person's WebSocket group (``user_<id>``) and,
 unless they turned e-mail off, e-mailed once: ``emailed_at`` is set by a compare-and-set
-UPDATE before sending, so a retried delivery never e-mails twice.
+UPDATE before the message is queued (``outbox.enqueue``; a worker sends it and retries),
+so a retried delivery never e-mails twice.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Iterable
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ..choices import NotificationKind
 from ..matching import score_expert_for_request, suggest_experts
 from ..models import HelpRequest, HelpRequestMessage, Notification, User
+from . import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -212,30 +213,28 @@ def deliver(ids: list[int]) -> None:
                 logger.exception("notification push failed")
         if not (user.email_notifications and user.email and user.is_active):
             continue
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if not claimed:
-            continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             footer = _("You receive this because e-mail notifications are on in your profile.")
             body = "\n\n".join(
                 part for part in (notification.body, _site_url() + notification.url, footer) if part
             )
-        try:
-            send_mail(
-                notification.title,
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-                fail_silently=False,
-            )
-        except Exception:  # SMTP down: the in-app notification still stands
-            logger.exception("notification e-mail failed")
+        # Queued, not sent here: a slow or down mail server never holds the request and
+        # loses nothing (``services/outbox.py``, ``manage.py send_queued_mail``). The mark
+        # and the queued row are written together.
+        with transaction.atomic():
+            claimed = Notification.objects.filter(
+                pk=notification.pk, emailed_at__isnull=True
+            ).update(emailed_at=timezone.now())
+            if claimed:
+                outbox.enqueue(
+                    to=[user.email], subject=notification.title, body=body, recipient=user
+                )
 
 
 def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    from livinglab.site import site_url
+
+    return site_url()
 
 
 @transaction.atomic

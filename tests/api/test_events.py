@@ -183,7 +183,7 @@ def test_one_click_registration_and_duplicates(expert, event):
     url = f"/api/events/{event.pk}/registrations/"
     first = client.post(url, {"role": "expert"}, format="json")
     assert first.status_code == 201, first.content
-    assert first.json()["user"]["username"] == "expertise"
+    assert first.json()["user"]["name"] == "Expertise"
     again = client.post(url, {"role": "expert"}, format="json")
     assert again.status_code == 409
     assert again.json()["code"] == "already_registered"

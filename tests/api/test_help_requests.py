@@ -261,7 +261,7 @@ def test_suggestions_rank_and_explain(org, member, event):
         )
     assert response.status_code == 200
     results = response.json()["results"]
-    assert [r["user"]["username"] for r in results] == ["best", "half"]
+    assert [r["user"]["name"] for r in results] == ["Best", "Half"]
     assert results[0]["score"] > results[1]["score"]
     assert results[0]["reasons"][0] == "speaks French"
     assert "covers" in results[0]["summary"]

@@ -31,13 +31,13 @@ def test_members_add_list_and_duplicate(org, member, organizer):
     client = token_client(member)
     added = client.post(f"/api/organizations/{org.pk}/members/", {"user": newcomer.pk})
     assert added.status_code == 201
-    assert added.json()["user"]["username"] == "arrivee"
+    assert added.json()["user"]["name"] == "Arrivee"
     again = client.post(f"/api/organizations/{org.pk}/members/", {"user": newcomer.pk})
     assert again.status_code == 409
     unknown = client.post(f"/api/organizations/{org.pk}/members/", {"user": 999999})
     assert unknown.status_code == 404
     listing = token_client(organizer).get(f"/api/organizations/{org.pk}/members/").json()
-    assert [m["user"]["username"] for m in listing] == ["arrivee", "membre"]
+    assert [m["user"]["name"] for m in listing] == ["Arrivee", "Membre"]
 
 
 def test_organisation_filters_and_ordering(api):
@@ -76,13 +76,12 @@ def test_expert_unknown_skill_is_400():
 def test_experts_filter_by_skill(expert, organizer):
     factories.make_expert("autre", skills=["crm"])
     client = token_client(organizer)
-    names = [e["user"]["username"] for e in client.get("/api/experts/?skill=crm").json()["results"]]
-    assert names == ["autre"]
+    names = [e["user"]["name"] for e in client.get("/api/experts/?skill=crm").json()["results"]]
+    assert names == ["Autre"]
     names = [
-        e["user"]["username"]
-        for e in client.get("/api/experts/?skill=accessibility").json()["results"]
+        e["user"]["name"] for e in client.get("/api/experts/?skill=accessibility").json()["results"]
     ]
-    assert names == ["expertise"]
+    assert names == ["Expertise"]
     assert client.get("/api/experts/?skill=unknown").json()["count"] == 0
 
 

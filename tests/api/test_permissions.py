@@ -658,6 +658,12 @@ READ += [
     ("GET", "/api/skills/{skill}/", SEES_ALL),
     ("GET", "/api/stories/{story}/", SEES_ALL),
     ("GET", "/api/users/{user}/", ORGANIZER_READ),
+    ("GET", "/api/me/export/", ACCOUNT),
+    (
+        "GET",
+        "/api/participants/me/",
+        {**dict.fromkeys(ROLES, 403), "anonymous": 401, "participant": 200},
+    ),
 ]
 WRITE += [
     (
@@ -668,6 +674,18 @@ WRITE += [
     ),
     ("POST", "/api/auth/register/", {"username": "x"}, dict.fromkeys(ROLES, 400)),
     ("PATCH", "/api/me/", {"first_name": "Zoé"}, {**ACCOUNT}),
+    (
+        "DELETE",
+        "/api/me/",
+        {"password": "wrong"},
+        {**dict.fromkeys(ROLES, 400), "anonymous": 401, "participant": 403},
+    ),
+    (
+        "DELETE",
+        "/api/participants/me/",
+        None,
+        {**dict.fromkeys(ROLES, 403), "anonymous": 401, "participant": 204},
+    ),
     (
         "DELETE",
         "/api/events/{event}/registrations/{reg}/check-in/",

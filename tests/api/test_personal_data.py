@@ -91,3 +91,44 @@ def test_the_crawl_would_see_an_address(world):
     """The check can fail: organizers do read addresses (``/api/users/``)."""
     client, _ = client_for("organizer")
     assert "private@example.net" in client.get("/api/users/").content.decode()
+
+
+def _public_pages(ids) -> list[str]:
+    from django.urls import reverse as r
+
+    from projets.models import Story
+
+    pages = [
+        r("frontend:home"),
+        r("frontend:event-list"),
+        r("frontend:event-detail", args=[ids["event_pk"]]),
+        r("frontend:organization-list"),
+        r("frontend:project-list"),
+        r("frontend:privacy"),
+    ]
+    from ateliers.models import Organization
+
+    pages += [r("frontend:organization-detail", args=[o.pk]) for o in Organization.objects.all()]
+    pages += [r("frontend:project-detail", args=[p.pk]) for p in Project.objects.all()]
+    pages += [f"/projects/{s.project_id}/story/" for s in Story.objects.all()]
+    return pages
+
+
+@pytest.mark.parametrize("role", ["anonymous", "guest"])
+def test_no_login_username_reaches_the_public(world, role, client):
+    """Display names only: no account's login name in any API answer or public page."""
+    for user in User.objects.all():
+        user.username = f"login{user.pk}zq"
+        user.save(update_fields=["username"])
+    User.objects.filter(pk=User.objects.order_by("pk").first().pk).update(display_name="")
+    api = token_client(None) if role == "anonymous" else client_for("guest")[0]
+    crawled = 0
+    for url in urls(world) + _public_pages(world):
+        response = (client if url in _public_pages(world) else api).get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", "replace")
+        leaked = {w for w in text.replace('"', " ").replace("<", " ").split() if "zq" in w}
+        leaked = {w for w in leaked if "login" in w}
+        assert not leaked, (url, sorted(leaked)[:3])
+        crawled += response.status_code == 200
+    assert crawled >= 25

@@ -97,7 +97,8 @@ def test_team_member_writes_the_journal(project, organizer, expert):
     client = token_client(expert)
     response = client.post(f"/api/projects/{project.pk}/updates/", {"text": "Atelier fait"})
     assert response.status_code == 201
-    assert response.json()["author"]["username"] == "expertise"
+    assert response.json()["author"]["name"] == "Expertise"
+    assert "username" not in response.json()["author"]
     assert "email" not in response.json()["author"]
     response = client.post(
         f"/api/projects/{project.pk}/milestones/", {"title": "Pilote", "due_on": "2020-01-01"}
@@ -250,7 +251,7 @@ def test_team_is_managed_by_the_lead_and_organizers(project, organizer, expert, 
     url = f"/api/projects/{project.pk}/team/"
     response = token_client(organizer).post(url, {"user": expert.pk, "role": "lead"})
     assert response.status_code == 201
-    assert [(m["user"]["username"], m["role"]) for m in response.json()] == [("expertise", "lead")]
+    assert [(m["user"]["name"], m["role"]) for m in response.json()] == [("Expertise", "lead")]
     lead = token_client(expert)
     assert lead.post(url, {"user": member.pk}).status_code == 201
     assert token_client(member).post(url, {"user": partner.pk}).status_code == 403  # not lead
