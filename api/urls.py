@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, board, events, help, people, projects, reports
+from .views import accounts, board, events, help, people, projects, reports, room
 from .views import schedule as schedule_views
 
 app_name = "api"
@@ -147,5 +147,15 @@ urlpatterns = [
     ),
     path("join/", board.JoinView.as_view(), name="join"),
     path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),
+    path(
+        "events/<int:event_pk>/moderators/",
+        room.EventModeratorsView.as_view(),
+        name="event-moderators",
+    ),
+    path(
+        "events/<int:event_pk>/moderators/<int:user_pk>/",
+        room.EventModeratorView.as_view(),
+        name="event-moderator",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from .views import accounts, board, events, organizer, profiles, projects, schedule
+from .views import accounts, board, events, organizer, profiles, projects, room, schedule
 from .views import help as help_pages
 
 app_name = "frontend"
@@ -165,4 +165,14 @@ urlpatterns += [
         name="organizer-schedule-signin",
     ),
     path("events/<int:pk>/agenda/", schedule.agenda_page, name="event-agenda"),
+]
+
+# The room (issue 18): co-moderators and facilitators, live polls.
+urlpatterns += [
+    path("organize/events/<int:pk>/moderators/", room.moderators, name="organizer-moderators"),
+    path(
+        "organize/events/<int:pk>/moderators/<int:user_pk>/remove/",
+        room.moderator_remove,
+        name="organizer-moderator-remove",
+    ),
 ]

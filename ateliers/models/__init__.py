@@ -5,12 +5,15 @@ from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .people import ExpertProfile, Membership, Organization, Skill
+from .polls import Poll, PollAnswer, PollChoice
+from .room import EventModerator
 from .schedule import Meeting, Schedule
 
 __all__ = [
     "BoardEvent",
     "Comment",
     "Event",
+    "EventModerator",
     "ExpertProfile",
     "HelpRequest",
     "HelpRequestMessage",
@@ -21,6 +24,9 @@ __all__ = [
     "Notification",
     "Organization",
     "Participant",
+    "Poll",
+    "PollAnswer",
+    "PollChoice",
     "Registration",
     "Schedule",
     "Skill",

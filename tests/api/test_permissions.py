@@ -762,6 +762,21 @@ WRITE += [
     ),
     ("DELETE", "/api/skills/{skill}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
 ]
+# The room (issue 18): organizers appoint co-moderators and facilitators per event.
+WRITE += [
+    (
+        "POST",
+        "/api/events/{event}/moderators/",
+        {"user": "{newcomer}"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "DELETE",
+        "/api/events/{event}/moderators/{appointed}/",
+        None,
+        {**ORGANIZER_ONLY, "organizer": 204},
+    ),
+]
 ROUTE_ONLY: list = []
 
 
@@ -801,6 +816,10 @@ def world(db):
     from ateliers.services.board import idea_moderate
 
     idea_moderate(actor=organizer, idea=hidden, action="hide")
+    from ateliers.services.moderators import moderator_appoint
+
+    appointed = factories.make_user("appointed")
+    moderator_appoint(actor=organizer, event=event, user=appointed)
     pub = projects["pub"]
     from ateliers.models import Notification
     from projets.models import Indicator, Milestone, ProjectUpdate, Story
@@ -843,6 +862,7 @@ def world(db):
         "idea": idea.pk,
         "other_idea": other_idea.pk,
         "hidden": hidden.pk,
+        "appointed": appointed.pk,
     }
     return users, ids, event
 
