@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, board, events, help, people, projects, reports, room
+from .views import accounts, board, events, help, people, polls, projects, reports, room
 from .views import schedule as schedule_views
 
 app_name = "api"
@@ -157,5 +157,9 @@ urlpatterns = [
         room.EventModeratorView.as_view(),
         name="event-moderator",
     ),
+    path("events/<int:event_pk>/polls/", polls.EventPollsView.as_view(), name="event-polls"),
+    path("polls/<int:pk>/", polls.PollView.as_view(), name="poll"),
+    path("polls/<int:pk>/answer/", polls.PollAnswerView.as_view(), name="poll-answer"),
+    path("polls/<int:pk>/results/", polls.PollResultsView.as_view(), name="poll-results"),
     path("", include(router.urls)),
 ]
