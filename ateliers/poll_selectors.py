@@ -95,3 +95,14 @@ def my_answer(poll: Poll, participant) -> PollAnswer | None:
         .prefetch_related("choices")
         .first()
     )
+
+
+def answer_counts(polls) -> dict[int, int]:
+    """``{poll id: answers}`` for a list of polls, in one query."""
+    rows = (
+        PollAnswer.objects.filter(poll__in=polls)
+        .values("poll_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["poll_id"]: row["n"] for row in rows}

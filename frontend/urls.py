@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from .views import accounts, board, events, organizer, profiles, projects, room, schedule
+from .views import accounts, board, events, organizer, polls, profiles, projects, room, schedule
 from .views import help as help_pages
 
 app_name = "frontend"
@@ -175,4 +175,8 @@ urlpatterns += [
         room.moderator_remove,
         name="organizer-moderator-remove",
     ),
+    path("events/<int:pk>/polls/", polls.polls_page, name="polls"),
+    path("events/<int:pk>/polls/new/", polls.poll_create, name="poll-create"),
+    path("events/<int:pk>/polls/<int:poll_pk>/status/", polls.poll_status, name="poll-status"),
+    path("events/<int:pk>/polls/<int:poll_pk>/answer/", polls.poll_answer, name="poll-answer"),
 ]

@@ -776,6 +776,21 @@ WRITE += [
         None,
         {**ORGANIZER_ONLY, "organizer": 204},
     ),
+    # Live polls: moderators (and facilitators) run them, guests answer, everyone reads.
+    (
+        "POST",
+        "/api/events/{event}/polls/",
+        {"kind": "words", "question_fr": "Un mot ?"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    ("PATCH", "/api/polls/{poll}/", {"status": "closed"}, {**ORGANIZER_ONLY, "organizer": 200}),
+    ("POST", "/api/polls/{poll}/answer/", {"text": "Accès"}, BOARD_WRITER),
+]
+READ += [
+    ("GET", "/api/events/{event}/polls/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/polls/{poll}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/polls/{poll}/results/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/polls/{draft_poll}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
 ]
 ROUTE_ONLY: list = []
 
@@ -820,6 +835,10 @@ def world(db):
 
     appointed = factories.make_user("appointed")
     moderator_appoint(actor=organizer, event=event, user=appointed)
+    from ateliers.models import Poll
+
+    poll = Poll.objects.create(event=event, kind="words", question_fr="Un mot ?", status="open")
+    draft_poll = Poll.objects.create(event=event, kind="words", question_fr="Brouillon")
     pub = projects["pub"]
     from ateliers.models import Notification
     from projets.models import Indicator, Milestone, ProjectUpdate, Story
@@ -863,6 +882,8 @@ def world(db):
         "other_idea": other_idea.pk,
         "hidden": hidden.pk,
         "appointed": appointed.pk,
+        "poll": poll.pk,
+        "draft_poll": draft_poll.pk,
     }
     return users, ids, event
 
