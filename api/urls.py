@@ -157,6 +157,11 @@ urlpatterns = [
         room.EventModeratorView.as_view(),
         name="event-moderator",
     ),
+    path(
+        "events/<int:event_pk>/duplicates/",
+        room.EventDuplicatesView.as_view(),
+        name="event-duplicates",
+    ),
     path("events/<int:event_pk>/polls/", polls.EventPollsView.as_view(), name="event-polls"),
     path("polls/<int:pk>/", polls.PollView.as_view(), name="poll"),
     path("polls/<int:pk>/answer/", polls.PollAnswerView.as_view(), name="poll-answer"),

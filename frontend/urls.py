@@ -175,6 +175,7 @@ urlpatterns += [
         room.moderator_remove,
         name="organizer-moderator-remove",
     ),
+    path("events/<int:pk>/moderate/duplicates/", room.duplicates, name="board-duplicates"),
     path("events/<int:pk>/polls/", polls.polls_page, name="polls"),
     path("events/<int:pk>/polls/new/", polls.poll_create, name="poll-create"),
     path("events/<int:pk>/polls/<int:poll_pk>/status/", polls.poll_status, name="poll-status"),

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from ateliers.choices import ModeratorRole
 from ateliers.exceptions import DomainError
 from ateliers.models import Event, EventModerator, User
+from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import moderators as moderator_services
 
+from .board import _event as board_event
 from .organizer import apply_errors, organizer_required, posted_data
 
 
@@ -95,3 +98,15 @@ def moderator_remove(request, pk: int, user_pk: int):
             request, _("%(name)s no longer helps run this event.") % {"name": user.public_name}
         )
     return redirect("frontend:organizer-moderators", pk=event.pk)
+
+
+@cache_control(no_store=True)
+def duplicates(request, pk: int):
+    """The moderation page's "likely duplicates" section alone: ``duplicates.js`` fetches
+    it again when ideas arrive."""
+    if not is_account(request.user):
+        raise PermissionDenied
+    event = board_event(request, pk)
+    if not can_moderate_event(request.user, event):
+        raise PermissionDenied
+    return render(request, "frontend/board/_duplicates_fragment.html", {"event": event})

@@ -791,6 +791,7 @@ READ += [
     ("GET", "/api/polls/{poll}/", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/polls/{poll}/results/", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/polls/{draft_poll}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/events/{event}/duplicates/", {**ORGANIZER_READ, "organizer": 200}),
 ]
 ROUTE_ONLY: list = []
 
