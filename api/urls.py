@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, board, events, help, people, projects, reports
+from .views import accounts, board, events, help, people, polls, projects, reports, room
 from .views import schedule as schedule_views
 
 app_name = "api"
@@ -149,5 +149,24 @@ urlpatterns = [
     ),
     path("join/", board.JoinView.as_view(), name="join"),
     path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),
+    path(
+        "events/<int:event_pk>/moderators/",
+        room.EventModeratorsView.as_view(),
+        name="event-moderators",
+    ),
+    path(
+        "events/<int:event_pk>/moderators/<int:user_pk>/",
+        room.EventModeratorView.as_view(),
+        name="event-moderator",
+    ),
+    path(
+        "events/<int:event_pk>/duplicates/",
+        room.EventDuplicatesView.as_view(),
+        name="event-duplicates",
+    ),
+    path("events/<int:event_pk>/polls/", polls.EventPollsView.as_view(), name="event-polls"),
+    path("polls/<int:pk>/", polls.PollView.as_view(), name="poll"),
+    path("polls/<int:pk>/answer/", polls.PollAnswerView.as_view(), name="poll-answer"),
+    path("polls/<int:pk>/results/", polls.PollResultsView.as_view(), name="poll-results"),
     path("", include(router.urls)),
 ]

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from .choices import IdeaStatus
 from .models import BoardEvent, Comment, Event, Idea, Participant
-from .permissions import is_organizer
+from .permissions import can_moderate_event
 
 
 def _iso(value: datetime) -> str:
@@ -70,9 +70,9 @@ def board_seq(event: Event | int) -> int:
 
 
 def ideas_visible_to(user, event: Event) -> QuerySet[Idea]:
-    """REST lists: organizers see hidden ideas too, everyone else does not."""
+    """REST lists: the event's moderators see hidden ideas too, everyone else does not."""
     qs = Idea.objects.filter(event=event).select_related("author")
-    if not is_organizer(user):
+    if not can_moderate_event(user, event):
         qs = qs.exclude(status=IdeaStatus.HIDDEN)
     return qs
 

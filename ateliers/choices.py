@@ -104,6 +104,26 @@ class BoardEventType(models.TextChoices):
     COMMENT_CREATED = "comment.created", "comment.created"
     VOTES_CHANGED = "votes.changed", "votes.changed"
     BOARD_UPDATED = "board.updated", "board.updated"
+    POLL_UPDATED = "poll.updated", "poll.updated"
+
+
+class ModeratorRole(models.TextChoices):
+    """What an account appointed on one event may do there (organizers may do all)."""
+
+    MODERATOR = "moderator", _("Co-moderator")
+    FACILITATOR = "facilitator", _("Facilitator")
+
+
+class PollKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    WORDS = "words", _("Word cloud")
+
+
+class PollStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 # The languages of the interface (a person's preference), a subset of Language.

@@ -28,7 +28,7 @@ from rest_framework.authtoken.models import Token
 from . import board_selectors
 from .exceptions import DomainError
 from .models import Event, Idea, Participant, Theme
-from .permissions import can_see_event, is_account, is_organizer
+from .permissions import can_moderate_event, can_see_event, is_account
 from .realtime import fanout
 from .services import board as board_services
 
@@ -150,7 +150,7 @@ def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
     welcome = {
         "type": "welcome",
         "participant": board_selectors.participant_dict(participant),
-        "can_moderate": is_organizer(user),
+        "can_moderate": can_moderate_event(user, event),
         "snapshot": None,
     }
     if events is None:

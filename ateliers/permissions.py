@@ -60,3 +60,42 @@ def can_see_help_contacts(user, help_request) -> bool:
     if is_organizer(user) or (help_request.claimed_by_id and help_request.claimed_by_id == user.pk):
         return True
     return is_member_of(user, help_request.organization)
+
+
+def _event_id(event) -> int | None:
+    return getattr(event, "pk", event)
+
+
+def _appointed_role(user, event) -> str | None:
+    """The role an account was appointed to on this event. Not memoised: a socket keeps
+    its user for hours, and a removal must take effect on its next action."""
+    if not is_account(user):
+        return None
+    from .models import EventModerator
+
+    return (
+        EventModerator.objects.filter(event_id=_event_id(event), user_id=user.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can_moderate_event(user, event) -> bool:
+    """The one answer to "may this account moderate this event's board" (hide, show, pin,
+    merge, lock, see hidden ideas): organizers, and the co-moderators appointed on this
+    event — on this event only. Every moderation path asks this."""
+    from .choices import ModeratorRole
+
+    if is_organizer(user):
+        return True
+    return _appointed_role(user, event) == ModeratorRole.MODERATOR
+
+
+def can_run_polls(user, event) -> bool:
+    """Create, open and close this event's polls: moderators and facilitators of the
+    event (a facilitator runs the room's interaction but does not moderate ideas)."""
+    return is_organizer(user) or _appointed_role(user, event) is not None
+
+
+def can_appoint_moderators(user, event) -> bool:
+    return is_organizer(user)

@@ -16,6 +16,17 @@ def events_visible_to(user) -> QuerySet[Event]:
     return qs
 
 
+def events_moderated_by(user) -> QuerySet[Event]:
+    """The events an account was appointed to moderate (organizers moderate them all:
+    ask ``can_moderate_event`` for one event; this is for querysets)."""
+    from .choices import ModeratorRole
+    from .permissions import is_account
+
+    if not is_account(user):
+        return Event.objects.none()
+    return Event.objects.filter(moderators__user=user, moderators__role=ModeratorRole.MODERATOR)
+
+
 def event_list(user) -> QuerySet[Event]:
     return (
         events_visible_to(user)

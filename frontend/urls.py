@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from .views import accounts, board, events, organizer, privacy, profiles, projects, schedule
+from .views import (
+    accounts,
+    board,
+    events,
+    organizer,
+    polls,
+    privacy,
+    profiles,
+    projects,
+    room,
+    schedule,
+)
 from .views import help as help_pages
 
 app_name = "frontend"
@@ -167,4 +178,19 @@ urlpatterns += [
         name="organizer-schedule-signin",
     ),
     path("events/<int:pk>/agenda/", schedule.agenda_page, name="event-agenda"),
+]
+
+# The room (issue 18): co-moderators and facilitators, live polls.
+urlpatterns += [
+    path("organize/events/<int:pk>/moderators/", room.moderators, name="organizer-moderators"),
+    path(
+        "organize/events/<int:pk>/moderators/<int:user_pk>/remove/",
+        room.moderator_remove,
+        name="organizer-moderator-remove",
+    ),
+    path("events/<int:pk>/moderate/duplicates/", room.duplicates, name="board-duplicates"),
+    path("events/<int:pk>/polls/", polls.polls_page, name="polls"),
+    path("events/<int:pk>/polls/new/", polls.poll_create, name="poll-create"),
+    path("events/<int:pk>/polls/<int:poll_pk>/status/", polls.poll_status, name="poll-status"),
+    path("events/<int:pk>/polls/<int:poll_pk>/answer/", polls.poll_answer, name="poll-answer"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +23,7 @@ from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
 from ateliers.filtersets import IdeaFilterSet
 from ateliers.models import Comment, Event, Idea, Participant
-from ateliers.permissions import is_account, is_organizer
+from ateliers.permissions import can_moderate_event, is_account, is_organizer
 from ateliers.services import board as board_services
 
 from .. import examples
@@ -142,7 +143,8 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             "author"
         )
         if not is_organizer(user):
-            qs = qs.exclude(status=IdeaStatus.HIDDEN)
+            moderated = selectors.events_moderated_by(user)
+            qs = qs.filter(~Q(status=IdeaStatus.HIDDEN) | Q(event__in=moderated))
         return qs
 
     @extend_schema(request=IdeaEditSerializer, responses=IdeaSerializer)
@@ -170,10 +172,11 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=ModerateSerializer, responses=IdeaSerializer, examples=examples.MODERATE)
     @action(detail=True, methods=["post"])
     def moderate(self, request, pk=None):
-        """Organizers: ``hide``, ``show``, ``pin``, ``unpin`` or ``merge`` (with ``into``)."""
-        if not is_organizer(request.user):
-            raise PermissionDenied("Only organizers can moderate the board.")
+        """The event's moderators (organizers and its co-moderators): ``hide``, ``show``,
+        ``pin``, ``unpin`` or ``merge`` (with ``into``)."""
         idea = self.get_object()
+        if not can_moderate_event(request.user, idea.event_id):
+            raise PermissionDenied("Only this event's moderators can moderate the board.")
         serializer = ModerateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         into = None

@@ -6,12 +6,15 @@ from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .outbox import OutgoingEmail
 from .people import ExpertProfile, Membership, Organization, Skill
+from .polls import Poll, PollAnswer, PollChoice
+from .room import EventModerator
 from .schedule import Meeting, Schedule
 
 __all__ = [
     "BoardEvent",
     "Comment",
     "Event",
+    "EventModerator",
     "ExpertProfile",
     "HelpRequest",
     "HelpRequestMessage",
@@ -23,6 +26,9 @@ __all__ = [
     "Organization",
     "OutgoingEmail",
     "Participant",
+    "Poll",
+    "PollAnswer",
+    "PollChoice",
     "Registration",
     "Schedule",
     "Skill",

@@ -33,7 +33,7 @@ from ..board_selectors import comment_dict, idea_dict
 from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import BoardEvent, Comment, Event, Idea, Participant, User, Vote
-from ..permissions import is_account, is_organizer
+from ..permissions import can_moderate_event, is_account
 from ..text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -356,13 +356,13 @@ _TRANSITIONS = {
 
 @transaction.atomic
 def idea_moderate(*, actor: User, idea: Idea, action: str, into: Idea | None = None) -> Idea:
-    """Hide, show, pin, unpin or merge (organizers; allowed on a locked board).
+    """Hide, show, pin, unpin or merge (the event's moderators; allowed on a locked board).
 
     Compare-and-set: an action that finds the idea already in the target state is a
     no-op (nothing logged); one that no longer applies (hiding a merged idea) is a 409.
     """
-    if not is_organizer(actor):
-        raise Forbidden(_("Only organizers can moderate the board."))
+    if not can_moderate_event(actor, idea.event_id):
+        raise Forbidden(_("Only this event's moderators can moderate the board."))
     if action not in ModerationAction.values:
         raise ValidationError({"action": _("Choose hide, show, pin, unpin or merge.")})
     _lock_event(idea.event_id)
@@ -410,8 +410,8 @@ def _merge(idea: Idea, into: Idea | None) -> Idea:
 
 @transaction.atomic
 def board_set_locked(*, actor: User, event: Event, locked: bool) -> Event:
-    if not is_organizer(actor):
-        raise Forbidden(_("Only organizers can lock the board."))
+    if not can_moderate_event(actor, event):
+        raise Forbidden(_("Only this event's moderators can lock the board."))
     _lock_event(event.pk)
     if Event.objects.filter(pk=event.pk).exclude(board_locked=locked).update(board_locked=locked):
         _append(event.pk, BoardEventType.BOARD_UPDATED, {"board_locked": bool(locked)})

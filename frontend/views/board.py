@@ -25,7 +25,7 @@ from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
 from ateliers.exceptions import DomainError
 from ateliers.models import Comment, Event, Idea, Participant
-from ateliers.permissions import is_account, is_organizer
+from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import board as board_services
 
 SESSION_KEY = "board_tokens"
@@ -260,12 +260,12 @@ def projector(request, pk: int):
 
 @cache_control(no_store=True)
 def moderate(request, pk: int):
-    """Organizers hide, show, pin, merge duplicates and lock the board."""
-    if not is_organizer(request.user):
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('frontend:login')}?next={request.path}")
-        raise PermissionDenied
+    """The event's moderators hide, show, pin, merge duplicates and lock the board."""
+    if not is_account(request.user):
+        return redirect(f"{reverse('frontend:login')}?next={request.path}")
     event = _event(request, pk)
+    if not can_moderate_event(request.user, event):
+        raise PermissionDenied
     if request.method == "POST":
         try:
             if "locked" in request.POST:

@@ -39,6 +39,7 @@ def my_profile(request):
             "memberships": memberships,
             "registrations": registrations,
             "expert_profile": profile,
+            "rooms": user.moderated_events.select_related("event").order_by("-event__starts_at"),
         },
     )
 

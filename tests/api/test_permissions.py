@@ -780,6 +780,37 @@ WRITE += [
     ),
     ("DELETE", "/api/skills/{skill}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
 ]
+# The room (issue 18): organizers appoint co-moderators and facilitators per event.
+WRITE += [
+    (
+        "POST",
+        "/api/events/{event}/moderators/",
+        {"user": "{newcomer}"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "DELETE",
+        "/api/events/{event}/moderators/{appointed}/",
+        None,
+        {**ORGANIZER_ONLY, "organizer": 204},
+    ),
+    # Live polls: moderators (and facilitators) run them, guests answer, everyone reads.
+    (
+        "POST",
+        "/api/events/{event}/polls/",
+        {"kind": "words", "question_fr": "Un mot ?"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    ("PATCH", "/api/polls/{poll}/", {"status": "closed"}, {**ORGANIZER_ONLY, "organizer": 200}),
+    ("POST", "/api/polls/{poll}/answer/", {"text": "Accès"}, BOARD_WRITER),
+]
+READ += [
+    ("GET", "/api/events/{event}/polls/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/polls/{poll}/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/polls/{poll}/results/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/polls/{draft_poll}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/events/{event}/duplicates/", {**ORGANIZER_READ, "organizer": 200}),
+]
 ROUTE_ONLY: list = []
 
 
@@ -819,6 +850,14 @@ def world(db):
     from ateliers.services.board import idea_moderate
 
     idea_moderate(actor=organizer, idea=hidden, action="hide")
+    from ateliers.services.moderators import moderator_appoint
+
+    appointed = factories.make_user("appointed")
+    moderator_appoint(actor=organizer, event=event, user=appointed)
+    from ateliers.models import Poll
+
+    poll = Poll.objects.create(event=event, kind="words", question_fr="Un mot ?", status="open")
+    draft_poll = Poll.objects.create(event=event, kind="words", question_fr="Brouillon")
     pub = projects["pub"]
     from ateliers.models import Notification
     from projets.models import Indicator, Milestone, ProjectUpdate, Story
@@ -861,6 +900,9 @@ def world(db):
         "idea": idea.pk,
         "other_idea": other_idea.pk,
         "hidden": hidden.pk,
+        "appointed": appointed.pk,
+        "poll": poll.pk,
+        "draft_poll": draft_poll.pk,
     }
     return users, ids, event
 

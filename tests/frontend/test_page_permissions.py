@@ -38,6 +38,10 @@ GET = [
     ("/me/", ACCOUNTS),
     ("/me/expert/", ACCOUNTS),
     ("/me/preferences/", ACCOUNTS),
+    # The room (issue 18): organizers appoint; the event's moderators moderate.
+    ("/organize/events/{event}/moderators/", {**ORGANIZER_ONLY, "organizer": 200}),
+    ("/events/{event}/moderate/", {**ORGANIZER_ONLY, "organizer": 200}),
+    ("/events/{event}/polls/", {**ORGANIZER_ONLY, "organizer": 200}),
 ]
 
 # path, valid body, expected status (302 = done and redirected)

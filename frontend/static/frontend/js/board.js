@@ -262,13 +262,16 @@
       note.hidden = !locked;
     });
     if (mode === "board") {
-      Array.prototype.forEach.call(root.querySelectorAll("form button"), function (button) {
+      /* polls answer on a locked board too (frontend/js/polls.js) */
+      Array.prototype.forEach.call(root.querySelectorAll("form:not([data-poll-form]) button"), function (button) {
         button.disabled = locked;
       });
     }
   }
 
   function apply(message) {
+    /* other scripts (polls.js) take the events they know, in seq order, from here */
+    root.dispatchEvent(new CustomEvent("board:event", { detail: message }));
     switch (message.type) {
       case "idea.created":
         upsert(message.idea, true);
@@ -389,6 +392,7 @@
 
   function receive(message) {
     if (message.type === "welcome") {
+      root.dispatchEvent(new CustomEvent("board:event", { detail: message }));
       ready = true;
       backoff = 1000;
       setConn(T.live);
