@@ -61,7 +61,9 @@ pytest: dev-venv
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 ## The same suite (less the browser tests) on PostgreSQL + Redis, started on loopback;
-## tests/scaleout/ (two daphnes, kill -9, a Redis outage) runs only in this pass.
+## tests/scaleout/ (two daphnes, kill -9, a Redis outage) runs only in this pass, and the
+## fuzzer (tests/api/test_fuzz.py) runs here against a daphne on a fresh PostgreSQL
+## database (LIVINGLAB_FUZZ_SECONDS per token, 20 s by default).
 pytest-scaleout: dev-venv
 	@eval "$$(.ci/services.sh start)" && \
 	  LIVINGLAB_EXPECT_BACKEND=postgresql TEST_POSTGRES_URL=$$DATABASE_URL \

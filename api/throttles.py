@@ -46,6 +46,13 @@ class LoginAddressThrottle(AddressThrottle):
     scope = "login"
 
 
+class JoinAddressThrottle(AddressThrottle):
+    """The join page's posts, on the API's ``join`` counter (the same cache key as the
+    ``ScopedRateThrottle`` of ``POST /api/join/``): the page is no way around it."""
+
+    scope = "join"
+
+
 class SignupAddressThrottle(AddressThrottle):
     """Account spam and ``username_taken`` enumeration from one address."""
 
@@ -111,6 +118,7 @@ def page_login_allowed(request) -> bool:
 __all__ = [
     "LOGIN_THROTTLES",
     "AddressThrottle",
+    "JoinAddressThrottle",
     "LoginAddressThrottle",
     "LoginPairThrottle",
     "ScopedRateThrottle",

@@ -272,7 +272,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # docs/api.md#throttles: per IP for login/sign-up/join, per token for writes (a room
+    # docs/api.md#throttles: per address (livinglab/addresses.py) for login/sign-up/join,
+    # per (username, address) for login, per token for writes (a room
     # of 300 shares one NAT address). THROTTLE_*=off disables a scope (the fuzz server).
     "DEFAULT_THROTTLE_CLASSES": ["api.throttles.WritesThrottle"],
     "DEFAULT_THROTTLE_RATES": {

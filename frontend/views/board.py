@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from api.throttles import JoinAddressThrottle, page_allowed
 from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
 from ateliers.exceptions import DomainError
@@ -85,6 +86,10 @@ def join(request):
     code = (request.POST.get("code") or request.GET.get("code") or "")[:12]
     name = (request.POST.get("display_name") or "")[:80]
     errors = {}
+    if request.method == "POST" and not page_allowed(request, [JoinAddressThrottle]):
+        errors = {"code": _("Too many attempts. Wait a minute and try again.")}
+        context = {"code": code, "display_name": name, "errors": errors}
+        return render(request, "frontend/events/join.html", context, status=429)
     if request.method == "POST":
         try:
             participant = board_services.participant_join(

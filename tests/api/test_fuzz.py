@@ -18,15 +18,16 @@ from pathlib import Path
 import pytest
 
 from tests.live import DaphneServer
+from tests.pg import postgres_server  # noqa: F401 - fixture, used in the PostgreSQL pass
 
-pytestmark = [
-    pytest.mark.fuzz,
-    # The live server runs on its own SQLite file either way; the PostgreSQL pass of
-    # `make test` (LIVINGLAB_EXPECT_BACKEND set) would repeat the same run.
-    pytest.mark.skipif(
-        bool(os.environ.get("LIVINGLAB_EXPECT_BACKEND")), reason="same run as the SQLite pass"
-    ),
-]
+pytestmark = pytest.mark.fuzz
+
+# Each pass of `make test` fuzzes its own backend: the SQLite pass a server on its own
+# SQLite file, the PostgreSQL pass (LIVINGLAB_EXPECT_BACKEND=postgresql) a server on a
+# fresh database of that PostgreSQL (tests/pg.py), where NUL bytes, integer overflow and
+# transaction errors behave differently. The channel layer and cache stay in-process, so
+# the fuzz server shares no Redis state with the rest of the session.
+ON_POSTGRESQL = os.environ.get("LIVINGLAB_EXPECT_BACKEND") == "postgresql"
 
 SCHEMATHESIS = shutil.which("schemathesis") or str(Path(sys.executable).parent / "schemathesis")
 MAX_TIME = int(os.environ.get("LIVINGLAB_FUZZ_SECONDS", "20"))  # per token
@@ -52,9 +53,21 @@ def post_json(url: str, body: dict, token: str | None = None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def database_url(request):
+    """ "" (the server's own SQLite file) or, in the PostgreSQL pass, a fresh database."""
+    if not ON_POSTGRESQL:
+        yield ""
+        return
+    postgres = request.getfixturevalue("postgres_server")
+    url = postgres.create_database("livinglab_fuzz")
+    yield url
+    postgres.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, database_url):
     """One seeded server; the guest runs first (the organizer's run deletes events)."""
-    env = {"DATABASE_URL": "", "REDIS_URL": ""} | {
+    env = {"DATABASE_URL": database_url, "REDIS_URL": ""} | {
         f"THROTTLE_{scope}": "off" for scope in ("LOGIN", "LOGIN_PAIR", "JOIN")
     }
     env |= {"THROTTLE_SIGNUP": "off", "THROTTLE_WRITES": "off"}
@@ -62,6 +75,12 @@ def server(tmp_path_factory):
     daphne.migrate(seed=True).start()
     yield daphne
     daphne.stop()
+
+
+def test_the_server_runs_on_the_backend_of_this_pass(server):
+    with urllib.request.urlopen(f"{server.url}/healthz", timeout=10) as response:
+        health = json.loads(response.read())
+    assert health["database"] == ("postgresql" if ON_POSTGRESQL else "sqlite")
 
 
 def run_schemathesis(server: DaphneServer, authorization: str, tmp_path: Path) -> None:

@@ -137,3 +137,16 @@ def _post_login(server: DaphneServer, forwarded_for: str) -> int:
 def test_a_production_daphne_ignores_a_spoofed_header(production_daphne):
     statuses = [_post_login(production_daphne, f"198.51.100.{i}") for i in range(6)]
     assert statuses == [400] * 5 + [429]
+
+
+def test_the_join_page_shares_the_join_counter(rates, client):
+    """The HTML join form was no way around the API's limit (it had none)."""
+    rates["join"] = "6/min"
+    api = APIClient()
+    assert [api.post("/api/join/", {"code": f"ZZZZ{i}"}).status_code for i in range(3)] == [404] * 3
+    pages = [
+        client.post("/join/", {"code": f"YYYY{i}", "display_name": "X"}, **_spoofed(i)).status_code
+        for i in range(4)
+    ]
+    assert pages == [400, 400, 400, 429]
+    assert api.post("/api/join/", {"code": "ZZZZ9"}).status_code == 429
