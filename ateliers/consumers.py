@@ -153,20 +153,29 @@ def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
         "can_moderate": is_organizer(user),
         "snapshot": None,
     }
+    next_part = None
     if events is None:
-        snapshot = board_selectors.board_snapshot_cached(event, participant)
-        welcome["seq"] = snapshot["seq"]
-        welcome["snapshot"] = snapshot
+        head = board_selectors.board_head(event, participant)
+        next_part = head.pop("next")
+        head["complete"] = next_part is None
+        welcome["seq"] = head["seq"]
+        welcome["snapshot"] = head
     else:
         welcome["seq"] = events[-1]["seq"] if events else since
     welcome["board_locked"] = event.board_locked or event.status == "closed"
     return {
         "participant": participant,
         "user": user,
+        "event": event,
         "can_moderate": welcome["can_moderate"],
         "welcome": welcome,
         "events": events or [],
+        "next_part": next_part,
     }
+
+
+def part_sync(*, event: Event, cursor: str, participant) -> dict:
+    return board_selectors.board_part(event, board_selectors.PartCursor.decode(cursor), participant)
 
 
 def _idea(event_id: int, idea_id) -> Idea:
@@ -291,6 +300,8 @@ def _validation_detail(exc: ValidationError) -> str:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    catching_up = False  # while the parts of a board state are sent (pushes are held)
+
     async def __call__(self, scope, receive, send):
         """Channels' ``AsyncConsumer.__call__``, but a dead channel layer is not fatal.
 
@@ -458,6 +469,10 @@ class BoardConsumer(AsyncWebsocketConsumer):
         for event in result["events"]:
             await self.send_json(event)
         self.last_seq = welcome["seq"]
+        if result["next_part"] is not None:
+            await self._send_parts(result["event"], result["next_part"])
+            if not await self._catch_up_from_log():
+                return
         await self._drain()  # pushes that arrived during the catch-up
         if self.pending and self.gap_task is None:
             self.gap_task = asyncio.ensure_future(self._fill_gap())
@@ -468,6 +483,29 @@ class BoardConsumer(AsyncWebsocketConsumer):
             )
             self.degraded_task = asyncio.ensure_future(self._degraded())
         self._schedule_presence()
+
+    async def _send_parts(self, event, cursor: str) -> None:
+        """The rest of a bounded board state, one ``snapshot.part`` per message; pushes
+        are held meanwhile, then the log after the welcome's ``seq`` is replayed on top
+        (parts are read later than that ``seq``; replaying absolute state is harmless)."""
+        self.catching_up = True
+        try:
+            while cursor is not None and not self.closing:
+                part = await database_sync_to_async(part_sync)(
+                    event=event, cursor=cursor, participant=self.participant
+                )
+                cursor = part["next"]
+                message = {
+                    "type": "snapshot.part",
+                    "ideas": part["ideas"],
+                    "comments": part["comments"],
+                    "last": cursor is None,
+                }
+                if "my_votes" in part:
+                    message["my_votes"] = part["my_votes"]
+                await self.send_json(message)
+        finally:
+            self.catching_up = False
 
     async def write(self, message):
         client_id = message.get("client_id")
@@ -570,7 +608,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.closing:
             return
         seq = message["seq"]
-        if not self.ready:  # still catching up: keep it, hello drains it
+        if not self.ready or self.catching_up:  # still catching up: keep it, hello drains it
             self.pending[seq] = message["text"]
             return
         if seq <= self.last_seq:

@@ -315,6 +315,12 @@ LIVINGLAB = {
     "WS_RATE_PER_SECOND": 10,
     "WS_RATE_BURST": 30,
     "BOARD_REPLAY_LIMIT": 500,
+    # No board message or body over 256 KiB (CONTRACT.md): a board state comes in parts
+    # of at most BOARD_PART_BYTES; the first (first paint) holds the pinned ideas and
+    # the BOARD_HEAD_IDEAS_PER_THEME most supported of each theme (docs/protocol.md).
+    "BOARD_PART_BYTES": int(os.environ.get("BOARD_PART_BYTES", 192 * 1024)),
+    "BOARD_HEAD_IDEAS_PER_THEME": 10,
+    "BOARD_PART_MAX_ROWS": 2000,
     "VOTE_COALESCE_SECONDS": 0.3,
     "PARTICIPANT_TOKEN_MAX_AGE": 60 * 60 * 24 * 30,
 }

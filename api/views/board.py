@@ -6,6 +6,7 @@ Thin: parse, find the caller's participant, call ``ateliers.services.board``, re
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -223,37 +224,74 @@ class IdeaCommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
 
 
 class BoardView(EventChildMixin, APIView):
-    """Catch-up: the logged events after ``since``, in the WebSocket's shape; a snapshot
-    instead when ``since`` is missing or more than ``BOARD_REPLAY_LIMIT`` behind."""
+    """Catch-up: the logged events after ``since``, in the WebSocket's shape; the board
+    state in parts instead when ``since`` is missing or more than ``BOARD_REPLAY_LIMIT``
+    behind. No body is over 256 KiB: follow ``next`` (``null`` on the last part)."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("since", OpenApiTypes.INT, required=False)],
-        responses=BoardCatchUpSerializer,
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.INT,
+                required=False,
+                description="The last seq the client applied: the events after it.",
+            ),
+            OpenApiParameter(
+                "part",
+                OpenApiTypes.STR,
+                required=False,
+                description="A following part of the board state (from a `next` URL).",
+            ),
+        ],
+        responses={200: BoardCatchUpSerializer, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request, event_pk=None):
         event = self.get_event()
-        raw = request.query_params.get("since")
-        since = None
-        if raw not in (None, ""):
-            try:
-                since = int(raw)
-            except ValueError as exc:
-                raise ValidationError(
-                    {"since": ["Give the last seq you saw (an integer)."]}
-                ) from exc
-            if since < 0 or since > 2**62:
-                raise ValidationError({"since": ["Give the last seq you saw (≥ 0)."]})
+        since = self._since(request)
+        raw_part = request.query_params.get("part")
         board_services.votes_flush(event_id=event.pk)
         viewer = getattr(request.user, "participant", None)
+        if raw_part not in (None, ""):
+            try:
+                cursor = board_selectors.PartCursor.decode(raw_part)
+            except ValueError as exc:
+                raise ValidationError({"part": ["Follow the next URL as given."]}) from exc
+            part = board_selectors.board_part(event, cursor, viewer)
+            nxt = part.pop("next")
+            part["complete"] = nxt is None
+            return self._body(request, part["seq"], [], part, nxt and {"part": nxt})
         events = None
         if since is not None:
             events = board_selectors.board_events_since(
                 event, since, settings.LIVINGLAB["BOARD_REPLAY_LIMIT"]
             )
         if events is None:
-            snapshot = board_selectors.board_snapshot(event, viewer)
-            return Response({"seq": snapshot["seq"], "events": [], "snapshot": snapshot})
+            head = board_selectors.board_head(event, viewer)
+            nxt = head.pop("next")
+            head["complete"] = nxt is None
+            return self._body(request, head["seq"], [], head, nxt and {"part": nxt})
+        events, more = board_selectors.within_budget(events)
         seq = events[-1]["seq"] if events else max(since, 0)
-        return Response({"seq": seq, "events": events, "snapshot": None})
+        return self._body(request, seq, events, None, {"since": seq} if more else None)
+
+    @staticmethod
+    def _since(request) -> int | None:
+        raw = request.query_params.get("since")
+        if raw in (None, ""):
+            return None
+        try:
+            since = int(raw)
+        except ValueError as exc:
+            raise ValidationError({"since": ["Give the last seq you saw (an integer)."]}) from exc
+        if since < 0 or since > 2**62:
+            raise ValidationError({"since": ["Give the last seq you saw (≥ 0)."]})
+        return since
+
+    @staticmethod
+    def _body(request, seq, events, snapshot, next_query) -> Response:
+        nxt = None
+        if next_query:
+            nxt = request.build_absolute_uri(f"{request.path}?{urlencode(next_query)}")
+        return Response({"seq": seq, "events": events, "snapshot": snapshot, "next": nxt})
