@@ -265,7 +265,9 @@ REST_FRAMEWORK = {
         for scope, rate in {
             "login": os.environ.get("THROTTLE_LOGIN", "30/min"),
             "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "10/min"),
+            # wrong join codes per address; right ones are never counted (issue 14)
             "join": os.environ.get("THROTTLE_JOIN", "120/min"),
+            "join_code": os.environ.get("THROTTLE_JOIN_CODE", "5000/hour"),
             "signup": os.environ.get("THROTTLE_SIGNUP", "10/min"),
             "writes": os.environ.get("THROTTLE_WRITES", "120/min"),
         }.items()

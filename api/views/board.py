@@ -5,6 +5,7 @@ Thin: parse, find the caller's participant, call ``ateliers.services.board``, re
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from urllib.parse import urlencode
 
@@ -17,11 +18,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
+from ateliers.exceptions import NotFound
 from ateliers.filtersets import IdeaFilterSet
 from ateliers.models import Comment, Event, Idea, Participant
 from ateliers.permissions import is_account, is_organizer
@@ -39,6 +40,7 @@ from ..serializers.board import (
     ModerateSerializer,
     VoteResponseSerializer,
 )
+from ..throttles import JoinCodeThrottle, JoinFailureThrottle
 from .events import EventChildMixin
 
 
@@ -70,25 +72,67 @@ def join_payload(participant: Participant) -> dict:
     }
 
 
+DEVICE_COOKIE = "livinglab_device"
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def device_of(request) -> tuple[str, bool]:
+    """The browser's device id (cookie) and whether it is new (to be set)."""
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    if board_services.device_digest(value):
+        return value, False
+    return secrets.token_urlsafe(24), True
+
+
+def remember_device(response, value: str, new: bool) -> None:
+    if new:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
 class JoinView(APIView):
-    """Join an event's board with its code; returns a guest token for ``Bearer``."""
+    """Join an event's board with its code; returns a guest token for ``Bearer``.
+
+    Never refused for the address alone (a venue's phones share one): wrong codes are
+    limited per address, joins per address and code only far above any venue. The same
+    browser (its ``livinglab_device`` cookie) joining again gets its own guest back."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "join"
+    throttle_classes = [JoinFailureThrottle, JoinCodeThrottle]
 
     @extend_schema(
-        request=JoinSerializer, responses={201: JoinResponseSerializer}, examples=examples.JOIN
+        request=JoinSerializer,
+        responses={
+            201: JoinResponseSerializer,
+            404: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+            429: OpenApiTypes.OBJECT,
+        },
+        examples=examples.JOIN,
     )
     def post(self, request):
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        participant = board_services.participant_join(
-            code=serializer.validated_data["code"],
-            display_name=serializer.validated_data.get("display_name", ""),
-            user=request.user if is_account(request.user) else None,
-        )
-        return Response(join_payload(participant), status=status.HTTP_201_CREATED)
+        device, new = device_of(request)
+        try:
+            participant = board_services.participant_join(
+                code=serializer.validated_data["code"],
+                display_name=serializer.validated_data.get("display_name", ""),
+                user=request.user if is_account(request.user) else None,
+                device=device,
+            )
+        except NotFound:
+            JoinFailureThrottle().record_failure(request)
+            raise
+        response = Response(join_payload(participant), status=status.HTTP_201_CREATED)
+        remember_device(response, device, new)
+        return response
 
 
 class EventIdeaViewSet(

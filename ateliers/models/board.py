@@ -32,10 +32,14 @@ class Participant(models.Model):
         blank=True,
         related_name="board_participations",
     )
+    # The SHA-256 of the joining browser's device cookie: the same browser joining again
+    # gets this participant back instead of a second one (one phone, one vote).
+    device = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
 
     class Meta:
         ordering = ["event_id", "id"]
+        indexes = [models.Index(fields=["event", "device"], name="participant_event_device")]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [

@@ -11,6 +11,7 @@ the exception that proves the rule: a vote changes the counter at once and is lo
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -80,9 +81,19 @@ def _clean_display_name(display_name: str) -> str:
     return name
 
 
+def device_digest(device: str | None) -> str:
+    """What is stored of a browser's device cookie (never the cookie itself)."""
+    if not isinstance(device, str) or not 16 <= len(device) <= 128:
+        return ""
+    return hashlib.sha256(device.encode()).hexdigest()
+
+
 @transaction.atomic
-def participant_join(*, code: str, display_name: str, user: User | None = None) -> Participant:
-    """Join an event's board with its code; an account gets (or creates) its own identity."""
+def participant_join(
+    *, code: str, display_name: str, user: User | None = None, device: str | None = None
+) -> Participant:
+    """Join an event's board with its code; an account gets (or creates) its own identity,
+    and so does a browser (its ``device`` cookie): joining again is not a second guest."""
     from .events import normalize_join_code
 
     event = Event.objects.filter(join_code=normalize_join_code(code)).first()
@@ -95,8 +106,13 @@ def participant_join(*, code: str, display_name: str, user: User | None = None) 
         participant = Participant.objects.filter(event=event, user=user).first()
         if participant is not None:
             return participant
+    digest = device_digest(device)
+    if digest:
+        participant = Participant.objects.filter(event=event, device=digest).first()
+        if participant is not None:
+            return participant
     participant = Participant(
-        event=event, display_name=name, user=user if is_account(user) else None
+        event=event, display_name=name, user=user if is_account(user) else None, device=digest
     )
     participant.full_clean()
     participant.save()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from api.views.board import device_of, remember_device
 from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
 from ateliers.exceptions import DomainError
@@ -86,11 +87,13 @@ def join(request):
     name = (request.POST.get("display_name") or "")[:80]
     errors = {}
     if request.method == "POST":
+        device, new_device = device_of(request)
         try:
             participant = board_services.participant_join(
                 code=code,
                 display_name=name,
                 user=request.user if is_account(request.user) else None,
+                device=device,
             )
         except ValidationError as exc:
             errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
@@ -98,7 +101,9 @@ def join(request):
             errors = {"code": exc.message}
         else:
             _remember(request, participant)
-            return redirect("frontend:board", pk=participant.event_id)
+            response = redirect("frontend:board", pk=participant.event_id)
+            remember_device(response, device, new_device)
+            return response
     status = 400 if errors else 200
     return render(
         request,
