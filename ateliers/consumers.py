@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import time
 import uuid
 
@@ -29,7 +30,7 @@ from . import board_selectors
 from .exceptions import DomainError
 from .models import Event, Idea, Participant, Theme
 from .permissions import can_see_event, is_account, is_organizer
-from .realtime import fanout
+from .realtime import budget, fanout
 from .services import board as board_services
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_WRONG_EVENT = 4403
 CLOSE_NO_EVENT = 4404
 CLOSE_HELLO_TIMEOUT = 4408
-CLOSE_FLOOD = 4429
+CLOSE_FLOOD = 4429  # also too many sockets for one token or one address
 CLOSE_TOO_SLOW = 4503
 
 HELLO_TIMEOUT_SECONDS = 10
@@ -59,6 +60,8 @@ except ImportError:  # pragma: no cover - redis is installed with channels-redis
     LAYER_ERRORS = (OSError, asyncio.TimeoutError)
 
 _presence: dict[int, int] = {}
+# Open board sockets of this process per (event, principal) and per client address.
+_sockets_per_principal: dict[tuple[int, str], int] = {}
 _layer_probe: dict = {"at": 0.0, "up": True}
 
 
@@ -219,6 +222,14 @@ def _created_seq(event_id: int, obj, kind: str, key: str) -> int | None:
 def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
     """Run one client write; returns the ack (without ``type``)."""
     kind = message["type"]
+    if participant is not None or user is not None:
+        wait = budget.take_write(budget.principal_ident(participant=participant, user=user))
+        if wait is not None:
+            raise ClientError(
+                "rate_limited",
+                f"Too many writes for this token (all its sockets and HTTP): "
+                f"wait {math.ceil(wait)} s.",
+            )
     if kind == "moderate":
         idea = _idea(event_id, message.get("idea"))
         into = message.get("into")
@@ -300,6 +311,7 @@ def _validation_detail(exc: ValidationError) -> str:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    principal_key = None
     catching_up = False  # while the parts of a board state are sent (pushes are held)
 
     async def __call__(self, scope, receive, send):
@@ -372,6 +384,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.strikes = 0
         limits = settings.LIVINGLAB
         self.max_bytes = int(limits["WS_MAX_MESSAGE_BYTES"])
+        self.max_per_principal = int(limits["WS_SOCKETS_PER_TOKEN"])
+        self.principal_key = None
         self.bucket = TokenBucket(limits["WS_RATE_PER_SECOND"], limits["WS_RATE_BURST"])
         await self.accept()
         self.hello_timer = asyncio.get_running_loop().call_later(
@@ -391,6 +405,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
             self.degraded_task.cancel()
         if self.joined:
             await self._leave_room()
+        if self.principal_key is not None:
+            left = _sockets_per_principal.pop(self.principal_key, 1) - 1
+            if left > 0:
+                _sockets_per_principal[self.principal_key] = left
+            self.principal_key = None
         if self.ready:
             self.ready = False
             _presence[self.event_id] = max(0, _presence.get(self.event_id, 1) - 1)
@@ -460,6 +479,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.hello_timer.cancel()
         self.participant = result["participant"]
         self.user = result["user"]
+        if not self._count_principal():
+            await self._close(
+                CLOSE_FLOOD,
+                "too_many_sockets",
+                f"At most {self.max_per_principal} open boards per token: close one.",
+            )
+            return
         self.can_moderate = result["can_moderate"]
         self.ready = True
         _presence[self.event_id] = _presence.get(self.event_id, 0) + 1
@@ -483,6 +509,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
             )
             self.degraded_task = asyncio.ensure_future(self._degraded())
         self._schedule_presence()
+
+    def _count_principal(self) -> bool:
+        """Count this socket against its token's cap (per process); ``False`` if over."""
+        if self.participant is None and self.user is None:
+            return True
+        ident = budget.principal_ident(participant=self.participant, user=self.user)
+        key = (self.event_id, ident)
+        if _sockets_per_principal.get(key, 0) >= self.max_per_principal:
+            return False
+        _sockets_per_principal[key] = _sockets_per_principal.get(key, 0) + 1
+        self.principal_key = key
+        return True
 
     async def _send_parts(self, event, cursor: str) -> None:
         """The rest of a bounded board state, one ``snapshot.part`` per message; pushes

@@ -316,6 +316,9 @@ LIVINGLAB = {
     "WS_MAX_MESSAGE_BYTES": 16 * 1024,
     "WS_RATE_PER_SECOND": 10,
     "WS_RATE_BURST": 30,
+    # Open board sockets per token (per daphne process): tabs and reconnects, not 8
+    # sockets writing in parallel; writes share one budget anyway (THROTTLE_WRITES).
+    "WS_SOCKETS_PER_TOKEN": int(os.environ.get("WS_SOCKETS_PER_TOKEN", 10)),
     "BOARD_REPLAY_LIMIT": 500,
     # No board message or body over 256 KiB (CONTRACT.md): a board state comes in parts
     # of at most BOARD_PART_BYTES; the first (first paint) holds the pinned ideas and
