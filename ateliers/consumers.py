@@ -62,6 +62,7 @@ except ImportError:  # pragma: no cover - redis is installed with channels-redis
 _presence: dict[int, int] = {}
 # Open board sockets of this process per (event, principal) and per client address.
 _sockets_per_principal: dict[tuple[int, str], int] = {}
+_sockets_per_address: dict[str, int] = {}
 _layer_probe: dict = {"at": 0.0, "up": True}
 
 
@@ -301,6 +302,16 @@ def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
     raise ClientError("unknown_type", f"Unknown message type: {kind}.")
 
 
+def _valid_unicode(message: dict) -> bool:
+    """False when a JSON escape left a lone surrogate (``"\\ud800"``): it cannot be
+    stored, nor sent back in UTF-8."""
+    try:
+        json.dumps(message, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
+
+
 WRITES = {"idea.create", "idea.edit", "vote", "comment.create", "moderate", "board.lock"}
 
 
@@ -312,6 +323,8 @@ def _validation_detail(exc: ValidationError) -> str:
 
 class BoardConsumer(AsyncWebsocketConsumer):
     principal_key = None
+    address = None
+    hello_timer = None
     catching_up = False  # while the parts of a board state are sent (pushes are held)
 
     async def __call__(self, scope, receive, send):
@@ -387,6 +400,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.max_per_principal = int(limits["WS_SOCKETS_PER_TOKEN"])
         self.principal_key = None
         self.bucket = TokenBucket(limits["WS_RATE_PER_SECOND"], limits["WS_RATE_BURST"])
+        self.hello_timer = None
+        address = (self.scope.get("client") or ("?", 0))[0]
+        if _sockets_per_address.get(address, 0) >= int(limits["WS_SOCKETS_PER_ADDRESS"]):
+            logger.warning("board socket refused: %s has too many open", address)
+            self.closing = True
+            await self.close()  # before accept: the handshake gets HTTP 403
+            return
+        _sockets_per_address[address] = _sockets_per_address.get(address, 0) + 1
+        self.address = address
         await self.accept()
         self.hello_timer = asyncio.get_running_loop().call_later(
             HELLO_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._hello_timeout())
@@ -398,7 +420,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         self.closing = True
-        self.hello_timer.cancel()
+        if self.hello_timer is not None:
+            self.hello_timer.cancel()
+        if self.address is not None:
+            left = _sockets_per_address.pop(self.address, 1) - 1
+            if left > 0:
+                _sockets_per_address[self.address] = left
+            self.address = None
         if self.gap_task is not None:
             self.gap_task.cancel()
         if self.degraded_task is not None:
@@ -437,11 +465,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.strikes = 0
         try:
             message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            await self.error("bad_json", "This is not JSON.")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: nesting deeper than Python's stack (16 KiB of "[")
+            await self.error("bad_json", "This is not JSON (or it is nested too deeply).")
             return
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             await self.error("bad_message", 'Send an object with a "type".')
+            return
+        if "\\u" in raw and not _valid_unicode(message):
+            await self.error("bad_message", "Text must be valid Unicode (no lone surrogates).")
             return
         kind = message["type"]
         if kind == "hello":
@@ -579,7 +611,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         payload = {"type": "error", "code": code, "detail": detail}
         if client_id is not None:
             payload["client_id"] = client_id
-        await self.send_json(payload)
+        # ASCII: whatever a client echoed back (a lone surrogate) cannot break the frame
+        await self.send(text_data=json.dumps(payload, separators=(",", ":")))
 
     async def _close(self, code: int, error_code: str, detail: str) -> None:
         if self.closing:

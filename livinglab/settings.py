@@ -319,6 +319,9 @@ LIVINGLAB = {
     # Open board sockets per token (per daphne process): tabs and reconnects, not 8
     # sockets writing in parallel; writes share one budget anyway (THROTTLE_WRITES).
     "WS_SOCKETS_PER_TOKEN": int(os.environ.get("WS_SOCKETS_PER_TOKEN", 10)),
+    # Open board sockets per client address (per daphne process). A venue's phones share
+    # one address: thousands must fit; 5,000 is more than one process serves anyway.
+    "WS_SOCKETS_PER_ADDRESS": int(os.environ.get("WS_SOCKETS_PER_ADDRESS", 5000)),
     "BOARD_REPLAY_LIMIT": 500,
     # No board message or body over 256 KiB (CONTRACT.md): a board state comes in parts
     # of at most BOARD_PART_BYTES; the first (first paint) holds the pinned ideas and
