@@ -73,3 +73,29 @@ def test_bad_frame_gets_an_error_and_the_socket_stays_usable(server, name, frame
 
     asyncio.run(scenario())
     assert "Traceback" not in server.log.read_text()
+
+
+def test_oversize_frames_get_an_error_or_the_documented_close_code(server):
+    """Over 16 KiB: an ``error`` (``too_large``) and the socket stays; over daphne's 1 MiB
+    frame: daphne (autobahn, ``failByDrop``) drops the connection, which the client sees as
+    close code 1006 (docs/protocol.md), never a silent drop of the message."""
+    from websockets.exceptions import ConnectionClosed
+
+    token, event_id = join(server)
+
+    async def scenario():
+        async with connect(
+            f"{server.ws_url}/ws/events/{event_id}/board/", origin=server.url, max_size=None
+        ) as ws:
+            await ws.send(json.dumps({"type": "hello", "token": token}))
+            assert (await next_message(ws))["type"] == "welcome"
+            await ws.send(json.dumps({"type": "ping", "pad": "x" * 100_000}))
+            assert (await next_message(ws))["code"] == "too_large"
+            await ws.send(json.dumps({"type": "ping"}))
+            assert (await next_message(ws))["type"] == "pong"
+            await ws.send("x" * (1024 * 1024 + 10))
+            with pytest.raises(ConnectionClosed):
+                await next_message(ws)
+            assert ws.close_code == 1006
+
+    asyncio.run(scenario())
