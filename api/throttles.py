@@ -46,13 +46,6 @@ class LoginAddressThrottle(AddressThrottle):
     scope = "login"
 
 
-class JoinAddressThrottle(AddressThrottle):
-    """The join page's posts, on the API's ``join`` counter (the same cache key as the
-    ``ScopedRateThrottle`` of ``POST /api/join/``): the page is no way around it."""
-
-    scope = "join"
-
-
 class SignupAddressThrottle(AddressThrottle):
     """Account spam and ``username_taken`` enumeration from one address."""
 
@@ -118,7 +111,8 @@ def page_login_allowed(request) -> bool:
 __all__ = [
     "LOGIN_THROTTLES",
     "AddressThrottle",
-    "JoinAddressThrottle",
+    "JoinCodeThrottle",
+    "JoinFailureThrottle",
     "LoginAddressThrottle",
     "LoginPairThrottle",
     "ScopedRateThrottle",
@@ -127,3 +121,54 @@ __all__ = [
     "page_allowed",
     "page_login_allowed",
 ]
+
+
+# --- joining a board (issue 14): a venue's phones share one address -------------------
+
+
+class JoinFailureThrottle(_ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Wrong codes per address (scope ``join``): only a wrong code counts, so a room
+    joining from one address is never refused; an address that has used up its budget
+    of wrong codes waits out the window (every attempt then gets 429, or guessing would
+    go on at full speed, a right guess showing as 201)."""
+
+    scope = "join"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) >= self.num_requests:
+            return self.throttle_failure()
+        return True
+
+    def record_failure(self, request) -> None:
+        if self.rate is None:
+            return
+        if not hasattr(self, "history"):
+            self.allow_request(request, None)
+        self.history.insert(0, self.timer())
+        self.cache.set(self.key, self.history, self.duration)
+
+
+class JoinCodeThrottle(_ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Joins per (address, code), slowly (scope ``join_code``, 5000 an hour): far above
+    any venue, it only stops one address from filling an event with made-up guests."""
+
+    scope = "join_code"
+
+    def get_cache_key(self, request, view):
+        data = getattr(request, "data", None)
+        code = data.get("code") if hasattr(data, "get") else None
+        if not isinstance(code, str):
+            return None
+        code = "".join(ch for ch in code.upper() if ch.isalnum())[:40]
+        digest = hashlib.sha256(f"{self.get_ident(request)}|{code}".encode()).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": digest}

@@ -6,10 +6,14 @@ The dictionaries built here are the wire format: the same ``idea_dict`` goes int
 
 from __future__ import annotations
 
-import time
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from .choices import IdeaStatus
@@ -81,63 +85,254 @@ def comments_visible_to(user, idea: Idea) -> QuerySet[Comment]:
     return Comment.objects.filter(idea=idea).select_related("participant").order_by("id")
 
 
-def board_snapshot(event: Event, viewer=None) -> dict:
-    """The whole board at one ``seq``; the log replayed onto it gives any later snapshot.
+def _my_votes(viewer, event: Event, idea_ids=None) -> list[int] | None:
+    participant = getattr(viewer, "participant", viewer)
+    if not isinstance(participant, Participant):
+        return None
+    votes = participant.votes.filter(idea__event=event).exclude(idea__status=IdeaStatus.HIDDEN)
+    if idea_ids is not None:
+        votes = votes.filter(idea_id__in=idea_ids)
+    return sorted(votes.values_list("idea_id", flat=True))
 
-    The shared part (``seq``, ``board_locked``, ``themes``, ``ideas``, ``comments``) is the
-    same for everyone; ``my_votes`` is the viewer's own and is not in the log.
+
+def _board_ideas(event: Event) -> QuerySet[Idea]:
+    """The ideas of the board state: visible and merged; a hidden idea is not there."""
+    return Idea.objects.filter(event=event).exclude(status=IdeaStatus.HIDDEN)
+
+
+def _board_comments(event: Event) -> QuerySet[Comment]:
+    """The comments of the board state: none on a hidden idea."""
+    return Comment.objects.filter(idea__event=event).exclude(idea__status=IdeaStatus.HIDDEN)
+
+
+def _themes(event: Event) -> list[dict]:
+    return [
+        {"id": theme.pk, "name": theme.name, "position": theme.position}
+        for theme in event.themes.all()
+    ]
+
+
+def board_snapshot(event: Event, viewer=None) -> dict:
+    """The whole board at one ``seq``, unbounded: the reference state (tests, the parts'
+    sum). Clients get it in parts (``board_head`` + ``board_part``), never whole.
+
+    A hidden idea and the comments on it are not in it, for anyone (hidden is gone).
     """
     # seq first: a change committed while we read is then replayed on top (payloads are
     # absolute state, so applying it twice is harmless); reading seq last could skip one.
     seq = board_seq(event)
     event = Event.objects.get(pk=event.pk)
-    ideas = Idea.objects.filter(event=event).select_related("author").order_by("id")
-    comments = (
-        Comment.objects.filter(idea__event=event).select_related("participant").order_by("id")
-    )
+    ideas = _board_ideas(event).select_related("author").order_by("id")
+    comments = _board_comments(event).select_related("participant").order_by("id")
     snapshot = {
         "seq": seq,
         "board_locked": event.board_locked or event.status == "closed",
-        "themes": [
-            {"id": theme.pk, "name": theme.name, "position": theme.position}
-            for theme in event.themes.all()
-        ],
+        "themes": _themes(event),
         "ideas": [idea_dict(idea, logged_votes=True) for idea in ideas],
         "comments": [comment_dict(comment) for comment in comments],
     }
-    participant = getattr(viewer, "participant", viewer)
-    if isinstance(participant, Participant):
-        snapshot["my_votes"] = sorted(
-            participant.votes.filter(idea__event=event).values_list("idea_id", flat=True)
-        )
+    my_votes = _my_votes(viewer, event)
+    if my_votes is not None:
+        snapshot["my_votes"] = my_votes
     return snapshot
 
 
-_shared_snapshots: dict[int, tuple[int, float, dict]] = {}
-SNAPSHOT_REUSE_SECONDS = 2.0
+# --- the board state in bounded parts (docs/protocol.md, "Board state in parts") -------
 
 
-def board_snapshot_cached(event: Event, viewer=None) -> dict:
-    """``board_snapshot`` for a crowd arriving at once: the shared part is built once per
-    ``seq`` (and at most every ``SNAPSHOT_REUSE_SECONDS``, since themes are not logged),
-    so 300 phones opening the board cost one snapshot, not 300."""
-    seq = board_seq(event)
-    now = time.monotonic()
-    hit = _shared_snapshots.get(event.pk)
-    if hit is not None and hit[0] == seq and hit[1] > now:
-        shared = hit[2]
+def _encoded_size(value) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+@dataclass(frozen=True)
+class PartCursor:
+    """Where the next part starts: ``ideas`` after an id (skipping the head's ideas),
+    then ``comments`` after an id. Encoded in the ``part`` query parameter."""
+
+    kind: str
+    after: int = 0
+    skip: tuple[int, ...] = ()
+
+    def encode(self) -> str:
+        text = f"{self.kind[0]}{self.after}"
+        return text + ("." + "-".join(map(str, self.skip)) if self.skip else "")
+
+    @classmethod
+    def decode(cls, text: str) -> PartCursor:
+        """Raises ``ValueError`` on anything this module did not write."""
+        if not isinstance(text, str) or len(text) > 2000 or text[:1] not in ("i", "c"):
+            raise ValueError(text)
+        head, _dot, skip = text[1:].partition(".")
+        after = int(head)
+        ids = tuple(int(x) for x in skip.split("-")) if skip else ()
+        if after < 0 or after > 2**62 or any(x < 1 or x > 2**62 for x in ids):
+            raise ValueError(text)
+        if text[0] == "c" and ids:
+            raise ValueError(text)
+        return cls("ideas" if text[0] == "i" else "comments", after, ids)
+
+
+def _part_budget() -> int:
+    return int(settings.LIVINGLAB["BOARD_PART_BYTES"])
+
+
+def _shared_cached(key: str, build):
+    """One build per board ``seq`` for everyone (the key carries the seq): a crowd
+    opening the board, or 100 anonymous readers, cost one build until the next change."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, PART_CACHE_SECONDS)
+    return value
+
+
+PART_CACHE_SECONDS = 120
+
+
+def _build_head(event: Event) -> dict:
+    """First paint: the pinned ideas, then the most supported of each theme, within the
+    part budget; the counts of what the whole board holds."""
+    per_theme = int(settings.LIVINGLAB["BOARD_HEAD_IDEAS_PER_THEME"])
+    rows = list(
+        Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE)
+        .order_by("-pinned", "-votes", "id")
+        .values_list("pk", "theme_id", "pinned")
+    )
+    totals: dict = {}
+    chosen: list[int] = []
+    for pk, theme_id, pinned in rows:
+        totals[theme_id] = totals.get(theme_id, 0) + 1
+        if pinned or totals[theme_id] <= per_theme:
+            chosen.append(pk)
+    full = _board_ideas(event).select_related("author").in_bulk(chosen)
+    budget = _part_budget() - 4096  # themes, counts and the envelope
+    ideas = []
+    for pk in chosen:
+        item = idea_dict(full[pk], logged_votes=True)
+        size = _encoded_size(item) + 1
+        if budget < size:
+            break
+        budget -= size
+        ideas.append(item)
+    skip = tuple(sorted(item["id"] for item in ideas))
+    head = {
+        "ideas": ideas,
+        "comments": [],
+        "counts": {
+            "ideas": len(rows),
+            "comments": _board_comments(event).count(),
+            "themes": [{"theme": key, "ideas": n} for key, n in totals.items()],
+        },
+        "next": PartCursor("ideas", 0, skip).encode(),
+    }
+    if len(rows) <= SMALL_BOARD_IDEAS and head["counts"]["comments"] <= SMALL_BOARD_COMMENTS:
+        _complete_small_head(event, head, budget, skip)
+    return head
+
+
+SMALL_BOARD_IDEAS = 200
+SMALL_BOARD_COMMENTS = 1000
+
+
+def _complete_small_head(event: Event, head: dict, budget: int, skip: tuple) -> None:
+    """A small board fits in its head: then there is no following part."""
+    rest = _build_part(event, PartCursor("ideas", 0, skip), budget=budget)
+    if rest["next"] != "c0":
+        return
+    budget -= sum(_encoded_size(item) + 1 for item in rest["ideas"])
+    comments = _build_part(event, PartCursor("comments", 0), budget=budget)
+    if comments["next"] is None:
+        head["ideas"] = head["ideas"] + rest["ideas"]
+        head["comments"] = comments["comments"]
+        head["next"] = None
+
+
+def _build_part(event: Event, cursor: PartCursor, budget: int | None = None) -> dict:
+    """One part after ``cursor``: ideas in id order, then comments, up to the budget."""
+    budget = _part_budget() - 1024 if budget is None else budget
+    fetch = int(settings.LIVINGLAB["BOARD_PART_MAX_ROWS"])
+    if cursor.kind == "ideas":
+        rows = (
+            _board_ideas(event)
+            .filter(pk__gt=cursor.after)
+            .exclude(pk__in=cursor.skip)
+            .select_related("author")
+            .order_by("id")[:fetch]
+        )
+        make = partial(idea_dict, logged_votes=True)
     else:
-        shared = board_snapshot(event)
-        shared.pop("my_votes", None)
-        if shared["seq"] == seq:
-            _shared_snapshots[event.pk] = (seq, now + SNAPSHOT_REUSE_SECONDS, shared)
-    snapshot = dict(shared)
-    participant = getattr(viewer, "participant", viewer)
-    if isinstance(participant, Participant):
-        snapshot["my_votes"] = sorted(
-            participant.votes.filter(idea__event=event).values_list("idea_id", flat=True)
+        rows = (
+            _board_comments(event)
+            .filter(pk__gt=cursor.after)
+            .select_related("participant")
+            .order_by("id")[:fetch]
         )
-    return snapshot
+        make = comment_dict
+    items = []
+    last = cursor.after
+    full = True
+    for row in rows:
+        item = make(row)
+        size = _encoded_size(item) + 1
+        if budget < size and items:
+            break
+        budget -= size
+        items.append(item)
+        last = row.pk
+    else:
+        full = len(items) == fetch
+    if full:
+        nxt = PartCursor(cursor.kind, last, cursor.skip if cursor.kind == "ideas" else ())
+    elif cursor.kind == "ideas":
+        nxt = PartCursor("comments", 0)
+    else:
+        nxt = None
+    return {
+        "ideas": items if cursor.kind == "ideas" else [],
+        "comments": items if cursor.kind == "comments" else [],
+        "next": nxt.encode() if nxt else None,
+    }
+
+
+def within_budget(events: list[dict]) -> tuple[list[dict], bool]:
+    """The first events that fit in one part; ``True`` when some were left for later."""
+    budget = _part_budget() - 1024
+    for index, event in enumerate(events):
+        budget -= _encoded_size(event) + 1
+        if budget < 0 and index:
+            return events[:index], True
+    return events, False
+
+
+def board_head(event: Event, viewer=None, *, seq: int | None = None) -> dict:
+    """The first part of the board state: ``{seq, board_locked, themes, counts, ideas,
+    comments: [], my_votes, next}`` (``next``: the cursor of the following part)."""
+    seq = board_seq(event) if seq is None else seq
+    shared = _shared_cached(f"board:{event.pk}:{seq}:head", lambda: _build_head(event))
+    head = {
+        "seq": seq,
+        "board_locked": event.board_locked or event.status == "closed",
+        "themes": _themes(event),
+        **shared,
+    }
+    my_votes = _my_votes(viewer, event, [idea["id"] for idea in shared["ideas"]])
+    if my_votes is not None:
+        head["my_votes"] = my_votes
+    return head
+
+
+def board_part(event: Event, cursor: PartCursor, viewer=None, *, seq: int | None = None) -> dict:
+    """A following part: ``{seq, ideas, comments, my_votes, next}``."""
+    seq = board_seq(event) if seq is None else seq
+    digest = hashlib.sha256(cursor.encode().encode()).hexdigest()[:32]
+    key = f"board:{event.pk}:{seq}:{digest}"
+    shared = _shared_cached(key, lambda: _build_part(event, cursor))
+    part = {"seq": seq, **shared}
+    if shared["ideas"]:
+        my_votes = _my_votes(viewer, event, [idea["id"] for idea in shared["ideas"]])
+        if my_votes is not None:
+            part["my_votes"] = my_votes
+    return part
 
 
 def board_events_since(event: Event | int, since: int, limit: int | None = None) -> list | None:

@@ -102,6 +102,7 @@ class BoardEventType(models.TextChoices):
     IDEA_UPDATED = "idea.updated", "idea.updated"
     IDEA_MERGED = "idea.merged", "idea.merged"
     COMMENT_CREATED = "comment.created", "comment.created"
+    COMMENT_REMOVED = "comment.removed", "comment.removed"
     VOTES_CHANGED = "votes.changed", "votes.changed"
     BOARD_UPDATED = "board.updated", "board.updated"
     POLL_UPDATED = "poll.updated", "poll.updated"

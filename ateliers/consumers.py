@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import time
 import uuid
 
@@ -29,7 +30,7 @@ from . import board_selectors
 from .exceptions import DomainError
 from .models import Event, Idea, Participant, Theme
 from .permissions import can_moderate_event, can_see_event, is_account
-from .realtime import fanout
+from .realtime import budget, fanout
 from .services import board as board_services
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_WRONG_EVENT = 4403
 CLOSE_NO_EVENT = 4404
 CLOSE_HELLO_TIMEOUT = 4408
-CLOSE_FLOOD = 4429
+CLOSE_FLOOD = 4429  # also too many sockets for one token or one address
 CLOSE_TOO_SLOW = 4503
 
 HELLO_TIMEOUT_SECONDS = 10
@@ -59,6 +60,9 @@ except ImportError:  # pragma: no cover - redis is installed with channels-redis
     LAYER_ERRORS = (OSError, asyncio.TimeoutError)
 
 _presence: dict[int, int] = {}
+# Open board sockets of this process per (event, principal) and per client address.
+_sockets_per_principal: dict[tuple[int, str], int] = {}
+_sockets_per_address: dict[str, int] = {}
 _layer_probe: dict = {"at": 0.0, "up": True}
 
 
@@ -153,20 +157,29 @@ def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
         "can_moderate": can_moderate_event(user, event),
         "snapshot": None,
     }
+    next_part = None
     if events is None:
-        snapshot = board_selectors.board_snapshot_cached(event, participant)
-        welcome["seq"] = snapshot["seq"]
-        welcome["snapshot"] = snapshot
+        head = board_selectors.board_head(event, participant)
+        next_part = head.pop("next")
+        head["complete"] = next_part is None
+        welcome["seq"] = head["seq"]
+        welcome["snapshot"] = head
     else:
         welcome["seq"] = events[-1]["seq"] if events else since
     welcome["board_locked"] = event.board_locked or event.status == "closed"
     return {
         "participant": participant,
         "user": user,
+        "event": event,
         "can_moderate": welcome["can_moderate"],
         "welcome": welcome,
         "events": events or [],
+        "next_part": next_part,
     }
+
+
+def part_sync(*, event: Event, cursor: str, participant) -> dict:
+    return board_selectors.board_part(event, board_selectors.PartCursor.decode(cursor), participant)
 
 
 def _idea(event_id: int, idea_id) -> Idea:
@@ -210,6 +223,14 @@ def _created_seq(event_id: int, obj, kind: str, key: str) -> int | None:
 def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
     """Run one client write; returns the ack (without ``type``)."""
     kind = message["type"]
+    if participant is not None or user is not None:
+        wait = budget.take_write(budget.principal_ident(participant=participant, user=user))
+        if wait is not None:
+            raise ClientError(
+                "rate_limited",
+                f"Too many writes for this token (all its sockets and HTTP): "
+                f"wait {math.ceil(wait)} s.",
+            )
     if kind == "moderate":
         idea = _idea(event_id, message.get("idea"))
         into = message.get("into")
@@ -281,6 +302,16 @@ def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
     raise ClientError("unknown_type", f"Unknown message type: {kind}.")
 
 
+def _valid_unicode(message: dict) -> bool:
+    """False when a JSON escape left a lone surrogate (``"\\ud800"``): it cannot be
+    stored, nor sent back in UTF-8."""
+    try:
+        json.dumps(message, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
+
+
 WRITES = {"idea.create", "idea.edit", "vote", "comment.create", "moderate", "board.lock"}
 
 
@@ -291,6 +322,11 @@ def _validation_detail(exc: ValidationError) -> str:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    principal_key = None
+    address = None
+    hello_timer = None
+    catching_up = False  # while the parts of a board state are sent (pushes are held)
+
     async def __call__(self, scope, receive, send):
         """Channels' ``AsyncConsumer.__call__``, but a dead channel layer is not fatal.
 
@@ -361,7 +397,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.strikes = 0
         limits = settings.LIVINGLAB
         self.max_bytes = int(limits["WS_MAX_MESSAGE_BYTES"])
+        self.max_per_principal = int(limits["WS_SOCKETS_PER_TOKEN"])
+        self.principal_key = None
         self.bucket = TokenBucket(limits["WS_RATE_PER_SECOND"], limits["WS_RATE_BURST"])
+        self.hello_timer = None
+        address = (self.scope.get("client") or ("?", 0))[0]
+        if _sockets_per_address.get(address, 0) >= int(limits["WS_SOCKETS_PER_ADDRESS"]):
+            logger.warning("board socket refused: %s has too many open", address)
+            self.closing = True
+            await self.close()  # before accept: the handshake gets HTTP 403
+            return
+        _sockets_per_address[address] = _sockets_per_address.get(address, 0) + 1
+        self.address = address
         await self.accept()
         self.hello_timer = asyncio.get_running_loop().call_later(
             HELLO_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._hello_timeout())
@@ -373,13 +420,24 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         self.closing = True
-        self.hello_timer.cancel()
+        if self.hello_timer is not None:
+            self.hello_timer.cancel()
+        if self.address is not None:
+            left = _sockets_per_address.pop(self.address, 1) - 1
+            if left > 0:
+                _sockets_per_address[self.address] = left
+            self.address = None
         if self.gap_task is not None:
             self.gap_task.cancel()
         if self.degraded_task is not None:
             self.degraded_task.cancel()
         if self.joined:
             await self._leave_room()
+        if self.principal_key is not None:
+            left = _sockets_per_principal.pop(self.principal_key, 1) - 1
+            if left > 0:
+                _sockets_per_principal[self.principal_key] = left
+            self.principal_key = None
         if self.ready:
             self.ready = False
             _presence[self.event_id] = max(0, _presence.get(self.event_id, 1) - 1)
@@ -407,11 +465,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.strikes = 0
         try:
             message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            await self.error("bad_json", "This is not JSON.")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: nesting deeper than Python's stack (16 KiB of "[")
+            await self.error("bad_json", "This is not JSON (or it is nested too deeply).")
             return
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             await self.error("bad_message", 'Send an object with a "type".')
+            return
+        if "\\u" in raw and not _valid_unicode(message):
+            await self.error("bad_message", "Text must be valid Unicode (no lone surrogates).")
             return
         kind = message["type"]
         if kind == "hello":
@@ -449,6 +511,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.hello_timer.cancel()
         self.participant = result["participant"]
         self.user = result["user"]
+        if not self._count_principal():
+            await self._close(
+                CLOSE_FLOOD,
+                "too_many_sockets",
+                f"At most {self.max_per_principal} open boards per token: close one.",
+            )
+            return
         self.can_moderate = result["can_moderate"]
         self.ready = True
         _presence[self.event_id] = _presence.get(self.event_id, 0) + 1
@@ -458,6 +527,10 @@ class BoardConsumer(AsyncWebsocketConsumer):
         for event in result["events"]:
             await self.send_json(event)
         self.last_seq = welcome["seq"]
+        if result["next_part"] is not None:
+            await self._send_parts(result["event"], result["next_part"])
+            if not await self._catch_up_from_log():
+                return
         await self._drain()  # pushes that arrived during the catch-up
         if self.pending and self.gap_task is None:
             self.gap_task = asyncio.ensure_future(self._fill_gap())
@@ -468,6 +541,41 @@ class BoardConsumer(AsyncWebsocketConsumer):
             )
             self.degraded_task = asyncio.ensure_future(self._degraded())
         self._schedule_presence()
+
+    def _count_principal(self) -> bool:
+        """Count this socket against its token's cap (per process); ``False`` if over."""
+        if self.participant is None and self.user is None:
+            return True
+        ident = budget.principal_ident(participant=self.participant, user=self.user)
+        key = (self.event_id, ident)
+        if _sockets_per_principal.get(key, 0) >= self.max_per_principal:
+            return False
+        _sockets_per_principal[key] = _sockets_per_principal.get(key, 0) + 1
+        self.principal_key = key
+        return True
+
+    async def _send_parts(self, event, cursor: str) -> None:
+        """The rest of a bounded board state, one ``snapshot.part`` per message; pushes
+        are held meanwhile, then the log after the welcome's ``seq`` is replayed on top
+        (parts are read later than that ``seq``; replaying absolute state is harmless)."""
+        self.catching_up = True
+        try:
+            while cursor is not None and not self.closing:
+                part = await database_sync_to_async(part_sync)(
+                    event=event, cursor=cursor, participant=self.participant
+                )
+                cursor = part["next"]
+                message = {
+                    "type": "snapshot.part",
+                    "ideas": part["ideas"],
+                    "comments": part["comments"],
+                    "last": cursor is None,
+                }
+                if "my_votes" in part:
+                    message["my_votes"] = part["my_votes"]
+                await self.send_json(message)
+        finally:
+            self.catching_up = False
 
     async def write(self, message):
         client_id = message.get("client_id")
@@ -503,7 +611,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         payload = {"type": "error", "code": code, "detail": detail}
         if client_id is not None:
             payload["client_id"] = client_id
-        await self.send_json(payload)
+        # ASCII: whatever a client echoed back (a lone surrogate) cannot break the frame
+        await self.send(text_data=json.dumps(payload, separators=(",", ":")))
 
     async def _close(self, code: int, error_code: str, detail: str) -> None:
         if self.closing:
@@ -570,7 +679,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.closing:
             return
         seq = message["seq"]
-        if not self.ready:  # still catching up: keep it, hello drains it
+        if not self.ready or self.catching_up:  # still catching up: keep it, hello drains it
             self.pending[seq] = message["text"]
             return
         if seq <= self.last_seq:

@@ -281,7 +281,9 @@ REST_FRAMEWORK = {
         for scope, rate in {
             "login": os.environ.get("THROTTLE_LOGIN", "30/min"),
             "login_pair": os.environ.get("THROTTLE_LOGIN_PAIR", "10/min"),
+            # wrong join codes per address; right ones are never counted (issue 14)
             "join": os.environ.get("THROTTLE_JOIN", "120/min"),
+            "join_code": os.environ.get("THROTTLE_JOIN_CODE", "5000/hour"),
             "signup": os.environ.get("THROTTLE_SIGNUP", "10/min"),
             "writes": os.environ.get("THROTTLE_WRITES", "120/min"),
         }.items()
@@ -333,7 +335,19 @@ LIVINGLAB = {
     "WS_MAX_MESSAGE_BYTES": 16 * 1024,
     "WS_RATE_PER_SECOND": 10,
     "WS_RATE_BURST": 30,
+    # Open board sockets per token (per daphne process): tabs and reconnects, not 8
+    # sockets writing in parallel; writes share one budget anyway (THROTTLE_WRITES).
+    "WS_SOCKETS_PER_TOKEN": int(os.environ.get("WS_SOCKETS_PER_TOKEN", 10)),
+    # Open board sockets per client address (per daphne process). A venue's phones share
+    # one address: thousands must fit; 5,000 is more than one process serves anyway.
+    "WS_SOCKETS_PER_ADDRESS": int(os.environ.get("WS_SOCKETS_PER_ADDRESS", 5000)),
     "BOARD_REPLAY_LIMIT": 500,
+    # No board message or body over 256 KiB (CONTRACT.md): a board state comes in parts
+    # of at most BOARD_PART_BYTES; the first (first paint) holds the pinned ideas and
+    # the BOARD_HEAD_IDEAS_PER_THEME most supported of each theme (docs/protocol.md).
+    "BOARD_PART_BYTES": int(os.environ.get("BOARD_PART_BYTES", 192 * 1024)),
+    "BOARD_HEAD_IDEAS_PER_THEME": 10,
+    "BOARD_PART_MAX_ROWS": 2000,
     "VOTE_COALESCE_SECONDS": 0.3,
     "PARTICIPANT_TOKEN_MAX_AGE": 60 * 60 * 24 * 30,
 }

@@ -92,4 +92,12 @@ class CommentSerializer(serializers.ModelSerializer):
 class BoardCatchUpSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     events = serializers.ListField(child=serializers.DictField())
-    snapshot = serializers.DictField(required=False, allow_null=True)
+    snapshot = serializers.DictField(
+        required=False,
+        allow_null=True,
+        help_text="A part of the board state (the first one has themes and counts).",
+    )
+    next = serializers.URLField(
+        allow_null=True,
+        help_text="The following part (or the following events); null on the last one.",
+    )

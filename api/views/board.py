@@ -5,7 +5,9 @@ Thin: parse, find the caller's participant, call ``ateliers.services.board``, re
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
@@ -21,6 +23,7 @@ from rest_framework.views import APIView
 
 from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
+from ateliers.exceptions import NotFound
 from ateliers.filtersets import IdeaFilterSet
 from ateliers.models import Comment, Event, Idea, Participant
 from ateliers.permissions import can_moderate_event, is_account, is_organizer
@@ -38,7 +41,7 @@ from ..serializers.board import (
     ModerateSerializer,
     VoteResponseSerializer,
 )
-from ..throttles import ScopedRateThrottle
+from ..throttles import JoinCodeThrottle, JoinFailureThrottle
 from .events import EventChildMixin
 
 
@@ -70,25 +73,67 @@ def join_payload(participant: Participant) -> dict:
     }
 
 
+DEVICE_COOKIE = "livinglab_device"
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def device_of(request) -> tuple[str, bool]:
+    """The browser's device id (cookie) and whether it is new (to be set)."""
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    if board_services.device_digest(value):
+        return value, False
+    return secrets.token_urlsafe(24), True
+
+
+def remember_device(response, value: str, new: bool) -> None:
+    if new:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
 class JoinView(APIView):
-    """Join an event's board with its code; returns a guest token for ``Bearer``."""
+    """Join an event's board with its code; returns a guest token for ``Bearer``.
+
+    Never refused for the address alone (a venue's phones share one): wrong codes are
+    limited per address, joins per address and code only far above any venue. The same
+    browser (its ``livinglab_device`` cookie) joining again gets its own guest back."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "join"
+    throttle_classes = [JoinFailureThrottle, JoinCodeThrottle]
 
     @extend_schema(
-        request=JoinSerializer, responses={201: JoinResponseSerializer}, examples=examples.JOIN
+        request=JoinSerializer,
+        responses={
+            201: JoinResponseSerializer,
+            404: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+            429: OpenApiTypes.OBJECT,
+        },
+        examples=examples.JOIN,
     )
     def post(self, request):
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        participant = board_services.participant_join(
-            code=serializer.validated_data["code"],
-            display_name=serializer.validated_data.get("display_name", ""),
-            user=request.user if is_account(request.user) else None,
-        )
-        return Response(join_payload(participant), status=status.HTTP_201_CREATED)
+        device, new = device_of(request)
+        try:
+            participant = board_services.participant_join(
+                code=serializer.validated_data["code"],
+                display_name=serializer.validated_data.get("display_name", ""),
+                user=request.user if is_account(request.user) else None,
+                device=device,
+            )
+        except NotFound:
+            JoinFailureThrottle().record_failure(request)
+            raise
+        response = Response(join_payload(participant), status=status.HTTP_201_CREATED)
+        remember_device(response, device, new)
+        return response
 
 
 class EventIdeaViewSet(
@@ -226,37 +271,74 @@ class IdeaCommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
 
 
 class BoardView(EventChildMixin, APIView):
-    """Catch-up: the logged events after ``since``, in the WebSocket's shape; a snapshot
-    instead when ``since`` is missing or more than ``BOARD_REPLAY_LIMIT`` behind."""
+    """Catch-up: the logged events after ``since``, in the WebSocket's shape; the board
+    state in parts instead when ``since`` is missing or more than ``BOARD_REPLAY_LIMIT``
+    behind. No body is over 256 KiB: follow ``next`` (``null`` on the last part)."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("since", OpenApiTypes.INT, required=False)],
-        responses=BoardCatchUpSerializer,
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.INT,
+                required=False,
+                description="The last seq the client applied: the events after it.",
+            ),
+            OpenApiParameter(
+                "part",
+                OpenApiTypes.STR,
+                required=False,
+                description="A following part of the board state (from a `next` URL).",
+            ),
+        ],
+        responses={200: BoardCatchUpSerializer, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request, event_pk=None):
         event = self.get_event()
-        raw = request.query_params.get("since")
-        since = None
-        if raw not in (None, ""):
-            try:
-                since = int(raw)
-            except ValueError as exc:
-                raise ValidationError(
-                    {"since": ["Give the last seq you saw (an integer)."]}
-                ) from exc
-            if since < 0 or since > 2**62:
-                raise ValidationError({"since": ["Give the last seq you saw (≥ 0)."]})
+        since = self._since(request)
+        raw_part = request.query_params.get("part")
         board_services.votes_flush(event_id=event.pk)
         viewer = getattr(request.user, "participant", None)
+        if raw_part not in (None, ""):
+            try:
+                cursor = board_selectors.PartCursor.decode(raw_part)
+            except ValueError as exc:
+                raise ValidationError({"part": ["Follow the next URL as given."]}) from exc
+            part = board_selectors.board_part(event, cursor, viewer)
+            nxt = part.pop("next")
+            part["complete"] = nxt is None
+            return self._body(request, part["seq"], [], part, nxt and {"part": nxt})
         events = None
         if since is not None:
             events = board_selectors.board_events_since(
                 event, since, settings.LIVINGLAB["BOARD_REPLAY_LIMIT"]
             )
         if events is None:
-            snapshot = board_selectors.board_snapshot(event, viewer)
-            return Response({"seq": snapshot["seq"], "events": [], "snapshot": snapshot})
+            head = board_selectors.board_head(event, viewer)
+            nxt = head.pop("next")
+            head["complete"] = nxt is None
+            return self._body(request, head["seq"], [], head, nxt and {"part": nxt})
+        events, more = board_selectors.within_budget(events)
         seq = events[-1]["seq"] if events else max(since, 0)
-        return Response({"seq": seq, "events": events, "snapshot": None})
+        return self._body(request, seq, events, None, {"since": seq} if more else None)
+
+    @staticmethod
+    def _since(request) -> int | None:
+        raw = request.query_params.get("since")
+        if raw in (None, ""):
+            return None
+        try:
+            since = int(raw)
+        except ValueError as exc:
+            raise ValidationError({"since": ["Give the last seq you saw (an integer)."]}) from exc
+        if since < 0 or since > 2**62:
+            raise ValidationError({"since": ["Give the last seq you saw (≥ 0)."]})
+        return since
+
+    @staticmethod
+    def _body(request, seq, events, snapshot, next_query) -> Response:
+        nxt = None
+        if next_query:
+            nxt = request.build_absolute_uri(f"{request.path}?{urlencode(next_query)}")
+        return Response({"seq": seq, "events": events, "snapshot": snapshot, "next": nxt})

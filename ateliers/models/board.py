@@ -32,6 +32,9 @@ class Participant(models.Model):
         blank=True,
         related_name="board_participations",
     )
+    # The SHA-256 of the joining browser's device cookie: the same browser joining again
+    # gets this participant back instead of a second one (one phone, one vote).
+    device = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
     # Set when the guest deleted itself, its account went, or the retention period ran
     # out (``manage.py purge_guests``): the name is neutral and its token no longer works.
@@ -39,6 +42,7 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["event_id", "id"]
+        indexes = [models.Index(fields=["event", "device"], name="participant_event_device")]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [

@@ -11,6 +11,7 @@ the exception that proves the rule: a vote changes the counter at once and is lo
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from ..board_selectors import comment_dict, idea_dict
@@ -81,9 +82,19 @@ def _clean_display_name(display_name: str) -> str:
     return name
 
 
+def device_digest(device: str | None) -> str:
+    """What is stored of a browser's device cookie (never the cookie itself)."""
+    if not isinstance(device, str) or not 16 <= len(device) <= 128:
+        return ""
+    return hashlib.sha256(device.encode()).hexdigest()
+
+
 @transaction.atomic
-def participant_join(*, code: str, display_name: str, user: User | None = None) -> Participant:
-    """Join an event's board with its code; an account gets (or creates) its own identity."""
+def participant_join(
+    *, code: str, display_name: str, user: User | None = None, device: str | None = None
+) -> Participant:
+    """Join an event's board with its code; an account gets (or creates) its own identity,
+    and so does a browser (its ``device`` cookie): joining again is not a second guest."""
     from .events import normalize_join_code
 
     event = Event.objects.filter(join_code=normalize_join_code(code)).first()
@@ -96,8 +107,13 @@ def participant_join(*, code: str, display_name: str, user: User | None = None) 
         participant = Participant.objects.filter(event=event, user=user).first()
         if participant is not None:
             return participant
+    digest = device_digest(device)
+    if digest:
+        participant = Participant.objects.filter(event=event, device=digest).first()
+        if participant is not None:
+            return participant
     participant = Participant(
-        event=event, display_name=name, user=user if is_account(user) else None
+        event=event, display_name=name, user=user if is_account(user) else None, device=digest
     )
     participant.full_clean()
     participant.save()
@@ -376,10 +392,61 @@ def idea_moderate(*, actor: User, idea: Idea, action: str, into: Idea | None = N
         raise Conflict(_("This idea was merged into another."), code="idea_merged")
     if not Idea.objects.filter(pk=idea.pk, **before).update(**after):
         raise Conflict(_("This idea changed in the meantime."), code="conflict")
+    if action == ModerationAction.HIDE:
+        _redact_log(idea.event_id, idea.pk)
     row = _log_ideas(idea.event_id, BoardEventType.IDEA_UPDATED, idea=idea.pk)
+    if action == ModerationAction.SHOW:
+        _republish_comments(idea.event_id, idea.pk)
     current.refresh_from_db()
     current.board_seq = row.seq
     return current
+
+
+def redact_payload(type: str, payload: dict, idea_id: int) -> tuple[str, dict]:
+    """A logged change as it must read once ``idea_id`` is hidden: the idea without its
+    text and author (``status: hidden``), a comment on it as ``comment.removed``."""
+    if type == BoardEventType.COMMENT_CREATED:
+        if payload.get("comment", {}).get("idea") != idea_id:
+            return type, payload
+        comment = payload["comment"]
+        return BoardEventType.COMMENT_REMOVED, {"comment": {"id": comment["id"], "idea": idea_id}}
+    payload = dict(payload)
+    for key in ("idea", "into"):
+        value = payload.get(key)
+        if isinstance(value, dict) and value.get("id") == idea_id and "text" in value:
+            payload[key] = {**value, "text": "", "author_name": "", "status": IdeaStatus.HIDDEN}
+    return type, payload
+
+
+def _redact_log(event_id: int, idea_id: int) -> int:
+    """Rewrite every logged change that shows a now hidden idea or a comment on it, so
+    no replay (``since``, however old) returns them; ``seq`` numbers stay as they are."""
+    rows = BoardEvent.objects.filter(event_id=event_id).filter(
+        Q(payload__idea__id=idea_id) | Q(payload__into__id=idea_id)
+    )
+    changed = []
+    for row in rows:
+        type, payload = redact_payload(row.type, row.payload, idea_id)
+        if (type, payload) != (row.type, row.payload):
+            row.type, row.payload = type, payload
+            changed.append(row)
+    BoardEvent.objects.bulk_update(changed, ["type", "payload"], batch_size=500)
+    return len(changed)
+
+
+def _republish_comments(event_id: int, idea_id: int) -> BoardEvent | None:
+    """An idea shown again: its comments were redacted from the log, so a client holding
+    a state from while it was hidden gets them back as ``comment.created`` events."""
+    row = None
+    comments = Comment.objects.filter(idea_id=idea_id).select_related("participant")
+    count = Idea.objects.values_list("comment_count", flat=True).get(pk=idea_id)
+    for comment in comments.order_by("id"):
+        row = _append(
+            event_id,
+            BoardEventType.COMMENT_CREATED,
+            {"comment": comment_dict(comment), "idea": {"id": idea_id, "comment_count": count}},
+        )
+    return row
 
 
 def _merge(idea: Idea, into: Idea | None) -> Idea:

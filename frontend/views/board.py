@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from api.throttles import JoinAddressThrottle, page_allowed
+from api.throttles import JoinFailureThrottle
+from api.views.board import device_of, remember_device
 from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
-from ateliers.exceptions import DomainError
+from ateliers.exceptions import DomainError, NotFound
 from ateliers.models import Comment, Event, Idea, Participant
 from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import board as board_services
@@ -86,24 +87,33 @@ def join(request):
     code = (request.POST.get("code") or request.GET.get("code") or "")[:12]
     name = (request.POST.get("display_name") or "")[:80]
     errors = {}
-    if request.method == "POST" and not page_allowed(request, [JoinAddressThrottle]):
+    # The API's counter of wrong codes per address: the page is no way around it, and a
+    # right code is never counted (a venue's phones share one address).
+    wrong_codes = JoinFailureThrottle()
+    if request.method == "POST" and not wrong_codes.allow_request(request, None):
         errors = {"code": _("Too many attempts. Wait a minute and try again.")}
         context = {"code": code, "display_name": name, "errors": errors}
         return render(request, "frontend/events/join.html", context, status=429)
     if request.method == "POST":
+        device, new_device = device_of(request)
         try:
             participant = board_services.participant_join(
                 code=code,
                 display_name=name,
                 user=request.user if is_account(request.user) else None,
+                device=device,
             )
         except ValidationError as exc:
             errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
         except DomainError as exc:
+            if isinstance(exc, NotFound):
+                wrong_codes.record_failure(request)
             errors = {"code": exc.message}
         else:
             _remember(request, participant)
-            return redirect("frontend:board", pk=participant.event_id)
+            response = redirect("frontend:board", pk=participant.event_id)
+            remember_device(response, device, new_device)
+            return response
     status = 400 if errors else 200
     return render(
         request,

@@ -229,7 +229,7 @@ def test_board_catch_up_since(db, event, settings):
     ]
     assert body["events"][0]["idea"]["text"] == "idée 2"
     current = client.get(f"/api/events/{event.pk}/board/", {"since": 4}).json()
-    assert current == {"seq": 4, "events": [], "snapshot": None}
+    assert current == {"seq": 4, "events": [], "snapshot": None, "next": None}
     settings.LIVINGLAB = {**settings.LIVINGLAB, "BOARD_REPLAY_LIMIT": 2}
     behind = client.get(f"/api/events/{event.pk}/board/", {"since": 0}).json()
     assert behind["events"] == [] and behind["snapshot"]["seq"] == 4

@@ -4,12 +4,19 @@ today's snapshot (Zulip's ``verify_action``: apply events to stale state, compar
 from __future__ import annotations
 
 import copy
+import json
 import random
 import uuid
 
 import pytest
 
-from ateliers.board_selectors import board_events_since, board_snapshot
+from ateliers.board_selectors import (
+    PartCursor,
+    board_events_since,
+    board_head,
+    board_part,
+    board_snapshot,
+)
 from ateliers.exceptions import Conflict
 from ateliers.services import board as svc
 from tests import factories
@@ -25,22 +32,36 @@ def normalize(snapshot: dict) -> dict:
     }
 
 
+def set_idea(state: dict, idea: dict) -> None:
+    """An idea's absolute state; a hidden one is gone, with its comments."""
+    if idea["status"] == "hidden":
+        assert idea["text"] == "" and idea["author_name"] == ""
+        state["ideas"].pop(idea["id"], None)
+        for pk in [pk for pk, c in state["comments"].items() if c["idea"] == idea["id"]]:
+            del state["comments"][pk]
+    else:
+        state["ideas"][idea["id"]] = idea
+
+
 def apply(state: dict, message: dict) -> None:
     """What a client does with one board event (docs/protocol.md, "Applying events")."""
     assert message["seq"] == state["seq"] + 1, "a gap or a repeat in seq"
     kind = message["type"]
     ideas = state["ideas"]
-    if kind in {"idea.created", "idea.updated"}:
-        ideas[message["idea"]["id"]] = message["idea"]
-    elif kind == "idea.merged":
-        ideas[message["idea"]["id"]] = message["idea"]
-        ideas[message["into"]["id"]] = message["into"]
+    if kind in {"idea.created", "idea.updated", "idea.merged"}:
+        for key in ("idea", "into"):
+            if key in message:
+                set_idea(state, message[key])
     elif kind == "comment.created":
-        state["comments"][message["comment"]["id"]] = message["comment"]
-        ideas[message["idea"]["id"]]["comment_count"] = message["idea"]["comment_count"]
+        if message["idea"]["id"] in ideas:
+            state["comments"][message["comment"]["id"]] = message["comment"]
+            ideas[message["idea"]["id"]]["comment_count"] = message["idea"]["comment_count"]
+    elif kind == "comment.removed":
+        state["comments"].pop(message["comment"]["id"], None)
     elif kind == "votes.changed":
         for tally in message["votes"]:
-            ideas[tally["idea"]]["votes"] = tally["votes"]
+            if tally["idea"] in ideas:
+                ideas[tally["idea"]]["votes"] = tally["votes"]
     elif kind == "board.updated":
         state["board_locked"] = message["board_locked"]
     else:
@@ -144,17 +165,88 @@ def test_vote_then_unvote_between_flushes_does_not_fool_a_snapshot(event):
     assert state["ideas"][idea.pk]["votes"] == 0
 
 
-def test_cached_snapshot_is_the_snapshot_and_follows_the_log(event):
-    from ateliers.board_selectors import board_snapshot_cached
+def assemble(event, viewer=None, between=None) -> tuple[dict, list[int]]:
+    """A client reading the board state in parts (``between`` runs before each part);
+    returns the state and the id of every idea received, in order."""
+    head = board_head(event, viewer)
+    assert _size(head) <= 256 * 1024
+    state = normalize({**head, "comments": []})
+    received = [idea["id"] for idea in head["ideas"]]
+    my_votes = set(head.get("my_votes", []))
+    cursor = head["next"]
+    while cursor is not None:
+        if between is not None:
+            between()
+        part = board_part(event, PartCursor.decode(cursor), viewer)
+        assert _size(part) <= 256 * 1024
+        received += [idea["id"] for idea in part["ideas"]]
+        state["ideas"].update({idea["id"]: idea for idea in part["ideas"]})
+        state["comments"].update({c["id"]: c for c in part["comments"]})
+        my_votes |= set(part.get("my_votes", []))
+        cursor = part["next"]
+    state["my_votes"] = sorted(my_votes)
+    return state, received
 
-    author = factories.make_participant(event, "A")
-    idea = factories.post_idea(author)
-    svc.vote_set(participant=author, idea=idea, value=1)
+
+def _size(value) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+@pytest.fixture
+def small_parts(settings):
+    settings.LIVINGLAB = {**settings.LIVINGLAB, "BOARD_PART_BYTES": 6 * 1024}
+    settings.LIVINGLAB["BOARD_HEAD_IDEAS_PER_THEME"] = 2
+
+
+def test_parts_give_every_idea_once_and_sum_to_the_snapshot(event, organizer, small_parts):
+    rng = random.Random(11)
+    themes = [event.themes.create(name_fr=f"Thème {i}") for i in range(3)]
+    people = [factories.make_participant(event, f"P{i}") for i in range(6)]
+    for _step in range(200):
+        random_operation(rng, event, people, organizer, themes)
     svc.votes_flush(event_id=event.pk)
-    assert board_snapshot_cached(event, author) == board_snapshot(event, author)
-    assert board_snapshot_cached(event, author)["my_votes"] == [idea.pk]
-    other = factories.make_participant(event, "B")
-    assert board_snapshot_cached(event, other)["my_votes"] == []
-    factories.post_idea(author, "deux")
-    fresh = board_snapshot_cached(event)
-    assert fresh == board_snapshot(event) and len(fresh["ideas"]) == 2
+    state, received = assemble(event, people[0])
+    fresh = board_snapshot(event, people[0])
+    assert len(received) == len(set(received)) == len(fresh["ideas"]) > 20
+    assert state["comments"] and state["ideas"] == normalize(fresh)["ideas"]
+    assert state["comments"] == normalize(fresh)["comments"]
+    assert state["my_votes"] == fresh["my_votes"]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_parts_read_while_the_board_changes_then_replay_give_the_fresh_state(
+    seed, event, organizer, small_parts
+):
+    """Parts are read at different moments; replaying the log from the head's seq on
+    top of them gives today's state (payloads are absolute state)."""
+    rng = random.Random(seed)
+    themes = [event.themes.create(name_fr=f"Thème {i}") for i in range(2)]
+    people = [factories.make_participant(event, f"P{i}") for i in range(5)]
+    for _step in range(120):
+        random_operation(rng, event, people, organizer, themes)
+    svc.votes_flush(event_id=event.pk)
+    head_seq = board_head(event)["seq"]
+
+    def meanwhile():
+        for _ in range(3):
+            random_operation(rng, event, people, organizer, themes)
+        svc.votes_flush(event_id=event.pk)
+
+    state, _received = assemble(event, between=meanwhile)
+    state.pop("my_votes")
+    state["seq"] = head_seq
+    svc.votes_flush(event_id=event.pk)
+    for message in board_events_since(event, head_seq, limit=10_000):
+        apply(state, message)
+    assert state == normalize(board_snapshot(event))
+
+
+def test_head_is_built_once_per_seq(event, django_assert_max_num_queries):
+    author = factories.make_participant(event, "A")
+    for i in range(30):
+        factories.post_idea(author, f"idée {i}")
+    board_head(event)
+    with django_assert_max_num_queries(2):  # seq and the themes; the ideas come cached
+        again = board_head(event)
+    factories.post_idea(author, "une de plus")
+    assert board_head(event)["seq"] == again["seq"] + 1

@@ -276,3 +276,28 @@ async def test_through_a_channel_layer_as_with_redis(settings):
     assert created["seq"] == 1
     await reader.disconnect()
     await writer.disconnect()
+
+
+async def test_hello_since_before_a_hidden_idea_replays_no_trace_of_it():
+    """Hidden is gone: a hello with a ``since`` older than the idea itself."""
+    event, guest, token, organizer = await setup_board()
+
+    @sync_to_async
+    def post_and_hide():
+        idea = factories.post_idea(guest, "Secret du tableau")
+        svc.comment_post(
+            participant=guest, idea=idea, text="Commentaire secret", client_id=uuid.uuid4()
+        )
+        svc.idea_moderate(actor=organizer, idea=idea, action="hide")
+
+    await post_and_hide()
+    for since in (None, 0, 1):
+        communicator, welcome = await hello(event.pk, token, since=since)
+        received = [welcome]
+        await communicator.send_json_to({"type": "ping"})
+        while received[-1]["type"] != "pong":
+            received.append(await communicator.receive_json_from(timeout=5))
+        text = json.dumps(received, ensure_ascii=False)
+        assert "Secret du tableau" not in text and "Commentaire secret" not in text
+        assert "Aminata" not in text.replace('"display_name": "Aminata"', "")
+        await communicator.disconnect()

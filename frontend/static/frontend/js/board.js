@@ -288,6 +288,12 @@
       case "comment.created":
         addComment(message.comment, message.idea);
         break;
+      case "comment.removed":
+        var gone = root.querySelector('[data-comment="' + message.comment.id + '"]');
+        if (gone) {
+          gone.parentNode.removeChild(gone);
+        }
+        break;
       case "votes.changed":
         (message.votes || []).forEach(function (tally) {
           var el = ideaElement(tally.idea);
@@ -331,22 +337,20 @@
     }
   }
 
+  /* A board state comes in parts (docs/protocol.md): the welcome's snapshot, then
+     "snapshot.part" messages until one says last. Ideas absent from every part go. */
+  var partsSeen = null;
+
   function applySnapshot(snapshot) {
-    var seen = {};
+    var seen = partsSeen || {};
     snapshot.ideas.forEach(function (idea) {
       seen[idea.id] = true;
       upsert(idea, false);
-    });
-    Array.prototype.forEach.call(root.querySelectorAll("[data-ideas] > li[data-idea]"), function (el) {
-      if (!seen[el.getAttribute("data-idea")]) {
-        el.parentNode.removeChild(el);
-      }
     });
     (snapshot.comments || []).forEach(function (comment) {
       addComment(comment, null);
     });
     if (snapshot.my_votes) {
-      myVotes = {};
       snapshot.my_votes.forEach(function (id) {
         myVotes[id] = true;
       });
@@ -354,7 +358,17 @@
         showVote(form, !!myVotes[form.getAttribute("data-idea")]);
       });
     }
-    setLocked(!!snapshot.board_locked);
+    if (snapshot.board_locked !== undefined) {
+      setLocked(!!snapshot.board_locked);
+    }
+    partsSeen = snapshot.complete === false || snapshot.last === false ? seen : null;
+    if (!partsSeen) {
+      Array.prototype.forEach.call(root.querySelectorAll("[data-ideas] > li[data-idea]"), function (el) {
+        if (!seen[el.getAttribute("data-idea")]) {
+          el.parentNode.removeChild(el);
+        }
+      });
+    }
     countColumns();
   }
 
@@ -397,6 +411,8 @@
       backoff = 1000;
       setConn(T.live);
       if (message.snapshot) {
+        partsSeen = null;
+        myVotes = {};
         applySnapshot(message.snapshot);
         lastSeq = message.snapshot.seq;
       }
@@ -412,6 +428,12 @@
     }
     if (message.type === "ack") {
       acknowledge(message);
+      return;
+    }
+    if (message.type === "snapshot.part") {
+      if (partsSeen) {
+        applySnapshot(message);
+      }
       return;
     }
     if (message.type === "error") {
