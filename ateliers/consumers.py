@@ -52,12 +52,7 @@ PRESENCE_INTERVAL_SECONDS = 1.0
 # and tries to join its room again; see BoardConsumer.__call__.
 DEGRADED_POLL_SECONDS = 1.0
 
-try:  # what a channel layer raises when its server is unreachable
-    from redis.exceptions import RedisError
-
-    LAYER_ERRORS: tuple = (OSError, asyncio.TimeoutError, RedisError)
-except ImportError:  # pragma: no cover - redis is installed with channels-redis
-    LAYER_ERRORS = (OSError, asyncio.TimeoutError)
+LAYER_ERRORS = fanout.LAYER_ERRORS
 
 _presence: dict[int, int] = {}
 # Open board sockets of this process per (event, principal) and per client address.
@@ -330,41 +325,23 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         """Channels' ``AsyncConsumer.__call__``, but a dead channel layer is not fatal.
 
-        Channels subscribes the socket's channel before anything else; with Redis down
-        that raises and the handshake fails, so every client would crash-loop. Here the
-        socket opens anyway, in *degraded* mode: it serves hello and writes from the
-        database, reads the log every ``DEGRADED_POLL_SECONDS`` instead of receiving
-        pushes, and joins its room as soon as the layer answers again.
+        Channels subscribes a channel per socket before anything else; with Redis down
+        that raises and the handshake fails, so every client would crash-loop (and with
+        Redis up it costs a ``SUBSCRIBE`` and a task per socket). Here the socket has no
+        channel: it joins its room in this process (``fanout``), which subscribes once
+        per room and process. If the layer cannot be reached the socket opens anyway, in
+        *degraded* mode: it serves hello and writes from the database, reads the log
+        every ``DEGRADED_POLL_SECONDS`` instead of receiving pushes, and joins its room
+        as soon as the layer answers again.
         """
         self.scope = scope
         self.base_send = send
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.channel_name = None
-        self.subscribed = asyncio.Event()
+        self.channel_name = None  # pushes come through the room (fanout), not a channel
         self.degraded_task: asyncio.Task | None = None
         self.live = True
-        if self.channel_layer is not None and not fanout.is_local(self.channel_layer):
-            await self._subscribe_channel()
         with contextlib.suppress(StopConsumer):
-            await await_many_dispatch([receive, self._layer_receive], self.dispatch)
-
-    async def _subscribe_channel(self) -> bool:
-        try:
-            self.channel_name = await self.channel_layer.new_channel()
-        except LAYER_ERRORS as exc:
-            logger.warning("channel layer unavailable, board socket degraded: %r", exc)
-            return False
-        self.subscribed.set()
-        return True
-
-    async def _layer_receive(self):
-        await self.subscribed.wait()
-        try:
-            return await self.channel_layer.receive(self.channel_name)
-        except LAYER_ERRORS as exc:  # cannot happen once subscribed; never kill the socket
-            logger.warning("channel layer receive failed: %r", exc)
-            await asyncio.sleep(DEGRADED_POLL_SECONDS)
-            return {"type": "layer.noop"}
+            await await_many_dispatch([receive], self.dispatch)
 
     async def layer_noop(self, message):
         pass
@@ -626,25 +603,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def _join_room(self) -> bool:
         """Join the room; ``False`` when the channel layer cannot be reached."""
         self.joined = True
-        if fanout.is_local(self.channel_layer):
-            fanout.join(self.group, self)
+        fanout.join(self.group, self)
+        if self.channel_layer is None or fanout.is_local(self.channel_layer):
             return True
-        if self.channel_name is None and not await self._subscribe_channel():
-            return False
-        try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
-        except LAYER_ERRORS as exc:
-            logger.warning("channel layer unavailable, board socket degraded: %r", exc)
-            return False
-        return True
+        return await fanout.subscribe(self.channel_layer, self.group)
 
     async def _leave_room(self):
         self.joined = False
-        if fanout.is_local(self.channel_layer):
-            fanout.leave(self.group, self)
-        elif self.channel_name is not None:
-            with contextlib.suppress(*LAYER_ERRORS):  # Redis down: nothing to leave
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+        fanout.leave(self.group, self)
+        if self.channel_layer is not None and not fanout.is_local(self.channel_layer):
+            await fanout.unsubscribe(self.channel_layer, self.group)
 
     async def _degraded(self):
         """No pushes: read the log every second, and rejoin the room when the layer is back.
