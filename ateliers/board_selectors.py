@@ -252,22 +252,20 @@ def _build_part(event: Event, cursor: PartCursor, budget: int | None = None) -> 
     budget = _part_budget() - 1024 if budget is None else budget
     fetch = int(settings.LIVINGLAB["BOARD_PART_MAX_ROWS"])
     if cursor.kind == "ideas":
-        rows = (
-            _board_ideas(event)
-            .filter(pk__gt=cursor.after)
-            .exclude(pk__in=cursor.skip)
-            .select_related("author")
-            .order_by("id")[:fetch]
-        )
-        make = partial(idea_dict, logged_votes=True)
+        ids = _board_ideas(event).filter(pk__gt=cursor.after).exclude(pk__in=cursor.skip)
+        model, related, make = Idea, "author", partial(idea_dict, logged_votes=True)
     else:
-        rows = (
-            _board_comments(event)
-            .filter(pk__gt=cursor.after)
-            .select_related("participant")
-            .order_by("id")[:fetch]
-        )
-        make = comment_dict
+        ids = _board_comments(event).filter(pk__gt=cursor.after)
+        model, related, make = Comment, "participant", comment_dict
+    # ids first (a cheap sort), then the full rows a chunk at a time, only while they fit
+    ids = list(ids.order_by("id").values_list("id", flat=True)[:fetch])
+    rows = (
+        row
+        for start in range(0, len(ids), 100)
+        for row in model.objects.filter(pk__in=ids[start : start + 100])
+        .select_related(related)
+        .order_by("id")
+    )
     items = []
     last = cursor.after
     full = True
@@ -280,7 +278,7 @@ def _build_part(event: Event, cursor: PartCursor, budget: int | None = None) -> 
         items.append(item)
         last = row.pk
     else:
-        full = len(items) == fetch
+        full = len(ids) == fetch
     if full:
         nxt = PartCursor(cursor.kind, last, cursor.skip if cursor.kind == "ideas" else ())
     elif cursor.kind == "ideas":
