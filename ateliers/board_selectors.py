@@ -236,38 +236,41 @@ SMALL_BOARD_COMMENTS = 1000
 
 def _complete_small_head(event: Event, head: dict, budget: int, skip: tuple) -> None:
     """A small board fits in its head: then there is no following part."""
-    rest = _build_part(event, PartCursor("ideas", 0, skip), budget=budget)
+    rest = _build_part(event, PartCursor("ideas", 0, skip), budget=budget, direct=True)
     if rest["next"] != "c0":
         return
     budget -= sum(_encoded_size(item) + 1 for item in rest["ideas"])
-    comments = _build_part(event, PartCursor("comments", 0), budget=budget)
+    comments = _build_part(event, PartCursor("comments", 0), budget=budget, direct=True)
     if comments["next"] is None:
         head["ideas"] = head["ideas"] + rest["ideas"]
         head["comments"] = comments["comments"]
         head["next"] = None
 
 
-def _build_part(event: Event, cursor: PartCursor, budget: int | None = None) -> dict:
+def _build_part(
+    event: Event, cursor: PartCursor, budget: int | None = None, *, direct: bool = False
+) -> dict:
     """One part after ``cursor``: ideas in id order, then comments, up to the budget."""
     budget = _part_budget() - 1024 if budget is None else budget
     fetch = int(settings.LIVINGLAB["BOARD_PART_MAX_ROWS"])
     if cursor.kind == "ideas":
-        rows = (
-            _board_ideas(event)
-            .filter(pk__gt=cursor.after)
-            .exclude(pk__in=cursor.skip)
-            .select_related("author")
-            .order_by("id")[:fetch]
-        )
-        make = partial(idea_dict, logged_votes=True)
+        ids = _board_ideas(event).filter(pk__gt=cursor.after).exclude(pk__in=cursor.skip)
+        model, related, make = Idea, "author", partial(idea_dict, logged_votes=True)
     else:
+        ids = _board_comments(event).filter(pk__gt=cursor.after)
+        model, related, make = Comment, "participant", comment_dict
+    if direct:  # a small board: one query
+        ids = list(ids.select_related(related).order_by("id")[:fetch])
+        rows = iter(ids)
+    else:  # ids first (a cheap sort), then the full rows in chunks, only while they fit
+        ids = list(ids.order_by("id").values_list("id", flat=True)[:fetch])
         rows = (
-            _board_comments(event)
-            .filter(pk__gt=cursor.after)
-            .select_related("participant")
-            .order_by("id")[:fetch]
+            row
+            for start in range(0, len(ids), 100)
+            for row in model.objects.filter(pk__in=ids[start : start + 100])
+            .select_related(related)
+            .order_by("id")
         )
-        make = comment_dict
     items = []
     last = cursor.after
     full = True
@@ -280,7 +283,7 @@ def _build_part(event: Event, cursor: PartCursor, budget: int | None = None) -> 
         items.append(item)
         last = row.pk
     else:
-        full = len(items) == fetch
+        full = len(ids) == fetch
     if full:
         nxt = PartCursor(cursor.kind, last, cursor.skip if cursor.kind == "ideas" else ())
     elif cursor.kind == "ideas":

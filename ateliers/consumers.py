@@ -1,6 +1,6 @@
 """The live board over WebSocket: ``/ws/events/<id>/board/`` (docs/protocol.md).
 
-Thin: parse, authorise, call one sync service through ``database_sync_to_async``,
+Thin: parse, authorise, call one sync service through ``board_db`` (its own thread),
 answer. Broadcasts arrive already serialised (``{"type": "board.event", "seq", "text"}``)
 and are forwarded as they are, in ``seq`` order, never twice: this consumer remembers the
 last ``seq`` it sent and fills a gap from the log if a push went missing.
@@ -15,9 +15,10 @@ import logging
 import math
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -34,6 +35,19 @@ from .realtime import budget, fanout
 from .services import board as board_services
 
 logger = logging.getLogger(__name__)
+
+# The board's own database thread. Channels runs every sync call (each HTTP view, each
+# consumer's database work) in one shared thread, first come first served: 100 anonymous
+# board reads queued there made a guest's post wait for all of them (ack p95 ×12). The
+# board socket's hellos and writes take their turn here instead; writers still serialise
+# in the database (SQLite's IMMEDIATE transactions, PostgreSQL's event row lock).
+_board_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board-db")
+
+
+def board_db(func):
+    """``database_sync_to_async`` on the board's own thread (closes stale connections)."""
+    return DatabaseSyncToAsync(func, thread_sensitive=False, executor=_board_executor)
+
 
 # Close codes (docs/protocol.md). 4000 + the nearest HTTP status, so they read easily.
 CLOSE_BAD_HELLO = 4400
@@ -52,12 +66,7 @@ PRESENCE_INTERVAL_SECONDS = 1.0
 # and tries to join its room again; see BoardConsumer.__call__.
 DEGRADED_POLL_SECONDS = 1.0
 
-try:  # what a channel layer raises when its server is unreachable
-    from redis.exceptions import RedisError
-
-    LAYER_ERRORS: tuple = (OSError, asyncio.TimeoutError, RedisError)
-except ImportError:  # pragma: no cover - redis is installed with channels-redis
-    LAYER_ERRORS = (OSError, asyncio.TimeoutError)
+LAYER_ERRORS = fanout.LAYER_ERRORS
 
 _presence: dict[int, int] = {}
 # Open board sockets of this process per (event, principal) and per client address.
@@ -140,6 +149,19 @@ def _authenticate(event_id: int, token, scope_user) -> tuple[Participant | None,
     return None, user
 
 
+_hello_flushes: dict[int, float] = {}
+HELLO_FLUSH_SECONDS = 1.0
+
+
+def _flush_now_and_then(event_id: int) -> None:
+    """A hello logs pending vote tallies (the safety net for a process that died before
+    its coalesced flush), but a connect storm does it once a second, not once a socket."""
+    now = time.monotonic()
+    if now - _hello_flushes.get(event_id, 0.0) >= HELLO_FLUSH_SECONDS:
+        _hello_flushes[event_id] = now
+        board_services.votes_flush(event_id=event_id)
+
+
 def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
     participant, user = _authenticate(event_id, token, scope_user)
     event = participant.event if participant else Event.objects.filter(pk=event_id).first()
@@ -147,7 +169,7 @@ def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
         raise ClientError("no_event", "No such event.")
     if user is not None and is_account(user):
         participant = board_services.participant_for_user(event=event, user=user)
-    board_services.votes_flush(event_id=event_id)
+    _flush_now_and_then(event_id)
     events = None
     if isinstance(since, int) and not isinstance(since, bool) and 0 <= since < 2**62:
         events = board_selectors.board_events_since(event, since)
@@ -330,41 +352,23 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         """Channels' ``AsyncConsumer.__call__``, but a dead channel layer is not fatal.
 
-        Channels subscribes the socket's channel before anything else; with Redis down
-        that raises and the handshake fails, so every client would crash-loop. Here the
-        socket opens anyway, in *degraded* mode: it serves hello and writes from the
-        database, reads the log every ``DEGRADED_POLL_SECONDS`` instead of receiving
-        pushes, and joins its room as soon as the layer answers again.
+        Channels subscribes a channel per socket before anything else; with Redis down
+        that raises and the handshake fails, so every client would crash-loop (and with
+        Redis up it costs a ``SUBSCRIBE`` and a task per socket). Here the socket has no
+        channel: it joins its room in this process (``fanout``), which subscribes once
+        per room and process. If the layer cannot be reached the socket opens anyway, in
+        *degraded* mode: it serves hello and writes from the database, reads the log
+        every ``DEGRADED_POLL_SECONDS`` instead of receiving pushes, and joins its room
+        as soon as the layer answers again.
         """
         self.scope = scope
         self.base_send = send
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.channel_name = None
-        self.subscribed = asyncio.Event()
+        self.channel_name = None  # pushes come through the room (fanout), not a channel
         self.degraded_task: asyncio.Task | None = None
         self.live = True
-        if self.channel_layer is not None and not fanout.is_local(self.channel_layer):
-            await self._subscribe_channel()
         with contextlib.suppress(StopConsumer):
-            await await_many_dispatch([receive, self._layer_receive], self.dispatch)
-
-    async def _subscribe_channel(self) -> bool:
-        try:
-            self.channel_name = await self.channel_layer.new_channel()
-        except LAYER_ERRORS as exc:
-            logger.warning("channel layer unavailable, board socket degraded: %r", exc)
-            return False
-        self.subscribed.set()
-        return True
-
-    async def _layer_receive(self):
-        await self.subscribed.wait()
-        try:
-            return await self.channel_layer.receive(self.channel_name)
-        except LAYER_ERRORS as exc:  # cannot happen once subscribed; never kill the socket
-            logger.warning("channel layer receive failed: %r", exc)
-            await asyncio.sleep(DEGRADED_POLL_SECONDS)
-            return {"type": "layer.noop"}
+            await await_many_dispatch([receive], self.dispatch)
 
     async def layer_noop(self, message):
         pass
@@ -494,7 +498,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         since = message.get("since")
         self.live = await self._join_room()
         try:
-            result = await database_sync_to_async(hello_sync)(
+            result = await board_db(hello_sync)(
                 event_id=self.event_id,
                 token=message.get("token"),
                 since=since,
@@ -561,7 +565,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.catching_up = True
         try:
             while cursor is not None and not self.closing:
-                part = await database_sync_to_async(part_sync)(
+                part = await board_db(part_sync)(
                     event=event, cursor=cursor, participant=self.participant
                 )
                 cursor = part["next"]
@@ -581,7 +585,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         client_id = message.get("client_id")
         client_id = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
         try:
-            ack = await database_sync_to_async(write_sync)(
+            ack = await board_db(write_sync)(
                 event_id=self.event_id,
                 participant=self.participant,
                 user=self.user,
@@ -626,25 +630,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def _join_room(self) -> bool:
         """Join the room; ``False`` when the channel layer cannot be reached."""
         self.joined = True
-        if fanout.is_local(self.channel_layer):
-            fanout.join(self.group, self)
+        fanout.join(self.group, self)
+        if self.channel_layer is None or fanout.is_local(self.channel_layer):
             return True
-        if self.channel_name is None and not await self._subscribe_channel():
-            return False
-        try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
-        except LAYER_ERRORS as exc:
-            logger.warning("channel layer unavailable, board socket degraded: %r", exc)
-            return False
-        return True
+        return await fanout.subscribe(self.channel_layer, self.group)
 
     async def _leave_room(self):
         self.joined = False
-        if fanout.is_local(self.channel_layer):
-            fanout.leave(self.group, self)
-        elif self.channel_name is not None:
-            with contextlib.suppress(*LAYER_ERRORS):  # Redis down: nothing to leave
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+        fanout.leave(self.group, self)
+        if self.channel_layer is not None and not fanout.is_local(self.channel_layer):
+            await fanout.unsubscribe(self.channel_layer, self.group)
 
     async def _degraded(self):
         """No pushes: read the log every second, and rejoin the room when the layer is back.
@@ -711,9 +706,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def _catch_up_from_log(self) -> bool:
         """Send what the log has after ``last_seq``; ``False`` if the socket was closed."""
-        missing = await database_sync_to_async(board_selectors.board_events_since)(
-            self.event_id, self.last_seq
-        )
+        missing = await board_db(board_selectors.board_events_since)(self.event_id, self.last_seq)
         if self.closing:
             return False
         if missing is None:  # too far behind: let the client start afresh

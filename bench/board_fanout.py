@@ -12,6 +12,13 @@ acknowledged and delivered to everyone exactly once.
 
 All clients live in this one asyncio process; server and clients share the machine.
 
+    /work/main/.venv/bin/python bench/board_fanout.py --full-room
+
+The full room (issue 14), default throttles: 1,000 joins from one address; a board of
+5,000 ideas and 20,000 comments (time to ``welcome`` for a new guest, the largest
+WebSocket message and HTTP body, following ``next``); the ack latency of a guest's posts
+idle and while 100 anonymous clients read the board over HTTP in a loop.
+
     /work/main/.venv/bin/python bench/board_fanout.py --processes 2 [--clients 2000]
 
 Scale-out: starts a throw-away PostgreSQL + Redis through ``.ci/services.sh`` (own ports
@@ -434,8 +441,220 @@ async def main_processes(args):
     )
 
 
+# --- the full room (issue 14): join surge, big board, heavy reads during writes --------
+
+BIG_BOARD = """
+import random, uuid
+from ateliers.demo import DEMO_JOIN_CODE
+from ateliers.models import Comment, Event, Idea
+from ateliers.services.board import participant_join
+event = Event.objects.get(join_code=DEMO_JOIN_CODE)
+themes = list(event.themes.all()) + [None]
+people = [participant_join(code=DEMO_JOIN_CODE, display_name=f"Auteur {i}") for i in range(50)]
+rng = random.Random(14)
+Idea.objects.bulk_create(
+    Idea(event=event, author=rng.choice(people), theme=rng.choice(themes),
+         text=f"Idée {i} " + "é" * rng.randrange(40, 990), votes=rng.randrange(30),
+         votes_logged=0, client_id=uuid.uuid4())
+    for i in range(IDEAS)
+)
+Idea.objects.filter(event=event).update(votes_logged=models.F("votes"))
+pks = list(Idea.objects.filter(event=event).values_list("pk", flat=True))
+Comment.objects.bulk_create(
+    Comment(idea_id=rng.choice(pks), participant=rng.choice(people),
+            text="Commentaire " + "c" * rng.randrange(20, 300), client_id=uuid.uuid4())
+    for i in range(COMMENTS)
+)
+print(event.pk)
+"""
+
+
+def http_get(url: str) -> tuple[int, bytes, float]:
+    import urllib.error
+    import urllib.request
+
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read(), time.perf_counter() - start
+    except urllib.error.HTTPError as exc:
+        return exc.code, b"", time.perf_counter() - start
+
+
+def http_join(url: str, code: str, name: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        url + "/api/join/",
+        data=json.dumps({"code": code, "display_name": name}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+async def join_surge(server: DaphneServer, count: int) -> None:
+    """``count`` joins from one address (127.0.0.1), 20 at a time, default throttles."""
+    semaphore = asyncio.Semaphore(20)
+
+    async def one(i):
+        async with semaphore:
+            return await asyncio.to_thread(http_join, server.url, "TECHWK", f"Téléphone {i}")
+
+    start = time.perf_counter()
+    statuses = await asyncio.gather(*(one(i) for i in range(count)))
+    took = time.perf_counter() - start
+    refused = sum(1 for s in statuses if s == 429)
+    print(
+        f"join surge: {count} joins from one address in {took:.1f} s: "
+        f"{statuses.count(201)} joined, {refused} refused (429), "
+        f"{count - statuses.count(201) - refused} other",
+        flush=True,
+    )
+
+
+async def welcome_of(server: DaphneServer, event_id: int, token: str | None) -> dict:
+    url = f"{server.ws_url}/ws/events/{event_id}/board/"
+    start = time.perf_counter()
+    sizes, ideas = [], []
+    async with connect(url, origin=server.url, max_size=2**22, open_timeout=60) as ws:
+        await ws.send(json.dumps({"type": "hello", "token": token}))
+        welcome_at = None
+        while True:
+            raw = await ws.recv()
+            message = json.loads(raw)
+            if message["type"] == "presence":
+                continue
+            sizes.append(len(raw.encode()))
+            if message["type"] == "welcome":
+                welcome_at = time.perf_counter() - start
+                ideas += [i["id"] for i in message["snapshot"]["ideas"]]
+                if message["snapshot"].get("complete", True):
+                    break
+            elif message["type"] == "snapshot.part":
+                ideas += [i["id"] for i in message["ideas"]]
+                if message["last"]:
+                    break
+    return {
+        "welcome_s": welcome_at,
+        "all_s": time.perf_counter() - start,
+        "largest": max(sizes),
+        "messages": len(sizes),
+        "ideas": len(ideas),
+        "unique": len(set(ideas)),
+    }
+
+
+async def follow_http(server: DaphneServer, event_id: int) -> dict:
+    url = f"{server.url}/api/events/{event_id}/board/"
+    start = time.perf_counter()
+    sizes, ideas, first = [], [], None
+    while url:
+        status, body, took = await asyncio.to_thread(http_get, url)
+        assert status == 200, status
+        first = first if first is not None else took
+        sizes.append(len(body))
+        data = json.loads(body)
+        ideas += [i["id"] for i in data["snapshot"]["ideas"]]
+        url = data["next"]
+    return {
+        "first_s": first,
+        "all_s": time.perf_counter() - start,
+        "largest": max(sizes),
+        "bodies": len(sizes),
+        "ideas": len(ideas),
+        "unique": len(set(ideas)),
+    }
+
+
+async def acks_while(server, event_id, token, posts, readers: int) -> list[float]:
+    """Ack latencies of ``posts`` ideas posted at 2/s while ``readers`` anonymous clients
+    read the board over HTTP in a loop."""
+    stop = asyncio.Event()
+    reads = [0]
+
+    async def reader():
+        while not stop.is_set():
+            await asyncio.to_thread(http_get, f"{server.url}/api/events/{event_id}/board/")
+            reads[0] += 1
+
+    tasks = [asyncio.ensure_future(reader()) for _ in range(readers)]
+    await asyncio.sleep(1.0 if readers else 0)
+    guest = Guest(0, f"{server.ws_url}/ws/events/{event_id}/board/", server.url, token)
+    await guest.open()
+    latencies = []
+    for i in range(posts):
+        sent = time.perf_counter()
+        client_id = await guest.post(f"Pendant les lectures {readers}-{i}-{uuid.uuid4().hex[:6]}")
+        while client_id not in guest.acks:
+            await asyncio.sleep(0.002)
+        latencies.append((guest.acks[client_id] - sent) * 1000)
+        await asyncio.sleep(0.5)
+    await guest.close()
+    stop.set()
+    await asyncio.gather(*tasks)
+    if readers:
+        print(f"  ({reads[0]} anonymous board reads done meanwhile)", flush=True)
+    return latencies
+
+
+async def main_full_room(args):
+    workdir = Path(tempfile.mkdtemp(prefix="board-full-room-"))
+    server = DaphneServer(workdir=workdir, env={"LOG_LEVEL": "ERROR"})  # default throttles
+    print(f"daphne on a fresh demo database in {workdir} …", flush=True)
+    server.migrate(seed=True).start()
+    try:
+        print(f"load average at start: {os.getloadavg()}", flush=True)
+        await join_surge(server, args.joins)
+        script = BIG_BOARD.replace("IDEAS", str(args.ideas)).replace("COMMENTS", str(args.comments))
+        script = "from django.db import models\n" + script
+        event_id = int(server.manage("shell", "-c", script).stdout.strip().splitlines()[-1])
+        print(f"big board: {args.ideas} ideas, {args.comments} comments", flush=True)
+        token = make_tokens(server, 2)
+        for label, who in (("new guest, cold", token[0]), ("new guest, cached", token[1])):
+            r = await welcome_of(server, event_id, who)
+            print(
+                f"  WebSocket {label}: welcome in {r['welcome_s'] * 1000:.0f} ms, whole state "
+                f"in {r['all_s']:.2f} s over {r['messages']} messages, largest "
+                f"{r['largest'] / 1024:.0f} KiB, {r['ideas']} ideas ({r['unique']} unique)",
+                flush=True,
+            )
+        r = await follow_http(server, event_id)
+        print(
+            f"  HTTP anonymous: first body in {r['first_s'] * 1000:.0f} ms, all {r['bodies']} "
+            f"bodies in {r['all_s']:.2f} s, largest {r['largest'] / 1024:.0f} KiB, "
+            f"{r['ideas']} ideas ({r['unique']} unique)",
+            flush=True,
+        )
+        idle = await acks_while(server, event_id, token[0], args.posts, 0)
+        busy = await acks_while(server, event_id, token[0], args.posts, args.readers)
+        print(
+            f"  ack of a post, idle: p50 {pct(idle, 50):.0f} p95 {pct(idle, 95):.0f} ms; "
+            f"with {args.readers} anonymous readers: p50 {pct(busy, 50):.0f} "
+            f"p95 {pct(busy, 95):.0f} ms (p95 ×{pct(busy, 95) / pct(idle, 95):.2f})",
+            flush=True,
+        )
+        print(f"load average at end: {os.getloadavg()}", flush=True)
+    finally:
+        server.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--full-room",
+        action="store_true",
+        help="join surge, big board, anonymous reads during writes (issue 14)",
+    )
+    parser.add_argument("--joins", type=int, default=1000)
+    parser.add_argument("--ideas", type=int, default=5000)
+    parser.add_argument("--comments", type=int, default=20000)
+    parser.add_argument("--readers", type=int, default=100)
     parser.add_argument("--sizes", default="100,300,1000")
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--pace", type=float, default=2.0, help="posts per second")
@@ -447,6 +666,9 @@ def main():
     parser.add_argument("--baseline", type=int, default=1000, help="clients on one process")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    if args.full_room:
+        asyncio.run(main_full_room(args))
+        return
     asyncio.run(main_processes(args) if args.processes else main_async(args))
 
 

@@ -5,19 +5,26 @@ Thin: parse, find the caller's participant, call ``ateliers.services.board``, re
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import secrets
 import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -297,9 +304,38 @@ class BoardView(EventChildMixin, APIView):
     def get(self, request, event_pk=None):
         event = self.get_event()
         since = self._since(request)
-        raw_part = request.query_params.get("part")
         board_services.votes_flush(event_id=event.pk)
         viewer = getattr(request.user, "participant", None)
+        if viewer is not None:  # a guest: its own votes are in the body
+            return self._answer(request, event, since, viewer)
+        # Everyone else gets the same bytes at one seq: rendered and compressed once.
+        seq = board_selectors.board_seq(event)
+        variant = "|".join(
+            (request.query_params.get("part", ""), str(since), get_language(), request.get_host())
+        )
+        digest = hashlib.sha256(variant.encode()).hexdigest()[:24]
+        key = f"board-body:{event.pk}:{seq}:{digest}"
+        body = cache.get(key)
+        if body is None:
+            response = self._answer(request, event, since, None)
+            data = JSONRenderer().render(response.data)
+            body = {"json": data, "gzip": gzip.compress(data, compresslevel=6, mtime=0)}
+            cache.set(key, body, board_selectors.PART_CACHE_SECONDS)
+        return self._bytes(request, body)
+
+    @staticmethod
+    def _bytes(request, body: dict) -> HttpResponse:
+        accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        response = HttpResponse(
+            body["gzip"] if accepts_gzip else body["json"], content_type="application/json"
+        )
+        if accepts_gzip:
+            response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept-Encoding", "Accept-Language"])
+        return response
+
+    def _answer(self, request, event, since, viewer) -> Response:
+        raw_part = request.query_params.get("part")
         if raw_part not in (None, ""):
             try:
                 cursor = board_selectors.PartCursor.decode(raw_part)
