@@ -102,7 +102,7 @@ PAGES = [
     ("/organize/events/{event}/", 6),
     ("/organize/events/{event}/registrations/", 6),
     ("/organizations/", 4),
-    ("/me/", 7),
+    ("/me/", 8),  # + the rooms the account helps run (issue 18)
 ]
 
 

@@ -42,6 +42,10 @@ GET = [
     ("/organize/events/{event}/moderators/", {**ORGANIZER_ONLY, "organizer": 200}),
     ("/events/{event}/moderate/", {**ORGANIZER_ONLY, "organizer": 200}),
     ("/events/{event}/polls/", {**ORGANIZER_ONLY, "organizer": 200}),
+    (
+        "/events/{event}/moderate/duplicates/",
+        {**ORGANIZER_ONLY, "anonymous": 403, "organizer": 200},
+    ),
 ]
 
 # path, valid body, expected status (302 = done and redirected)

@@ -43,10 +43,9 @@ def server():
     daphne.stop()
 
 
-ready = asyncio.Event()  # the listener said hello: answers may start
-
-
-async def _listen_until(server, event_id, token, predicate, timeout=20):
+async def _listen_until(server, event_id, token, predicate, ready, timeout=20):
+    """Read the board socket until a ``poll.updated`` matches; ``ready`` is set once the
+    listener said hello, so the answers start after it listens."""
     async with connect(
         f"{server.ws_url}/ws/events/{event_id}/board/", origin=server.url, max_size=2**22
     ) as ws:
@@ -60,7 +59,7 @@ async def _listen_until(server, event_id, token, predicate, timeout=20):
                 return message
 
 
-def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
+async def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
     status, body = http(
         server,
         "POST",
@@ -106,9 +105,14 @@ def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
         )
 
     async def run():
+        ready = asyncio.Event()
         listener = asyncio.ensure_future(
             _listen_until(
-                server, event_id, joined["token"], lambda p: p["results"]["answers"] == GUESTS
+                server,
+                event_id,
+                joined["token"],
+                lambda p: p["results"]["answers"] == GUESTS,
+                ready,
             )
         )
         await ready.wait()
@@ -123,7 +127,7 @@ def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
             )
         return firsts, seconds, await listener
 
-    firsts, seconds, pushed = asyncio.run(run())
+    firsts, seconds, pushed = await run()
     assert sorted(status for status, _ in firsts) == [201] * GUESTS, firsts
     assert [status for status, _ in seconds] == [200] * 10, seconds
     expected = {c: sum(1 for v in final.values() if v == c) for c in choices}
