@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib import admin
 from django.test import Client
@@ -65,8 +67,6 @@ def test_a_board_lock_changed_in_the_admin_is_logged_and_broadcast(
 ):
     event = Event.objects.filter(status="published").first()
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"event_{event.pk}", channel)
     url = reverse("admin:ateliers_event_change", args=[event.pk])
     form = demo_organizer.get(url).context["adminform"].form
     data = {
@@ -80,15 +80,25 @@ def test_a_board_lock_changed_in_the_admin_is_logged_and_broadcast(
         data[f"{key}_0"], data[f"{key}_1"] = value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
     data = {k: ("" if v is None else v) for k, v in data.items()}
     before = BoardEvent.objects.filter(event=event).count()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = demo_organizer.post(url, {**data, "board_locked": "on"})
+
+    def post():
+        with django_capture_on_commit_callbacks(execute=True):
+            return demo_organizer.post(url, {**data, "board_locked": "on"})
+
+    async def scenario():
+        # a socket of the room, on whichever channel layer the suite runs (local, Redis)
+        channel = await layer.new_channel()
+        await layer.group_add(f"event_{event.pk}", channel)
+        response = await sync_to_async(post)()
+        return response, await asyncio.wait_for(layer.receive(channel), 5)
+
+    response, pushed = async_to_sync(scenario)()
     assert response.status_code == 302, response.content[:3000]
     event.refresh_from_db()
     assert event.board_locked
     logged = BoardEvent.objects.filter(event=event).order_by("-seq").first()
     assert BoardEvent.objects.filter(event=event).count() == before + 1
     assert logged.type == "board.updated" and logged.payload == {"board_locked": True}
-    pushed = async_to_sync(layer.receive)(channel)
     assert f'"seq":{logged.seq}' in pushed["text"] and "board_locked" in pushed["text"]
 
 
