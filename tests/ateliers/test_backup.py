@@ -93,3 +93,19 @@ def test_a_failed_backup_exits_non_zero(tmp_path):
         call_command("backup", "--dir", str(target), verbosity=0)
     with pytest.raises(CommandError, match="restore failed"):
         call_command("restore", str(tmp_path / "missing.sqlite3"), "--noinput", verbosity=0)
+
+
+def test_the_failure_alert_mails_the_admins(settings, monkeypatch):
+    import io
+
+    from django.core import mail
+
+    settings.ADMINS = [("ops@example.org", "ops@example.org")]
+    monkeypatch.setattr("sys.stdin", io.StringIO("pg_dump: connection refused"))
+    call_command("alert", "livinglab-backup.service", verbosity=0)
+    assert mail.outbox[0].to == ["ops@example.org"]
+    assert "livinglab-backup.service failed" in mail.outbox[0].subject
+    assert "connection refused" in mail.outbox[0].body
+    settings.ADMINS = []
+    with pytest.raises(CommandError, match="ADMINS"):
+        call_command("alert", "x", verbosity=0)
