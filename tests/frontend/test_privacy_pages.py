@@ -31,8 +31,9 @@ def test_me_page_downloads_my_data_with_the_session(client):
     client.force_login(user)
     page = client.get(reverse("frontend:my-profile")).content.decode()
     assert 'href="/api/me/export/"' in page
-    export = client.get("/api/me/export/")
+    export = client.get("/api/me/export/", HTTP_ACCEPT="text/html,*/*")  # a browser's link
     assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/json")
     assert json.loads(export.content)["account"]["username"] == "sessionuser"
 
 
