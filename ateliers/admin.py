@@ -95,7 +95,10 @@ class ServiceAdmin(admin.ModelAdmin):
         obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
-        """Many-to-many fields went to the service with the rest; inlines are read-only."""
+        """Many-to-many fields went to the service with the rest; inlines are read-only
+        (``save(commit=False)`` only fills what the admin's history message reads)."""
+        for formset in formsets:
+            formset.save(commit=False)
 
     def delete_model(self, request, obj):
         self.delete(request.user, obj)

@@ -52,6 +52,12 @@ SECTIONS: dict[str, str] = {
     "ateliers.Idea.author": "ideas",
     "ateliers.Comment.participant": "comments",
     "ateliers.Vote.participant": "votes",
+    # the live room: co-moderators and polls (named here before they are merged: a name
+    # for a relation that does not exist yet is unused)
+    "ateliers.EventModerator.user": "events_moderated",
+    "ateliers.EventModerator.appointed_by": "moderators_appointed",
+    "ateliers.Poll.created_by": "polls_created",
+    "ateliers.PollAnswer.participant": "poll_answers",
     # projects
     "projets.Project.created_by": "projects_created",
     "projets.ProjectMember.user": "project_memberships",

@@ -121,6 +121,7 @@ urlpatterns += [
 # The live board: the participant's page, the projector, moderation.
 urlpatterns += [
     path("events/<int:pk>/board/", board.board, name="board"),
+    path("events/<int:pk>/board/forget-me/", privacy.guest_forget, name="board-forget-me"),
     path("events/<int:pk>/board/post/", board.board_post, name="board-post"),
     path("events/<int:pk>/board/ideas/<int:idea_pk>/vote/", board.board_vote, name="board-vote"),
     path(

@@ -218,6 +218,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "livinglab <noreply@localhost>")
+# Who gets the failure alerts of the timers (backups, queue): ADMINS=a@x.org,b@y.org
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Outgoing mail goes through a database queue drained by `manage.py send_queued_mail`
 # (ateliers/services/outbox.py). With DEBUG (make run, no worker) and in tests, a message
 # is also tried right after commit.

@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -117,6 +118,7 @@ class MeExportView(APIView):
     """Everything the product holds about the caller, as one JSON document."""
 
     permission_classes = [IsAuthenticated, IsAccount]
+    renderer_classes = [JSONRenderer]  # a file to keep, even from a browser's link
 
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},
@@ -136,6 +138,7 @@ class ParticipantMeView(APIView):
     """A board guest's own data (``GET``) and its erasure (``DELETE``), with its token."""
 
     permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
 
     def _participant(self, request):
         participant = getattr(request.user, "participant", None)

@@ -7,10 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ateliers import selectors
+from ateliers.permissions import is_account
+from ateliers.services import board as board_services
 from ateliers.services import privacy
 from ateliers.services.privacy import GUEST_RETENTION_DAYS
 
@@ -58,5 +61,37 @@ def account_delete(request):
             )
             % {"name": privacy.neutral_name()},
             "submit": _("Delete my account"),
+        },
+    )
+
+
+def guest_forget(request, pk: int):
+    """A board guest removes its name (like ``DELETE /api/participants/me/``): its ideas,
+    comments and votes stay under the neutral name, and this browser forgets the guest."""
+    from .board import SESSION_KEY
+
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    tokens = dict(request.session.get(SESSION_KEY, {}))
+    token = tokens.get(str(event.pk))
+    participant = board_services.participant_from_token(token) if token else None
+    if is_account(request.user) or participant is None or participant.event_id != event.pk:
+        return redirect("frontend:board", pk=event.pk)
+    if request.method == "POST":
+        privacy.participant_erase(participant=participant)
+        tokens.pop(str(event.pk), None)
+        request.session[SESSION_KEY] = tokens
+        messages.success(request, _("Your name is removed from this board."))
+        return redirect("frontend:board", pk=event.pk)
+    return render(
+        request,
+        "frontend/board/forget.html",
+        {
+            "event": event,
+            "title": _("Remove my name from this board"),
+            "intro": _(
+                "“%(name)s” becomes “%(neutral)s” on everything you posted here; your "
+                "ideas, comments and votes stay. This cannot be undone."
+            )
+            % {"name": participant.display_name, "neutral": privacy.neutral_name()},
         },
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
 from ateliers.demo import DEMO_ORGANIZER, seed_demo
 from ateliers.models import BoardEvent, Event, Theme, User
+from ateliers.routing import websocket_urlpatterns
+from ateliers.services.board import participant_join, participant_token
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +63,10 @@ def test_every_changelist_and_change_page_answers(demo_organizer):
     assert checked >= 15
 
 
-def test_a_board_lock_changed_in_the_admin_is_logged_and_broadcast(
-    demo_organizer, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_board_lock_changed_in_the_admin_is_logged_and_broadcast(demo_organizer):
+    """A guest's board socket receives the lock made in the admin, like one from the board."""
     event = Event.objects.filter(status="published").first()
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"event_{event.pk}", channel)
     url = reverse("admin:ateliers_event_change", args=[event.pk])
     form = demo_organizer.get(url).context["adminform"].form
     data = {
@@ -80,16 +80,31 @@ def test_a_board_lock_changed_in_the_admin_is_logged_and_broadcast(
         data[f"{key}_0"], data[f"{key}_1"] = value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
     data = {k: ("" if v is None else v) for k, v in data.items()}
     before = BoardEvent.objects.filter(event=event).count()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = demo_organizer.post(url, {**data, "board_locked": "on"})
+    guest = participant_join(code=event.join_code, display_name="Sur place")
+
+    async def scenario():
+        socket = WebsocketCommunicator(
+            URLRouter(websocket_urlpatterns), f"/ws/events/{event.pk}/board/"
+        )
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"type": "hello", "token": participant_token(guest)})
+        assert (await socket.receive_json_from(timeout=5))["type"] == "welcome"
+        response = await sync_to_async(demo_organizer.post)(url, {**data, "board_locked": "on"})
+        for _ in range(20):
+            message = await socket.receive_json_from(timeout=5)
+            if message["type"] == "board.updated":
+                break
+        await socket.disconnect()
+        return response, message
+
+    response, pushed = async_to_sync(scenario)()
     assert response.status_code == 302, response.content[:3000]
     event.refresh_from_db()
     assert event.board_locked
     logged = BoardEvent.objects.filter(event=event).order_by("-seq").first()
     assert BoardEvent.objects.filter(event=event).count() == before + 1
     assert logged.type == "board.updated" and logged.payload == {"board_locked": True}
-    pushed = async_to_sync(layer.receive)(channel)
-    assert f'"seq":{logged.seq}' in pushed["text"] and "board_locked" in pushed["text"]
+    assert pushed == {"type": "board.updated", "seq": logged.seq, "board_locked": True}
 
 
 def test_a_theme_added_in_the_admin_goes_through_the_service(demo_organizer):
@@ -125,3 +140,28 @@ def test_organizers_cannot_edit_what_has_no_service(demo_organizer):
     response = demo_organizer.post(url, {"text": "changed"})
     assert response.status_code == 403
     assert demo_organizer.get(reverse("admin:ateliers_registration_add")).status_code == 403
+
+
+def test_a_project_added_in_the_admin_opens_through_the_service(demo_organizer):
+    from projets.models import Project
+
+    response = demo_organizer.post(
+        reverse("admin:projets_project_add"),
+        {
+            "title_fr": "Jardin partagé",
+            "title_en": "",
+            "summary_fr": "",
+            "summary_en": "",
+            "visibility": "public",
+            "region": "",
+            **{
+                f"{prefix}-{key}": 0
+                for prefix in ("members", "transitions")
+                for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
+        },
+    )
+    assert response.status_code == 302, response.content[-3000:]
+    project = Project.objects.get(title_fr="Jardin partagé")
+    assert project.created_by.username == DEMO_ORGANIZER[0]
+    assert project.transitions.count() == 1  # the opening is the first line of its history

@@ -17,9 +17,10 @@ PUBLIC_PAGES = [
     "/join/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/privacy/",
     "/does-not-exist/",
 ]
-ORGANIZER_PAGES = ["/organize/", "/me/"]
+ORGANIZER_PAGES = ["/organize/", "/me/", "/me/delete/"]
 
 
 @pytest.fixture

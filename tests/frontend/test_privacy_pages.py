@@ -31,8 +31,9 @@ def test_me_page_downloads_my_data_with_the_session(client):
     client.force_login(user)
     page = client.get(reverse("frontend:my-profile")).content.decode()
     assert 'href="/api/me/export/"' in page
-    export = client.get("/api/me/export/")
+    export = client.get("/api/me/export/", HTTP_ACCEPT="text/html,*/*")  # a browser's link
     assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/json")
     assert json.loads(export.content)["account"]["username"] == "sessionuser"
 
 
@@ -48,3 +49,22 @@ def test_delete_my_account_page(client):
     assert done.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
     assert client.get(reverse("frontend:my-profile")).status_code == 302  # logged out
+
+
+def test_a_guest_removes_its_name_from_the_board_page(client):
+    from ateliers.models import Participant
+
+    event = factories.make_event()
+    joined = client.post(
+        reverse("frontend:join"), {"code": event.join_code, "display_name": "Invitée-Qx7"}
+    )
+    assert joined.status_code == 302
+    board = client.get(reverse("frontend:board", args=[event.pk])).content.decode()
+    forget = reverse("frontend:board-forget-me", args=[event.pk])
+    assert f'href="{forget}"' in board
+    assert "Invitée-Qx7" in client.get(forget).content.decode()
+    assert client.post(forget).status_code == 302
+    assert not Participant.objects.filter(display_name="Invitée-Qx7").exists()
+    assert Participant.objects.get(event=event).erased_at is not None
+    page = client.get(reverse("frontend:board", args=[event.pk])).content.decode()
+    assert "Invitée-Qx7" not in page and f'href="{forget}"' not in page  # forgotten here

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         if loop:
             signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
         while True:
-            close_old_connections()
+            if loop:  # a long-lived worker: drop connections the database closed
+                close_old_connections()
             counts = outbox.drain()
             purged = outbox.purge_sent()
             if options["verbosity"] > 1 or (not loop and options["verbosity"]):
