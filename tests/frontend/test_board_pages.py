@@ -15,7 +15,10 @@ from tests import factories
 def joined(db, event):
     client = Client()
     response = client.post("/join/", {"code": event.join_code, "display_name": "Zoé"})
-    assert response.status_code == 302 and response["Location"] == f"/events/{event.pk}/board/"
+    # The answer is the board itself (no redirect round trip on a slow phone).
+    assert response.status_code == 200 and f'data-base="/events/{event.pk}/board/"' in (
+        response.content.decode()
+    )
     return client
 
 
@@ -117,10 +120,12 @@ def test_a_big_board_stays_light_on_a_phone(joined, event):
         factories.post_idea(author, f"Idée numéro {n} pour la mobilité du quartier", theme=theme)
     page = joined.get(f"/events/{event.pk}/board/")
     html = page.content
-    static = Path(__file__).resolve().parents[2] / "frontend" / "static" / "frontend"
-    assets = (static / "css" / "site.css").read_bytes() + (static / "js" / "board.js").read_bytes()
-    assert len(gzip.compress(html)) + len(gzip.compress(assets)) < 60 * 1024
+    # The stylesheet and the scripts are inside the page: its size is the first load.
     text = html.decode()
+    assert '<link rel="stylesheet"' not in text and "<script src" not in text
+    static = Path(__file__).resolve().parents[2] / "frontend" / "static" / "frontend"
+    assert (static / "js" / "board.js").read_text() in text
+    assert len(gzip.compress(html)) < 60 * 1024
     assert text.count('class="idea-text"') == 25 + 1  # the shown ideas + the <template>
     assert "475" in text  # "Show 475 more ideas"
     everything = joined.get(f"/events/{event.pk}/board/?all=1").content.decode()
@@ -152,3 +157,128 @@ def test_board_page_queries_do_not_grow_with_the_board(joined, event):
     for n in range(30, 90):
         factories.post_idea(author, f"Idée {n}")
     assert count() == small
+
+
+def _csp_hashes(response) -> tuple[set[str], set[str]]:
+    import re
+
+    csp = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert "unsafe-inline" not in csp["script-src"] + csp["style-src"]
+    return (
+        set(re.findall(r"'sha256-([^']+)'", csp["script-src"])),
+        set(re.findall(r"'sha256-([^']+)'", csp["style-src"])),
+    )
+
+
+def _sha(text: str) -> str:
+    import base64
+    import hashlib
+
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+@pytest.mark.parametrize("path", ["/join/?code={code}", "/events/{pk}/board/"])
+def test_inline_css_and_scripts_are_allowed_by_their_hashes_only(joined, event, path):
+    """Each inline block's sha256 is in the page's CSP (so the browser runs it), and
+    nothing else is allowed inline."""
+    import re
+
+    response = joined.get(path.format(code=event.join_code, pk=event.pk))
+    html = response.content.decode()
+    scripts, styles = _csp_hashes(response)
+    inline_scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    inline_styles = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    assert len(inline_styles) == 1 and {_sha(t) for t in inline_styles} == styles
+    assert {_sha(t) for t in inline_scripts} <= scripts
+    if "board" in path:
+        assert len(inline_scripts) == 2  # the early-tap queue in <head>, board.js at the end
+
+
+def test_join_and_post_in_one_request_without_javascript(db, event):
+    """A name and an idea on the join form: one POST joins, posts, and answers with the
+    board showing the idea; the browser's "resend" of that form changes nothing."""
+    client = Client()
+    form = {
+        "code": event.join_code.lower(),
+        "display_name": "Zoé",
+        "text": "Des bancs à l'ombre",
+        "client_id": str(uuid.uuid4()),
+    }
+    response = client.post("/join/?lang=fr", form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Votre idée est sur le tableau." in html
+    assert "Des bancs à l&#x27;ombre" in html and "data-post-form" in html
+    idea = Idea.objects.get(event=event)
+    assert idea.author.display_name == "Zoé" and idea.text == "Des bancs à l'ombre"
+    again = client.post("/join/?lang=fr", form)
+    assert again.status_code == 200
+    assert Idea.objects.filter(event=event).count() == 1
+    assert event.participants.count() == 1
+    # The board (and a refresh of it) knows this visitor.
+    board = client.get(f"/events/{event.pk}/board/?lang=fr").content.decode()
+    assert "Vous publiez sous le nom Zoé." in board
+
+
+def test_join_without_an_idea_and_a_refused_idea_keeps_the_text(db, event, organizer):
+    from ateliers.services.board import board_set_locked
+
+    response = Client().post("/join/", {"code": event.join_code, "display_name": "Léa"})
+    assert response.status_code == 200 and not Idea.objects.exists()
+    board_set_locked(actor=organizer, event=event, locked=True)
+    response = Client().post(
+        "/join/?lang=en", {"code": event.join_code, "display_name": "Max", "text": "Mon idée"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "locked" in html and ">Mon idée</textarea>" in html
+    assert not Idea.objects.exists()
+
+
+@pytest.mark.parametrize(("lang", "signed"), [("fr", "Anonyme"), ("en", "Anonymous")])
+def test_a_guest_can_stay_anonymous(db, event, lang, signed):
+    client = Client()
+    response = client.post(
+        f"/join/?lang={lang}",
+        {"code": event.join_code, "display_name": "", "anonymous": "1", "text": "Sans nom"},
+    )
+    assert response.status_code == 200
+    idea = Idea.objects.get(event=event)
+    assert idea.author.display_name == signed
+    assert f'<span data-field="author_name">{signed}</span>' in response.content.decode()
+    # A name typed before ticking the box is not shown either.
+    client.post(
+        f"/join/?lang={lang}",
+        {"code": event.join_code, "display_name": "Vrai Nom", "anonymous": "1"},
+    )
+    assert not event.participants.filter(display_name="Vrai Nom").exists()
+
+
+def test_an_empty_name_without_the_anonymous_choice_is_explained(db, event):
+    response = Client().post("/join/?lang=en", {"code": event.join_code, "display_name": " "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give a name, or tick “Stay anonymous”." in html
+    assert 'id="id_anonymous"' in html
+    assert not event.participants.exists()
+
+
+def test_an_idea_posted_over_http_by_the_script_gets_the_sockets_ack(joined, event):
+    """board.js posts over HTTP while its socket opens: the answer is the socket's ack."""
+    cid = str(uuid.uuid4())
+    url = f"/events/{event.pk}/board/post/"
+    for _ in range(2):
+        response = joined.post(
+            url, {"text": "Vite", "client_id": cid}, HTTP_ACCEPT="application/json"
+        )
+        assert response.status_code == 200
+        body = response.json()
+        assert body["type"] == "ack" and body["ref"] == "idea.create"
+        assert body["client_id"] == cid and body["idea"]["text"] == "Vite"
+    assert Idea.objects.filter(event=event).count() == 1
+    refused = joined.post(url, {"text": " "}, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400 and refused.json()["type"] == "error"
+    stranger = Client().post(url, {"text": "x"}, HTTP_ACCEPT="application/json")
+    assert stranger.status_code == 403 and stranger.json()["detail"]
