@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -282,3 +283,58 @@ def test_an_idea_posted_over_http_by_the_script_gets_the_sockets_ack(joined, eve
     assert refused.status_code == 400 and refused.json()["type"] == "error"
     stranger = Client().post(url, {"text": "x"}, HTTP_ACCEPT="application/json")
     assert stranger.status_code == 403 and stranger.json()["detail"]
+
+
+def test_moderation_without_javascript_shows_only_the_actions_that_fit(db, event, organizer):
+    from ateliers.services.board import idea_moderate
+
+    author = factories.make_participant(event)
+    plain = factories.post_idea(author, "Visible, pas en avant")
+    hidden = factories.post_idea(author, "Cachée")
+    pinned = factories.post_idea(author, "Mise en avant")
+    idea_moderate(actor=organizer, idea=hidden, action="hide")
+    idea_moderate(actor=organizer, idea=pinned, action="pin")
+    client = Client()
+    client.force_login(organizer)
+    html = client.get(f"/events/{event.pk}/moderate/").content.decode()
+
+    def shown_actions(idea) -> set[str]:
+        import re
+
+        card = html[html.index(f'id="idea-{idea.pk}"') :]
+        card = card[: card.index("</form>")]
+        buttons = re.findall(r'<button type="submit" name="action" value="(\w+)"[^>]*>', card)
+        hidden_ones = re.findall(r'value="(\w+)"[^>]* hidden>', card)
+        return set(buttons) - set(hidden_ones)
+
+    assert shown_actions(plain) == {"hide", "pin", "merge"}
+    assert shown_actions(hidden) == {"show", "pin", "merge"}
+    assert shown_actions(pinned) == {"hide", "unpin", "merge"}
+    # The live-status pill stays hidden (not an empty grey pill) until the script runs.
+    assert 'class="conn" data-conn role="status" hidden' in html
+    css = (
+        Path(__file__).resolve().parents[2] / "frontend/static/frontend/css/site.css"
+    ).read_text()
+    assert ".conn[hidden] { display: none; }" in css
+
+
+def test_vote_buttons_are_named_after_their_idea(joined, event):
+    long_text = "Un jardin partagé derrière la bibliothèque, avec des bacs à hauteur de fauteuil"
+    idea = factories.post_idea(factories.make_participant(event), long_text)
+    html = joined.get(f"/events/{event.pk}/board/").content.decode()
+    card = html[html.index(f'id="idea-{idea.pk}"') :]
+    button = card[card.index('<button type="submit" class="button vote-button"') :]
+    button = button[: button.index("</button>")]
+    assert "Un jardin partagé derrière la bibliothèque" in button
+    assert long_text not in button  # shortened
+    assert 'class="visually-hidden"' in button
+
+
+def test_participant_pages_avoid_jargon(joined, event):
+    html = joined.get(f"/events/{event.pk}/board/?lang=fr").content.decode()
+    page = html.split("<body", 1)[1]
+    import re
+
+    visible = re.sub(r"<(script|template)\b.*?</\1>", " ", page, flags=re.S)
+    for word in ("API", "AGPL", "Vue projecteur", "Épinglée", "caractères", "Connexion…"):
+        assert word not in visible, word
