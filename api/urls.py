@@ -54,7 +54,14 @@ urlpatterns = [
     path("me/export/", accounts.MeExportView.as_view(), name="me-export"),
     path("participants/me/", accounts.ParticipantMeView.as_view(), name="participant-me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI inside the product's own page (language, landmarks, heading: axe-clean).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="frontend/api_docs.html"
+        ),
+        name="docs",
+    ),
     # iCalendar feeds keep their file-like names (no trailing slash), as CONTRACT.md says.
     path(
         "events/calendar.ics",

@@ -7,20 +7,27 @@ emulated Slow 3G link with a 4x slower CPU."
 This starts daphne as `make run-prod` would serve it (DEBUG off, static files collected
 and pre-compressed by whitenoise), drives Debian's Chromium with Playwright, throttles
 the network with the DevTools "Slow 3G" profile (2,000 ms latency, 50 kB/s each way, as
-Puppeteer defines it) and the CPU 4x, and prints:
+Puppeteer defines it) and the CPU 4x, on a 360x640 mobile viewport with a cold cache (a
+fresh browser context per run), and measures three ways of joining then posting, from
+opening the join link to the idea's acknowledgement on screen:
 
-* bytes transferred (as sent on the wire, compressed where the server compresses) for
-  the join page and for the board page's first load, resource by resource (a fresh
-  browser: nothing cached but what the join page itself fetched);
-* seconds from opening the join link to the server's acknowledgement of a posted idea,
-  and the split (join page, board page live, post acknowledged); best and median of N.
+* ``wait``: join with a name, wait until the board says it is live, then post;
+* ``early``: join with a name, tap "post" as soon as the board shows (the script may not
+  have run, the socket is certainly not open yet);
+* ``nojs``: JavaScript off, the idea typed on the join form: one POST joins and posts.
 
-Usage: .venv/bin/python bench/slow_phone.py [--runs 3]
+It prints, for the first run of each scenario, the per-request timeline (seconds from
+opening the link: request sent, response, bytes on the wire; WebSocket handshake and
+frames), then best and median of N cold runs per scenario, and the bytes of the join page
+and of the board's first load.
+
+Usage: .venv/bin/python bench/slow_phone.py [--runs 3] [--scenarios wait,early,nojs]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -48,6 +55,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+ACK = "Votre idée est sur le tableau."
+SCENARIOS = ("wait", "early", "nojs")
 
 
 def start_server() -> DaphneServer:
@@ -58,30 +67,101 @@ def start_server() -> DaphneServer:
     return server.start()
 
 
-class Meter:
-    """Sums encodedDataLength (bytes on the wire) per response, from DevTools."""
+class Timeline:
+    """Requests and WebSocket traffic from DevTools, with bytes on the wire
+    (``encodedDataLength``: compressed where the server compresses)."""
 
-    def __init__(self, cdp):
-        self.urls: dict[str, str] = {}
+    def __init__(self, cdp, origin: str):
+        self.origin = origin
+        self.t0: float | None = None
+        self.rows: list[tuple[float, str]] = []
+        self.requests: dict[str, dict] = {}
         self.sizes: dict[str, int] = {}
-        cdp.on("Network.responseReceived", self._response)
-        cdp.on("Network.loadingFinished", self._finished)
+        for name in (
+            "requestWillBeSent",
+            "responseReceived",
+            "loadingFinished",
+            "loadingFailed",
+            "webSocketCreated",
+            "webSocketHandshakeResponseReceived",
+            "webSocketFrameSent",
+            "webSocketFrameReceived",
+        ):
+            cdp.on(f"Network.{name}", getattr(self, "_" + name))
 
-    def _response(self, params):
-        self.urls[params["requestId"]] = params["response"]["url"]
+    def _at(self, params) -> float:
+        stamp = params.get("timestamp", 0.0)
+        if self.t0 is None:
+            self.t0 = stamp
+        return stamp - self.t0
 
-    def _finished(self, params):
-        url = self.urls.get(params["requestId"], "?")
-        self.sizes[url] = self.sizes.get(url, 0) + int(params["encodedDataLength"])
+    def _short(self, url: str) -> str:
+        return url.replace(self.origin, "")[:60]
 
-    def take(self) -> dict[str, int]:
+    def _requestWillBeSent(self, p):
+        if p["request"]["url"].startswith("data:"):
+            return
+        self.requests[p["requestId"]] = {"url": p["request"]["url"]}
+        method = p["request"]["method"]
+        self.rows.append((self._at(p), f"-> {method} {self._short(p['request']['url'])}"))
+
+    def _responseReceived(self, p):
+        r = self.requests.get(p["requestId"])
+        if r is not None:
+            self.rows.append((self._at(p), f"<- {p['response']['status']} {self._short(r['url'])}"))
+
+    def _loadingFinished(self, p):
+        r = self.requests.get(p["requestId"])
+        if r is None:
+            return
+        size = int(p["encodedDataLength"])
+        self.sizes[r["url"]] = self.sizes.get(r["url"], 0) + size
+        self.rows.append((self._at(p), f"   done {self._short(r['url'])} ({size / 1024:.1f} KiB)"))
+
+    def _loadingFailed(self, p):
+        r = self.requests.get(p["requestId"])
+        if r is not None:
+            self.rows.append((self._at(p), f"   failed {self._short(r['url'])}"))
+
+    def _webSocketCreated(self, p):
+        self.rows.append((self._at({"timestamp": self._now()}), "-> WebSocket opening"))
+
+    def _webSocketHandshakeResponseReceived(self, p):
+        self.rows.append((self._at(p), "<- WebSocket open (101)"))
+
+    def _frame(self, p, arrow):
+        data = p.get("response", {}).get("payloadData", "")
+        kind = data.split('"type"', 1)[-1].split('"')[1] if '"type"' in data else "?"
+        self.rows.append((self._at(p), f"{arrow} ws {kind} ({len(data)} B)"))
+
+    def _webSocketFrameSent(self, p):
+        self._frame(p, "->")
+
+    def _webSocketFrameReceived(self, p):
+        self._frame(p, "<-")
+
+    def _now(self) -> float:
+        return max((t for t, _row in self.rows), default=0.0) + (self.t0 or 0.0)
+
+    def take_sizes(self) -> dict[str, int]:
         sizes, self.sizes = self.sizes, {}
         return sizes
 
+    def mark(self, label: str, seconds: float) -> None:
+        self.rows.append((seconds, f"== {label}"))
 
-def one_run(browser, server, index: int, *, show_weights: bool) -> dict:
+    def print(self) -> None:
+        for at, row in sorted(self.rows, key=lambda r: r[0]):
+            print(f"    {at:6.2f} s  {row}")
+
+
+def one_run(browser, server, scenario: str, index: int) -> dict:
     context = browser.new_context(
-        locale="fr-CA", viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True
+        locale="fr-CA",
+        viewport={"width": 360, "height": 640},
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=scenario != "nojs",
     )
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -89,73 +169,104 @@ def one_run(browser, server, index: int, *, show_weights: bool) -> dict:
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    meter = Meter(cdp)
+    timeline = Timeline(cdp, server.url)
+    marks = {}
 
     start = time.perf_counter()
     page.goto(f"{server.url}/join/?code=TECHWK")
-    joined_page = time.perf_counter()
-    join_weights = meter.take()
-    page.fill("#id_display_name", f"Téléphone {index}")
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/board/")
-    board_loaded = time.perf_counter()
-    page.locator("[data-conn]", has_text="En direct").wait_for()
-    board_live = time.perf_counter()
-    board_weights = meter.take()
-    page.fill("#id_text", f"Une idée envoyée d'un vieux téléphone ({index})")
-    page.click("[data-post-form] button[type=submit]")
-    page.locator("[data-post-feedback]", has_text="Votre idée est sur le tableau.").wait_for()
-    acked = time.perf_counter()
+    marks["join page shown"] = time.perf_counter() - start
+    join_sizes = timeline.take_sizes()
+    page.fill("#id_display_name", f"Téléphone {scenario} {index}")
+    text = f"Une idée envoyée d'un vieux téléphone ({scenario} {index})"
+    if scenario == "nojs":
+        page.fill("#id_text", text)
+    page.click("main form button[type=submit]", no_wait_after=True)
+    if scenario == "nojs":
+        page.locator(".messages", has_text=ACK).wait_for()
+        marks["board shown, idea acknowledged"] = time.perf_counter() - start
+    else:
+        page.locator("[data-post-form]").wait_for(state="attached")
+        marks["board shown"] = time.perf_counter() - start
+        page.evaluate("window.benchSamePage = true")  # gone if the post reloads the page
+        if scenario == "wait":
+            page.locator("[data-conn]", has_text="En direct").wait_for()
+            marks["board live"] = time.perf_counter() - start
+        page.fill("[data-post-form] textarea[name=text]", text)
+        page.click("[data-post-form] button[type=submit]", no_wait_after=True)
+        page.locator("[data-post-feedback]", has_text=ACK).wait_for()
+        marks["idea acknowledged"] = time.perf_counter() - start
+    total = time.perf_counter() - start
+    reloaded = scenario != "nojs" and not page.evaluate("window.benchSamePage === true")
+    board_sizes = timeline.take_sizes()
     context.close()
-    if show_weights:
-        for title, weights in (
-            ("join page", join_weights),
-            ("board page, first load", board_weights),
-        ):
-            total = sum(weights.values())
-            print(f"  {title}: {total / 1024:.1f} KiB on the wire")
-            for url, size in sorted(weights.items(), key=lambda kv: -kv[1]):
-                print(f"    {size / 1024:7.1f} KiB  {url.replace(server.url, '')}")
     return {
-        "join_page": joined_page - start,
-        "board_loaded": board_loaded - joined_page,
-        "board_live": board_live - joined_page,
-        "posted": acked - board_live,
-        "total": acked - start,
-        "board_bytes": sum(board_weights.values()),
-        "join_bytes": sum(join_weights.values()),
+        "total": total,
+        "marks": marks,
+        "timeline": timeline,
+        "join_bytes": join_sizes,
+        "board_bytes": board_sizes,
+        "reloaded": reloaded,
     }
+
+
+def _kib(sizes: dict[str, int]) -> float:
+    return sum(sizes.values()) / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     args = parser.parse_args()
+    scenarios = [s for s in args.scenarios.split(",") if s in SCENARIOS]
     from playwright.sync_api import sync_playwright
 
     server = start_server()
+    results: dict[str, list[dict]] = {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
             )
-            print("Slow 3G (2,000 ms latency, 50 kB/s), CPU 4x slower, 360x640 mobile")
-            runs = [one_run(browser, server, i, show_weights=(i == 0)) for i in range(args.runs)]
+            print("Slow 3G (2,000 ms latency, 50 kB/s), CPU 4x slower, 360x640 mobile, cold")
+            print(f"load average: {os.getloadavg()[0]:.2f} (2 cores shared)")
+            for scenario in scenarios:
+                results[scenario] = []
+                for i in range(args.runs):
+                    run = one_run(browser, server, scenario, i)
+                    results[scenario].append(run)
+                    if i == 0:
+                        print(f"\n[{scenario}] run 1 timeline (s from opening the join link):")
+                        for label, at in run["marks"].items():
+                            run["timeline"].mark(label, at)
+                        run["timeline"].print()
             browser.close()
     finally:
         server.stop()
-    totals = [r["total"] for r in runs]
-    print(
-        f"join + post, {len(runs)} runs: best {min(totals):.1f} s, "
-        f"median {statistics.median(totals):.1f} s (target <= 10 s)"
-    )
-    for key in ("join_page", "board_loaded", "board_live", "posted"):
-        print(f"  {key}: median {statistics.median(r[key] for r in runs):.1f} s")
-    board = runs[0]["board_bytes"] + runs[0]["join_bytes"]
-    print(
-        f"board first load: {runs[0]['board_bytes'] / 1024:.1f} KiB; join page + board: "
-        f"{board / 1024:.1f} KiB (target <= 60 KB for the board)"
-    )
+    print()
+    for scenario, runs in results.items():
+        totals = [r["total"] for r in runs]
+        marks = "; ".join(
+            f"{label} {statistics.median(r['marks'][label] for r in runs):.1f} s"
+            for label in runs[0]["marks"]
+        )
+        print(
+            f"{scenario:5}: join link -> idea acknowledged, {len(runs)} cold runs: "
+            + " / ".join(f"{t:.1f}" for t in totals)
+            + f" s; median {statistics.median(totals):.1f} s (target <= 10 s)"
+        )
+        print(f"       medians: {marks}")
+        if any(r["reloaded"] for r in runs):
+            print("       WARNING: the post reloaded the page")
+    first = next(iter(results.values()))[0]
+    print(f"\njoin page: {_kib(first['join_bytes']):.1f} KiB on the wire")
+    for url, size in sorted(first["join_bytes"].items(), key=lambda kv: -kv[1]):
+        print(f"    {size / 1024:7.1f} KiB  {url.replace(server.url, '')}")
+    board = first["board_bytes"]
+    print(f"board, first load (everything after the join page): {_kib(board):.1f} KiB")
+    for url, size in sorted(board.items(), key=lambda kv: -kv[1]):
+        print(f"    {size / 1024:7.1f} KiB  {url.replace(server.url, '')}")
+    print(f"board first load {_kib(board) * 1.024:.1f} KB (target <= 60 KB)")
 
 
 if __name__ == "__main__":

@@ -91,10 +91,18 @@ def device_digest(device: str | None) -> str:
 
 @transaction.atomic
 def participant_join(
-    *, code: str, display_name: str, user: User | None = None, device: str | None = None
+    *,
+    code: str,
+    display_name: str,
+    user: User | None = None,
+    device: str | None = None,
+    anonymous: bool = False,
 ) -> Participant:
     """Join an event's board with its code; an account gets (or creates) its own identity,
-    and so does a browser (its ``device`` cookie): joining again is not a second guest."""
+    and so does a browser (its ``device`` cookie): joining again is not a second guest.
+
+    ``anonymous``: the guest chose to show no name; the name typed (if any) is dropped and
+    their ideas are signed "Anonymous" (in the language they joined in)."""
     from .events import normalize_join_code
 
     event = Event.objects.filter(join_code=normalize_join_code(code)).first()
@@ -102,6 +110,8 @@ def participant_join(
         raise NotFound(_("No open event has this code."), code="bad_code")
     if event.status == EventStatus.CLOSED:
         raise Conflict(_("This event is closed."), code="event_closed")
+    if anonymous:
+        display_name = _("Anonymous")
     name = _clean_display_name(display_name or (user.public_name if is_account(user) else ""))
     if is_account(user):
         participant = Participant.objects.filter(event=event, user=user).first()

@@ -14,9 +14,10 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -29,8 +30,12 @@ from ateliers.exceptions import DomainError, NotFound
 from ateliers.models import Comment, Event, Idea, Participant
 from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import board as board_services
+from ateliers.services.events import normalize_join_code
+
+from ..inline import inline_assets, render_inline
 
 SESSION_KEY = "board_tokens"
+JOIN_FORM_KEY = "board_join_form"  # the client_id of the last join form that succeeded
 # A phone's first load stays small however big the board grows: each theme shows its
 # pinned and most supported ideas first, up to this many; "show all" lists the rest.
 IDEAS_PER_THEME = 25
@@ -83,44 +88,98 @@ def _error_text(exc: Exception) -> str:
 
 
 def join(request):
-    """Join a board with the event's code and a display name; no account needed."""
+    """Join a board with the event's code and a name (or anonymously); no account needed.
+
+    The form may carry a first idea: one POST joins and posts it. The answer to a
+    successful POST is the board itself (no redirect: one round trip fewer on a slow
+    phone); board.js then replaces the address with the board's. Submitting the same form
+    again (the browser's "resend") reuses the identity it created, and the idea's
+    ``client_id`` makes its post idempotent."""
     code = (request.POST.get("code") or request.GET.get("code") or "")[:12]
     name = (request.POST.get("display_name") or "")[:80]
+    anonymous = request.POST.get("anonymous") == "1"
+    text = request.POST.get("text") or ""
+    client_id = _uuid_or_new(request.POST.get("client_id"))
     errors = {}
     # The API's counter of wrong codes per address: the page is no way around it, and a
     # right code is never counted (a venue's phones share one address).
     wrong_codes = JoinFailureThrottle()
     if request.method == "POST" and not wrong_codes.allow_request(request, None):
         errors = {"code": _("Too many attempts. Wait a minute and try again.")}
-        context = {"code": code, "display_name": name, "errors": errors}
-        return render(request, "frontend/events/join.html", context, status=429)
+        context = {"code": code, "display_name": name, "errors": errors, "inline": inline_assets()}
+        return render_inline(render(request, "frontend/events/join.html", context, status=429))
     if request.method == "POST":
         device, new_device = device_of(request)
         try:
-            participant = board_services.participant_join(
+            participant = _resubmitted(request, code, client_id) or board_services.participant_join(
                 code=code,
                 display_name=name,
                 user=request.user if is_account(request.user) else None,
                 device=device,
+                anonymous=anonymous,
             )
         except ValidationError as exc:
             errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            if "display_name" in errors and not name.strip():
+                errors["display_name"] = _("Give a name, or tick “Stay anonymous”.")
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 wrong_codes.record_failure(request)
             errors = {"code": exc.message}
         else:
             _remember(request, participant)
-            response = redirect("frontend:board", pk=participant.event_id)
+            request.session[JOIN_FORM_KEY] = str(client_id)
+            response = _joined(request, participant, text=text, client_id=client_id)
             remember_device(response, device, new_device)
             return response
     status = 400 if errors else 200
-    return render(
+    response = render(
         request,
         "frontend/events/join.html",
-        {"code": code, "display_name": name, "errors": errors},
+        {
+            "code": code,
+            "display_name": name,
+            "anonymous": anonymous,
+            "text": text,
+            "client_id": client_id,
+            "errors": errors,
+            "inline": inline_assets(),
+        },
         status=status,
     )
+    return render_inline(response)
+
+
+def _uuid_or_new(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return uuid.uuid4()
+
+
+def _resubmitted(request, code: str, client_id: uuid.UUID) -> Participant | None:
+    """The identity this very join form created, when the browser sends it again."""
+    if request.session.get(JOIN_FORM_KEY) != str(client_id):
+        return None
+    event = Event.objects.filter(join_code=normalize_join_code(code)).first()
+    return _participant(request, event) if event is not None else None
+
+
+def _joined(request, participant: Participant, *, text: str, client_id: uuid.UUID):
+    """After joining: post the idea typed on the join form, if any, and show the board."""
+    event = participant.event
+    draft = ""
+    if text.strip():
+        try:
+            board_services.idea_post(
+                participant=participant, text=text, theme=None, client_id=client_id
+            )
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+            draft = text
+        else:
+            messages.success(request, _("Your idea is on the board."))
+    return _board_page(request, event, participant, draft=draft)
 
 
 def _board_context(
@@ -181,7 +240,11 @@ def board(request, pk: int):
 
     A visitor who has not joined reads it (and sees it live), with a link to join."""
     event = _event(request, pk)
-    participant = _participant(request, event)
+    return _board_page(request, event, _participant(request, event))
+
+
+def _board_page(request, event: Event, participant: Participant | None, *, draft: str = ""):
+    """The board, its stylesheet and scripts inline (no request but the page's own)."""
     board_services.votes_flush(event_id=event.pk)
     show_all = request.GET.get("all") == "1"
     context = _board_context(request, event, limit=None if show_all else IDEAS_PER_THEME)
@@ -190,10 +253,14 @@ def board(request, pk: int):
         token=board_services.participant_token(participant) if participant else "",
         my_votes=set(participant.votes.values_list("idea_id", flat=True)) if participant else set(),
         client_id=uuid.uuid4(),
+        draft=draft,
         mode="board",
         join_url=f"{reverse('frontend:join')}?code={event.join_code}",
+        inline=inline_assets(),
     )
-    return render(request, "frontend/board/board.html", context)
+    response = render(request, "frontend/board/board.html", context)
+    add_never_cache_headers(response)
+    return render_inline(response)
 
 
 def _back(event: Event, anchor: str = "") -> str:
@@ -205,6 +272,9 @@ def board_post(request, pk: int):
     event = _event(request, pk)
     participant = _participant(request, event)
     if participant is None:
+        if _wants_json(request):
+            detail = _("Join this board to post ideas.")
+            return JsonResponse({"type": "error", "detail": detail}, status=403)
         return redirect(f"{reverse('frontend:join')}?code={event.join_code}")
     theme_pk = request.POST.get("theme") or ""
     theme = event.themes.filter(pk=int(theme_pk)).first() if theme_pk.isdigit() else None
@@ -216,10 +286,28 @@ def board_post(request, pk: int):
             client_id=request.POST.get("client_id") or uuid.uuid4(),
         )
     except (DomainError, ValidationError) as exc:
+        if _wants_json(request):
+            status = exc.status if isinstance(exc, DomainError) else 400
+            return JsonResponse({"type": "error", "detail": _error_text(exc)}, status=status)
         messages.error(request, _error_text(exc))
         return redirect(_back(event, "post-idea"))
+    if _wants_json(request):
+        # board.js posts here while its socket is still opening: the same ack as the
+        # socket's (docs/protocol.md), so the page shows the idea at once.
+        return JsonResponse(
+            {
+                "type": "ack",
+                "ref": "idea.create",
+                "client_id": str(idea.client_id),
+                "idea": board_selectors.idea_dict(idea),
+            }
+        )
     messages.success(request, _("Your idea is on the board."))
     return redirect(_back(event, f"idea-{idea.pk}"))
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 @require_POST

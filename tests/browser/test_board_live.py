@@ -128,7 +128,7 @@ def test_the_board_works_without_javascript(server, browser):
     assert join_nojs.ok
     page.fill("#id_display_name", "Sans JS")
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/board/")
+    page.locator("[data-post-form]").wait_for()  # the join POST answers with the board
     page.fill("#id_text", "Idée sans JavaScript")
     page.click("[data-post-form] button[type=submit]")
     page.wait_for_load_state()

@@ -22,11 +22,11 @@
   var T = {
     fr: {
       live: "En direct",
-      connecting: "Connexion…",
-      reconnecting: "Connexion perdue, reconnexion…",
+      connecting: "Connexion au direct en cours…",
+      reconnecting: "Coupure, reconnexion en cours…",
       newIdea: "Nouvelle idée : ",
       posted: "Votre idée est sur le tableau.",
-      kept: "Hors ligne : votre idée est gardée et sera envoyée au retour de la connexion.",
+      kept: "Pas de réseau : votre idée est gardée et sera envoyée dès son retour.",
       sending: "Envoi…",
       commented: "Votre commentaire est publié.",
       locked: "Le tableau est verrouillé.",
@@ -34,11 +34,11 @@
     },
     en: {
       live: "Live",
-      connecting: "Connecting…",
+      connecting: "Connecting to the live board…",
       reconnecting: "Connection lost, reconnecting…",
       newIdea: "New idea: ",
       posted: "Your idea is on the board.",
-      kept: "Offline: your idea is kept and will be sent when the connection is back.",
+      kept: "No network: your idea is kept and will be sent as soon as it is back.",
       sending: "Sending…",
       commented: "Your comment is posted.",
       locked: "The board is locked.",
@@ -156,6 +156,11 @@
         field.textContent = idea[name]; /* textContent: user text is never parsed as HTML */
       }
     });
+    if (idea.text !== undefined) {
+      Array.prototype.forEach.call(el.querySelectorAll("[data-short-text]"), function (field) {
+        field.textContent = idea.text.length > 60 ? idea.text.slice(0, 59) + "…" : idea.text;
+      });
+    }
     if (idea.votes !== undefined) {
       el.setAttribute("data-votes", idea.votes);
     }
@@ -580,25 +585,69 @@
       }
     }
     postForm.addEventListener("submit", function (e) {
-      var text = postForm.elements.text.value.trim();
-      if (!text) {
-        return;
-      }
       e.preventDefault();
-      var themeField = postForm.elements.theme;
-      var theme = themeField && themeField.value ? parseInt(themeField.value, 10) : null;
-      var clientId = postForm.elements.client_id.value || uuid4();
-      postForm.elements.client_id.value = clientId;
-      saveDraft({ client_id: clientId, text: text, theme: theme });
-      pending[clientId] = "idea";
-      if (send({ type: "idea.create", client_id: clientId, text: text, theme: theme })) {
-        feedback.textContent = T.sending;
-      } else {
-        feedback.textContent = T.kept;
+      postIdea();
+    });
+  }
+
+  /* The idea goes over the socket when it is live, else over HTTP at once (the socket may
+   * take seconds to open on a slow link); the client_id makes any double send harmless. */
+  function postIdea() {
+    var text = postForm.elements.text.value.trim();
+    if (!text) {
+      return;
+    }
+    var themeField = postForm.elements.theme;
+    var theme = themeField && themeField.value ? parseInt(themeField.value, 10) : null;
+    var clientId = postForm.elements.client_id.value || uuid4();
+    postForm.elements.client_id.value = clientId;
+    saveDraft({ client_id: clientId, text: text, theme: theme });
+    pending[clientId] = "idea";
+    feedback.textContent = T.sending;
+    if (send({ type: "idea.create", client_id: clientId, text: text, theme: theme })) {
+      return;
+    }
+    if (!window.fetch) {
+      feedback.textContent = T.kept;
+      return;
+    }
+    window.fetch(postForm.action, {
+      method: "POST",
+      body: new FormData(postForm),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      return response.json().then(function (message) {
+        if (message.type === "ack") {
+          acknowledge(message);
+        } else {
+          saveDraft(null); /* refused for good (locked board, too long): say why */
+          feedback.textContent = message.detail || "";
+        }
+      });
+    }).catch(function () {
+      if (loadDraft()) {
+        feedback.textContent = T.kept; /* sent by the socket when the network is back */
       }
     });
   }
 
+  function flushEarlyTaps() {
+    var queue = window.livinglabQueue || [];
+    window.livinglabReady = true;
+    if (postForm && queue.indexOf(postForm) >= 0) {
+      postIdea();
+    }
+    queue.length = 0;
+  }
+
+  if (mode === "board" && root.getAttribute("data-base") &&
+      window.location.pathname !== root.getAttribute("data-base") && window.history.replaceState) {
+    /* The join form answers with the board: a refresh must reload the board, not re-join. */
+    window.history.replaceState(null, "", root.getAttribute("data-base"));
+  }
+
   wire(root);
+  flushEarlyTaps();
   connect();
 })();
