@@ -185,6 +185,7 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
             role=data["role"],
             organization=data.get("organization"),
             available=self._windows(data),
+            max_meetings=data.get("max_meetings"),
         )
 
     def perform_update(self, serializer):
@@ -193,6 +194,7 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
             actor=self.request.user,
             registration=serializer.instance,
             available=self._windows(data) if "available" in data else None,
+            **({"max_meetings": data["max_meetings"]} if "max_meetings" in data else {}),
         )
 
     def perform_destroy(self, instance):

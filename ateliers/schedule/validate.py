@@ -22,6 +22,11 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
         if problem.max_meetings_per_organization is None
         else problem.max_meetings_per_organization
     )
+    org_max = {
+        o.id: max_m if o.max_meetings is None else min(max_m, o.max_meetings)
+        for o in problem.organizations
+    }
+    expert_max = {e.id: e.max_meetings for e in problem.experts if e.max_meetings is not None}
     found: list[str] = []
     org_round: Counter = Counter()
     expert_round: Counter = Counter()
@@ -29,6 +34,7 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
     per_round: Counter = Counter()
     per_pair: Counter = Counter()
     per_org: Counter = Counter()
+    per_expert: Counter = Counter()
     forbidden = set(problem.forbidden)
     for m in meetings:
         where = f"{m.organization}–{m.expert} (round {m.round}, table {m.table})"
@@ -57,6 +63,7 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
         per_round[m.round] += 1
         per_pair[(m.organization, m.expert)] += 1
         per_org[m.organization] += 1
+        per_expert[m.expert] += 1
     found += [f"organisation {o} twice in round {r}" for (o, r), n in org_round.items() if n > 1]
     found += [f"expert {e} twice in round {r}" for (e, r), n in expert_round.items() if n > 1]
     found += [f"table {t} twice in round {r}" for (r, t), n in table_round.items() if n > 1]
@@ -67,9 +74,14 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
     ]
     found += [f"pair {o}–{e} meets {n} times" for (o, e), n in per_pair.items() if n > 1]
     found += [
-        f"organisation {o} has {n} meetings, more than {max_m}"
+        f"organisation {o} has {n} meetings, more than {org_max[o]}"
         for o, n in per_org.items()
-        if n > max_m
+        if n > org_max[o]
+    ]
+    found += [
+        f"expert {e} has {n} meetings, more than {expert_max[e]}"
+        for e, n in per_expert.items()
+        if e in expert_max and n > expert_max[e]
     ]
     placed = {(m.organization, m.expert, m.round) for m in meetings}
     for pin in problem.pinned:

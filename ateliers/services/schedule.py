@@ -141,14 +141,17 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
             id=reg.organization_id,
             languages=frozenset(reg.organization.languages),
             needs=needs.get(reg.organization_id, {}),
+            max_meetings=reg.max_meetings,
         )
         for reg in org_regs
     ]
-    windows = dict(
-        Registration.objects.filter(event=event, role=RegistrationRole.EXPERT).values_list(
-            "user_id", "available"
-        )
-    )
+    expert_regs = {
+        user_id: (available, limit)
+        for user_id, available, limit in Registration.objects.filter(
+            event=event, role=RegistrationRole.EXPERT
+        ).values_list("user_id", "available", "max_meetings")
+    }
+    windows = {user_id: available for user_id, (available, _limit) in expert_regs.items()}
     profiles = (
         ExpertProfile.objects.filter(user_id__in=list(windows), user__is_active=True)
         .prefetch_related("skills")
@@ -160,6 +163,7 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
             languages=frozenset(profile.languages),
             skills=frozenset(s.slug for s in profile.skills.all()),
             rounds=_expert_rounds(windows.get(profile.user_id), schedule.rounds),
+            max_meetings=expert_regs[profile.user_id][1],
         )
         for profile in profiles
     ]

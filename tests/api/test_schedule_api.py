@@ -80,6 +80,7 @@ def problem_from_db(schedule) -> Problem:
             id=r.organization_id,
             languages=frozenset(r.organization.languages),
             needs=needs.get(r.organization_id, {}),
+            max_meetings=r.max_meetings,
         )
         for r in event.registrations.filter(role="organization")
     ]
@@ -103,6 +104,7 @@ def problem_from_db(schedule) -> Problem:
                 languages=frozenset(profile.languages),
                 skills=frozenset(s.slug for s in profile.skills.all()),
                 rounds=rounds,
+                max_meetings=r.max_meetings,
             )
         )
     return Problem(
@@ -145,6 +147,45 @@ def test_organizer_generates_and_reads_the_schedule(cast, organizer):
     again = client.get(f"/api/events/{event.pk}/schedule/")
     assert again.status_code == 200
     assert again.json()["meetings"] == data["meetings"]
+
+
+def test_registration_wishes_and_limits_are_respected(cast, organizer):
+    """An organisation asks for one meeting, an expert gives one: the schedule keeps both."""
+    event = cast["event"]
+    wants_one, limited = cast["orgs"][2], cast["experts"][1]
+    without = generate(token_client(organizer), event).json()["meetings"]
+    assert sum(m["organization"] == wants_one.pk for m in without) == 2
+    assert sum(m["expert"] == limited.pk for m in without) == 2
+    base = f"/api/events/{event.pk}/registrations/"
+    reg = wants_one.registrations.get(event=event)
+    member = token_client(cast["members"][2])
+    response = member.patch(f"{base}{reg.pk}/", {"max_meetings": 1}, format="json")
+    assert response.status_code == 200 and response.json()["max_meetings"] == 1
+    reg = limited.registrations.get(event=event)
+    response = token_client(limited).patch(f"{base}{reg.pk}/", {"max_meetings": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    for bad in (-1, 49, "many", True):
+        response = token_client(limited).patch(
+            f"{base}{reg.pk}/", {"max_meetings": bad}, format="json"
+        )
+        assert response.status_code == 400 and "max_meetings" in response.json(), bad
+    data = generate(token_client(organizer), event).json()
+    assert sum(m["organization"] == wants_one.pk for m in data["meetings"]) == 1
+    assert sum(m["expert"] == limited.pk for m in data["meetings"]) == 1
+    schedule = Schedule.objects.get(event=event)
+    assert violations(problem_from_db(schedule), solver_meetings(schedule)) == []
+    assert data["stats"]["objective"] == data["stats"]["upper_bound"]
+    # a new registration may carry it too
+    newcomer = factories.make_expert("newcomer", skills=["privacy"], languages=["fr"])
+    response = token_client(newcomer).post(
+        base, {"role": "expert", "max_meetings": 2}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["max_meetings"] == 2
+    response = token_client(newcomer).post(
+        base, {"role": "expert", "max_meetings": -2}, format="json"
+    )
+    assert response.status_code == 400 and "max_meetings" in response.json()
 
 
 def test_shared_language_is_respected(cast, organizer):
