@@ -43,6 +43,35 @@ class MeetingRefSerializer(serializers.Serializer):
     meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
+class MeetingRemoveSerializer(MeetingRefSerializer):
+    refill = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="After publishing: give the freed seats to the best pairs that fit them "
+        "(new meetings, announced to their people); false leaves them empty.",
+    )
+
+
+def change_data(changes) -> list[dict]:
+    """What an organizer's act changed: ``{kind: added|moved|removed, meeting,
+    organization, expert, before: {round, table}|null, after: {round, table}|null}``."""
+
+    def place(value):
+        return None if value is None else {"round": value[0], "table": value[1]}
+
+    return [
+        {
+            "kind": c.kind,
+            "meeting": c.meeting,
+            "organization": c.organization,
+            "expert": c.expert,
+            "before": place(c.before),
+            "after": place(c.after),
+        }
+        for c in changes
+    ]
+
+
 def meeting_data(meeting, times, names) -> dict:
     start, end = times[meeting.round - 1] if meeting.round <= len(times) else (None, None)
     return {
@@ -84,6 +113,7 @@ def schedule_data(schedule, meetings=None) -> dict:
         "max_meetings_per_organization": schedule.max_meetings_per_organization,
         "meetings": [meeting_data(m, times, names) for m in meetings],
         "stats": stats,
+        **({"changes": change_data(schedule.changes)} if hasattr(schedule, "changes") else {}),
     }
 
 

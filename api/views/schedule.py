@@ -23,7 +23,7 @@ from ateliers.services import schedule as services
 from .. import examples
 from ..permissions import IsAccount
 from ..serializers.schedule import (
-    MeetingRefSerializer,
+    MeetingRemoveSerializer,
     PinInputSerializer,
     ScheduleInputSerializer,
     agenda_entry_data,
@@ -90,10 +90,23 @@ class SchedulePublishView(EventScheduleMixin, APIView):
 
 
 class MeetingPinView(EventScheduleMixin, APIView):
-    """Pin a meeting where it is (``{meeting}``), or a new one (``{organization, expert,
-    round, table?}``) and re-solve around the pins; ``pinned: false`` frees it."""
+    """Pin a meeting where it is (``{meeting}``), or seat a pair (``{organization, expert,
+    round, table?}``) there, pinned; ``pinned: false`` frees a pin.
 
-    @extend_schema(request=PinInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    Before publishing the rest is solved again around the pins. After publishing nobody
+    else moves: a meeting in the way gives 409 ``meeting_in_the_way`` naming it. The answer
+    lists ``changes`` (who moved from where to where), and each person affected is told
+    what changed for them."""
+
+    @extend_schema(
+        request=PinInputSerializer,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+        },
+    )
     def post(self, request, pk):
         services.require_organizer(request.user)
         schedule = self.get_schedule(self.get_event())
@@ -118,18 +131,28 @@ class MeetingPinView(EventScheduleMixin, APIView):
 
 
 class MeetingRemoveView(EventScheduleMixin, APIView):
-    """Take a meeting out; the pair is not matched again, the rest is re-solved."""
+    """Take a meeting out; the pair is not matched again. Before publishing the rest is
+    solved again; after, nobody else moves and (``refill``, default true) the freed seats
+    go to new meetings. The answer lists ``changes``; each person affected is told."""
 
-    @extend_schema(request=MeetingRefSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=MeetingRemoveSerializer,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
     def post(self, request, pk):
         services.require_organizer(request.user)
         schedule = self.get_schedule(self.get_event())
-        serializer = MeetingRefSerializer(data=request.data)
+        serializer = MeetingRemoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         meeting = get_object_or_404(
             Meeting, pk=serializer.validated_data["meeting"], schedule=schedule
         )
-        schedule = services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
+        schedule = services.meeting_remove(
+            actor=request.user,
+            schedule=schedule,
+            meeting=meeting,
+            refill=serializer.validated_data["refill"],
+        )
         return Response(schedule_data(schedule))
 
 

@@ -218,6 +218,16 @@ def schedule_publish(request, pk: int):
     return redirect("frontend:organizer-schedule", pk=event.pk)
 
 
+def _report_changes(request, schedule, done: str) -> None:
+    """Say exactly who moved: one message line per meeting added, moved or cancelled."""
+    lines = services.change_lines(schedule, getattr(schedule, "changes", []))
+    messages.success(request, done)
+    if lines:
+        messages.info(request, _("What changed: %(list)s") % {"list": " ".join(lines)})
+    else:
+        messages.info(request, _("Nobody else's meeting changed."))
+
+
 @organizer_required
 @require_POST
 def meeting_pin(request, pk: int, meeting_pk: int):
@@ -241,7 +251,7 @@ def meeting_pin_new(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.meeting_pin(
+            schedule = services.meeting_pin(
                 actor=request.user,
                 schedule=schedule,
                 organization=get_object_or_404(Organization, pk=data["organization"]),
@@ -256,7 +266,7 @@ def meeting_pin_new(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Pinned; the rest was arranged around it."))
+            _report_changes(request, schedule, _("Pinned."))
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -271,11 +281,13 @@ def meeting_remove(request, pk: int, meeting_pk: int):
     schedule = _schedule_or_404(event)
     meeting = get_object_or_404(Meeting, pk=meeting_pk, schedule=schedule)
     try:
-        services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
+        schedule = services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
     except (ValidationError, DomainError) as exc:
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
     else:
-        messages.success(request, _("Meeting removed; these two will not be matched again."))
+        _report_changes(
+            request, schedule, _("Meeting removed; these two will not be matched again.")
+        )
     return redirect(
         reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{meeting.round}"
     )

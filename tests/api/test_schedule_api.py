@@ -531,3 +531,172 @@ def test_publishing_delivers_notifications_after_commit(
     assert experts <= set(told.values_list("recipient_id", flat=True))
     emailed = {n.recipient.email for n in told.select_related("recipient") if n.emailed_at}
     assert emailed and emailed <= {m.to[0] for m in mailoutbox}
+
+
+def _places(schedule):
+    return {
+        m.pk: (m.organization_id, m.expert_id, m.round, m.table) for m in schedule.meetings.all()
+    }
+
+
+def _published(cast, organizer, tables=3):
+    event = cast["event"]
+    client = token_client(organizer)
+    generate(client, event, tables=tables, rounds=rounds_for(event, n=4))
+    assert client.post(f"/api/events/{event.pk}/schedule/publish/").status_code == 200
+    Notification.objects.all().delete()
+    return event, client, Schedule.objects.get(event=event)
+
+
+def _people_of(cast, organization_id, expert_id):
+    members = {m.pk for m in cast["members"] if m.organizations.filter(pk=organization_id)}
+    return members | {expert_id}
+
+
+def test_after_publishing_a_move_changes_only_that_meeting_and_says_so(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    before = _places(schedule)
+    busy = {(o, r) for o, _e, r, _t in before.values()} | {
+        (e, r) for _o, e, r, _t in before.values()
+    }
+    # a meeting and a round where neither of its two has another meeting (not the expert
+    # who is there only in the first round)
+    part_time = cast["experts"][2].pk
+    pk, (org, expert, old_round, old_table) = next(
+        (pk, p)
+        for pk, p in sorted(before.items())
+        if p[1] != part_time
+        and any((p[0], r) not in busy and (p[1], r) not in busy for r in range(1, 5))
+    )
+    target = next(r for r in range(1, 5) if (org, r) not in busy and (expert, r) not in busy)
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/",
+        {"organization": org, "expert": expert, "round": target},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    changes = response.json()["changes"]
+    assert len(changes) == 1
+    change = changes[0]
+    assert change["kind"] == "moved" and change["meeting"] == pk
+    assert (change["organization"], change["expert"]) == (org, expert)
+    assert change["before"] == {"round": old_round, "table": old_table}
+    assert change["after"]["round"] == target
+    after = _places(schedule)
+    assert {k: v for k, v in after.items() if k != pk} == {
+        k: v for k, v in before.items() if k != pk
+    }
+    assert after[pk][:3] == (org, expert, target)
+    told = {n.recipient_id: n for n in Notification.objects.filter(kind="schedule.changed")}
+    assert set(told) == _people_of(cast, org, expert)
+    for note in told.values():
+        for number in (old_round, target):  # in the person's language
+            assert f"round {number} " in note.body or f"tour {number} " in note.body, note.body
+        assert "moved" in note.body or "déplacée" in note.body
+
+
+def test_after_publishing_a_move_onto_someone_names_them_and_changes_nothing(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    before = _places(schedule)
+    # an expert with meetings in two rounds: move the first onto the second's round
+    by_expert = {}
+    for pk, (o, e, r, t) in sorted(before.items()):
+        by_expert.setdefault(e, []).append((pk, o, r, t))
+    expert, ((pk, org, _r, _t), (_other, other_org, other_round, other_table)) = next(
+        (e, rows[:2]) for e, rows in by_expert.items() if len(rows) >= 2
+    )
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/?lang=en",
+        {"organization": org, "expert": expert, "round": other_round},
+        format="json",
+    )
+    assert response.status_code == 409, response.json()
+    body = response.json()
+    assert body["code"] == "meeting_in_the_way"
+    other_name = cast["orgs"][[o.pk for o in cast["orgs"]].index(other_org)].name
+    assert other_name in body["detail"] and f"table {other_table}" in body["detail"]
+    assert _places(schedule) == before
+    assert not Notification.objects.exists()
+
+
+def test_after_publishing_a_removal_moves_nobody_and_refills_only_if_asked(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    before = _places(schedule)
+    victim = min(before)
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/remove/",
+        {"meeting": victim, "refill": False},
+        format="json",
+    )
+    assert response.status_code == 200
+    org, expert, rnd, table = before[victim]
+    assert response.json()["changes"] == [
+        {
+            "kind": "removed",
+            "meeting": None,
+            "organization": org,
+            "expert": expert,
+            "before": {"round": rnd, "table": table},
+            "after": None,
+        }
+    ]
+    after = _places(schedule)
+    assert after == {k: v for k, v in before.items() if k != victim}
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == _people_of(cast, org, expert)
+    assert all("cancel" in n.body or "annul" in n.body for n in Notification.objects.all())
+    # with refill, what was there stays; only new meetings appear, and they are listed
+    Notification.objects.all().delete()
+    second = min(after)
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/remove/", {"meeting": second}, format="json"
+    )
+    assert response.status_code == 200
+    kinds = [c["kind"] for c in response.json()["changes"]]
+    assert kinds[0] == "removed" and set(kinds[1:]) <= {"added"}
+    final = _places(schedule)
+    for pk, place in after.items():
+        if pk != second:
+            assert final[pk] == place
+    added = {c["meeting"] for c in response.json()["changes"] if c["kind"] == "added"}
+    assert set(final) == (set(after) - {second}) | added
+
+
+def test_before_publishing_the_answer_lists_every_change(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    assert data["changes"] and {c["kind"] for c in data["changes"]} == {"added"}
+    schedule = Schedule.objects.get(event=event)
+    before = {(o, e): (r, t) for o, e, r, t in _places(schedule).values()}
+    first = data["meetings"][0]
+    target_round = 3 if first["round"] != 3 else 2
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/",
+        {
+            "organization": first["organization"],
+            "expert": first["expert"],
+            "round": target_round,
+            "table": 2,
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    after = {(o, e): (r, t) for o, e, r, t in _places(schedule).values()}
+    listed = {(c["organization"], c["expert"]): c for c in response.json()["changes"]}
+    for pair in before.keys() | after.keys():
+        if before.get(pair) == after.get(pair):
+            assert pair not in listed
+        else:
+            c = listed[pair]
+            assert c["before"] == (
+                None
+                if pair not in before
+                else dict(zip(("round", "table"), before[pair], strict=True))
+            )
+            assert c["after"] == (
+                None
+                if pair not in after
+                else dict(zip(("round", "table"), after[pair], strict=True))
+            )
+    assert not Notification.objects.filter(kind="schedule.changed").exists()
