@@ -245,12 +245,8 @@ def test_only_organizers_generate_and_drafts_are_hidden(cast, expert):
     assert token_client(member).get(f"/api/events/{event.pk}/agenda/").status_code == 404
 
 
-def test_pin_then_remove_re_solves_around_the_pin(cast, organizer):
-    event = cast["event"]
-    client = token_client(organizer)
-    data = generate(client, event).json()
-    first = data["meetings"][0]
-    # move the first meeting to another round and table, pinned there
+def move_first_to_table_2(client, event, first):
+    """Pin ``first``'s pair in another round (3, or 2 when it is in 3), at table 2."""
     target_round = 3 if first["round"] != 3 else 2
     response = client.post(
         f"/api/events/{event.pk}/schedule/pin/",
@@ -262,6 +258,16 @@ def test_pin_then_remove_re_solves_around_the_pin(cast, organizer):
         },
         format="json",
     )
+    return target_round, response
+
+
+def test_pin_then_remove_re_solves_around_the_pin(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    first = data["meetings"][0]
+    # move the first meeting to another round and table, pinned there
+    target_round, response = move_first_to_table_2(client, event, first)
     assert response.status_code == 200, response.json()
     pinned = [m for m in response.json()["meetings"] if m["pinned"]]
     assert [(m["organization"], m["expert"], m["round"], m["table"]) for m in pinned] == [
@@ -670,17 +676,7 @@ def test_before_publishing_the_answer_lists_every_change(cast, organizer):
     schedule = Schedule.objects.get(event=event)
     before = {(o, e): (r, t) for o, e, r, t in _places(schedule).values()}
     first = data["meetings"][0]
-    target_round = 3 if first["round"] != 3 else 2
-    response = client.post(
-        f"/api/events/{event.pk}/schedule/pin/",
-        {
-            "organization": first["organization"],
-            "expert": first["expert"],
-            "round": target_round,
-            "table": 2,
-        },
-        format="json",
-    )
+    _target, response = move_first_to_table_2(client, event, first)
     assert response.status_code == 200
     after = {(o, e): (r, t) for o, e, r, t in _places(schedule).values()}
     listed = {(c["organization"], c["expert"]): c for c in response.json()["changes"]}
