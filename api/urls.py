@@ -51,6 +51,12 @@ urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("auth/register/", accounts.RegisterView.as_view(), name="auth-register"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/agenda-feed/", schedule_views.MeAgendaFeedView.as_view(), name="me-agenda-feed"),
+    path(
+        "agenda-feed/<str:token>.ics",
+        schedule_views.AgendaFeedICalView.as_view(),
+        name="agenda-feed-ics",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # iCalendar feeds keep their file-like names (no trailing slash), as CONTRACT.md says.

@@ -78,10 +78,10 @@ class EventViewSet(viewsets.ModelViewSet):
         operation_id="events_calendar", responses={(200, "text/calendar"): OpenApiTypes.BYTE}
     )
     def calendar(self, request, pk=None):
-        """One event as an iCalendar file."""
+        """One event as an iCalendar file: the day, then one VEVENT per programme slot."""
         event = self.get_object()
         return ical_response(
-            events_to_ical([event], lang=current_language()), f"event-{event.pk}.ics"
+            events_to_ical([event], lang=current_language(), slots=True), f"event-{event.pk}.ics"
         )
 
 

@@ -3,20 +3,23 @@ service builds, the agenda module reads."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ateliers import selectors
 from ateliers.exceptions import NotFound
-from ateliers.models import Event, Meeting, Organization, User
+from ateliers.models import AgendaFeed, Event, Meeting, Organization, User
 from ateliers.schedule import agenda as reads
-from ateliers.schedule.ical import agenda_ical
+from ateliers.schedule.ical import agenda_ical, feed_ical
 from ateliers.schedule.pdf import agenda_pdf
 from ateliers.services import schedule as services
 
@@ -217,4 +220,66 @@ class AgendaPDFView(AgendaView):
         )
         response = HttpResponse(payload, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="agenda-{event.pk}.pdf"'
+        return response
+
+
+def feed_url(request, feed: AgendaFeed) -> str:
+    path = reverse("api:agenda-feed-ics", args=[feed.token])
+    site = getattr(settings, "SITE_URL", "") or ""
+    return f"{site.rstrip('/')}{path}" if site else request.build_absolute_uri(path)
+
+
+class MeAgendaFeedView(APIView):
+    """``GET`` → ``{url}``: the caller's secret calendar address (a calendar app subscribes
+    to it, without a session); ``DELETE`` revokes it (the old address answers 404, the next
+    ``GET`` makes a new one)."""
+
+    permission_classes = [IsAccount]
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "The secret address",
+                value={"url": "https://atelier.example.org/api/agenda-feed/Zx3…Qk.ics"},
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request):
+        feed = services.agenda_feed_get_or_create(user=request.user)
+        return Response({"url": feed_url(request, feed)})
+
+    @extend_schema(responses={204: None, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
+    def delete(self, request):
+        services.agenda_feed_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AgendaFeedICalView(APIView):
+    """The agenda behind a secret address, as ``text/calendar``: every published
+    consultation of its owner, in the site's time zone with its VTIMEZONE. No session, no
+    token header: the address is the key; a revoked or unknown one gives 404."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        responses={(200, "text/calendar"): OpenApiTypes.BYTE, 404: OpenApiTypes.OBJECT},
+        auth=[],
+    )
+    def get(self, request, token):
+        feed = (
+            AgendaFeed.objects.select_related("user")
+            .filter(token=token, user__is_active=True)
+            .first()
+        )
+        if feed is None:
+            raise NotFound(_("No such calendar address (it may have been revoked)."))
+        payload = feed_ical(
+            feed.user, name=_("Consultations — %(who)s") % {"who": feed.user.public_name}
+        )
+        response = HttpResponse(payload, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="consultations.ics"'
+        response["Cache-Control"] = "private, no-store"
         return response

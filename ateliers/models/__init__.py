@@ -5,9 +5,10 @@ from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
 from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
 from .people import ExpertProfile, Membership, Organization, Skill
-from .schedule import Meeting, Schedule
+from .schedule import AgendaFeed, Meeting, Schedule
 
 __all__ = [
+    "AgendaFeed",
     "BoardEvent",
     "Comment",
     "Event",

@@ -25,6 +25,7 @@ from ..choices import NotificationKind, RegistrationRole, ScheduleStatus
 from ..exceptions import Conflict, DomainError, Forbidden
 from ..matching import organization_needs
 from ..models import (
+    AgendaFeed,
     Event,
     ExpertProfile,
     Meeting,
@@ -696,3 +697,21 @@ def _deliver(ids: list[int]) -> None:
     except ImportError:  # the help-requests notification service is not merged yet
         return
     deliver(ids)
+
+
+# --- the secret calendar address ------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_feed_get_or_create(*, user: User) -> AgendaFeed:
+    """The person's secret feed address (made on first use)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Forbidden(_("Log in to get your calendar address."))
+    feed, _created = AgendaFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def agenda_feed_revoke(*, user: User) -> None:
+    """Revoke the address: it answers 404 from now on; the next request makes a new one."""
+    AgendaFeed.objects.filter(user=user).delete()

@@ -627,6 +627,7 @@ WRITE += [
 # PUT answers 400 to an organizer with a partial body: the permission passed (PATCH rows
 # prove the write itself).
 ACCOUNT = {**dict.fromkeys(ROLES, 200), "anonymous": 401, "participant": 403}
+NOT_ACCOUNT = {"anonymous": 401, "participant": 403}
 # No published schedule in this world: accounts get its 404, others are refused first.
 NO_SCHEDULE = {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403}
 # A registration: its member and organizers; other accounts do not see it (404).
@@ -658,6 +659,9 @@ READ += [
     ("GET", "/api/skills/{skill}/", SEES_ALL),
     ("GET", "/api/stories/{story}/", SEES_ALL),
     ("GET", "/api/users/{user}/", ORGANIZER_READ),
+    ("GET", "/api/me/agenda-feed/", ACCOUNT),
+    # the secret address is the key: no session or token needed (issue 19)
+    ("GET", "/api/agenda-feed/{feed}.ics", dict.fromkeys(ROLES, 200)),
 ]
 WRITE += [
     (
@@ -668,6 +672,7 @@ WRITE += [
     ),
     ("POST", "/api/auth/register/", {"username": "x"}, dict.fromkeys(ROLES, 400)),
     ("PATCH", "/api/me/", {"first_name": "Zoé"}, {**ACCOUNT}),
+    ("DELETE", "/api/me/agenda-feed/", None, {**dict.fromkeys(ROLES, 204), **NOT_ACCOUNT}),
     (
         "DELETE",
         "/api/events/{event}/registrations/{reg}/check-in/",
@@ -802,7 +807,7 @@ def world(db):
 
     idea_moderate(actor=organizer, idea=hidden, action="hide")
     pub = projects["pub"]
-    from ateliers.models import Notification
+    from ateliers.models import AgendaFeed, Notification
     from projets.models import Indicator, Milestone, ProjectUpdate, Story
 
     slot = event.slots.create(
@@ -843,6 +848,7 @@ def world(db):
         "idea": idea.pk,
         "other_idea": other_idea.pk,
         "hidden": hidden.pk,
+        "feed": AgendaFeed.objects.create(user=member).token,
     }
     return users, ids, event
 
