@@ -51,6 +51,7 @@ urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("auth/register/", accounts.RegisterView.as_view(), name="auth-register"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("events/<int:pk>/help-stats/", help.EventHelpStatsView.as_view(), name="event-help-stats"),
     path("me/agenda-feed/", schedule_views.MeAgendaFeedView.as_view(), name="me-agenda-feed"),
     path(
         "agenda-feed/<str:token>.ics",

@@ -3,7 +3,13 @@
 from .accounts import User
 from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
-from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
+from .help import (
+    HelpRequest,
+    HelpRequestMessage,
+    HelpRequestRating,
+    HelpRequestTransition,
+    Notification,
+)
 from .people import ExpertProfile, Membership, Organization, Skill
 from .schedule import AgendaFeed, Meeting, Schedule
 
@@ -15,6 +21,7 @@ __all__ = [
     "ExpertProfile",
     "HelpRequest",
     "HelpRequestMessage",
+    "HelpRequestRating",
     "HelpRequestTransition",
     "Idea",
     "Meeting",

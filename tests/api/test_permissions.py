@@ -660,6 +660,7 @@ READ += [
     ("GET", "/api/stories/{story}/", SEES_ALL),
     ("GET", "/api/users/{user}/", ORGANIZER_READ),
     ("GET", "/api/me/agenda-feed/", ACCOUNT),
+    ("GET", "/api/events/{event}/help-stats/", ORGANIZER_READ),
     # the secret address is the key: no session or token needed (issue 19)
     ("GET", "/api/agenda-feed/{feed}.ics", dict.fromkeys(ROLES, 200)),
 ]
@@ -673,6 +674,13 @@ WRITE += [
     ("POST", "/api/auth/register/", {"username": "x"}, dict.fromkeys(ROLES, 400)),
     ("PATCH", "/api/me/", {"first_name": "Zoé"}, {**ACCOUNT}),
     ("DELETE", "/api/me/agenda-feed/", None, {**dict.fromkeys(ROLES, 204), **NOT_ACCOUNT}),
+    # the organisation rates once resolved: its member gets 409 on this open request
+    (
+        "POST",
+        "/api/help-requests/{help}/rating/",
+        {"score": 5},
+        {**dict.fromkeys(ROLES, 403), "anonymous": 401, "member": 409},
+    ),
     (
         "DELETE",
         "/api/events/{event}/registrations/{reg}/check-in/",
