@@ -134,6 +134,7 @@ urlpatterns += [
     ),
     path("expert/", help_pages.expert_dashboard, name="expert-dashboard"),
     path("notifications/", help_pages.notification_list, name="notifications"),
+    path("organize/events/<int:pk>/help/", help_pages.help_desk_stats, name="organizer-help-stats"),
 ]
 
 # Consultation schedule (issue 10): organizer board, sign-in sheets, each person's agenda.
