@@ -166,4 +166,9 @@ urlpatterns += [
         name="organizer-schedule-signin",
     ),
     path("events/<int:pk>/agenda/", schedule.agenda_page, name="event-agenda"),
+    path(
+        "events/<int:pk>/consultations/wishes/",
+        schedule.consultation_wishes,
+        name="consultation-wishes",
+    ),
 ]

@@ -172,7 +172,9 @@ class Registration(models.Model):
         _("available"),
         default=list,
         blank=True,
-        help_text=_("An expert's availability windows: [{starts_at, ends_at}]."),
+        help_text=_(
+            "When an expert or an organisation can meet: [{starts_at, ends_at}]; empty: all day."
+        ),
     )
     max_meetings = models.PositiveSmallIntegerField(
         _("maximum consultations"),

@@ -69,6 +69,8 @@ class Org:
     id: int
     languages: frozenset[str]
     needs: Mapping[str, int]
+    rounds: frozenset[int] | None = None
+    """Rounds (1-based) the organisation can meet in (its availability); ``None``: all."""
     max_meetings: int | None = None
     """The organisation's own wish (its registration's ``max_meetings``), within the event's
     ``max_meetings_per_organization``; ``None``: the event's cap only."""
@@ -170,13 +172,14 @@ def check_problem(problem: Problem) -> None:
             errors.setdefault(name, []).append("Ids must be unique.")
         if any(x.max_meetings is not None and x.max_meetings < 0 for x in items):
             errors.setdefault(name, []).append("A maximum of meetings cannot be negative.")
-    for expert in problem.experts:
-        if expert.rounds is not None and any(
-            not 1 <= r <= max(problem.rounds, 0) for r in expert.rounds
-        ):
-            errors.setdefault("experts", []).append(
-                f"Expert {expert.id} is available in a round that does not exist."
-            )
+    for name, items in (("organizations", problem.organizations), ("experts", problem.experts)):
+        for item in items:
+            if item.rounds is not None and any(
+                not 1 <= r <= max(problem.rounds, 0) for r in item.rounds
+            ):
+                errors.setdefault(name, []).append(
+                    f"{item.id} is available in a round that does not exist."
+                )
     if errors:
         raise ProblemError(errors)
     _check_pins(problem)
@@ -211,6 +214,8 @@ def _check_pins(problem: Problem) -> None:
             errs.append(f"{label}: the expert covers none of the organisation's needs.")
         if expert.rounds is not None and p.round not in expert.rounds:
             errs.append(f"{label}: the expert is not available then.")
+        if org.rounds is not None and p.round not in org.rounds:
+            errs.append(f"{label}: the organisation is not available then.")
         if (p.organization, p.expert) in forbidden:
             errs.append(f"{label}: this pair was removed.")
         for key, seen in (((p.organization, p.round), seen_o), ((p.expert, p.round), seen_e)):
@@ -295,7 +300,12 @@ class _Solver:
             pinned_count_e[e] += 1
         self.capacity = capacity
         self.allowed_o = [
-            tuple(r for r in range(R) if r not in busy_o[o]) for o in range(len(self.orgs))
+            tuple(
+                r
+                for r in (range(R) if org.rounds is None else sorted(x - 1 for x in org.rounds))
+                if r not in busy_o[o]
+            )
+            for o, org in enumerate(self.orgs)
         ]
         self.allowed_e = []
         for j, ex in enumerate(self.experts):

@@ -55,6 +55,8 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
             found.append(f"{where}: fit {m.fit} reported, {real_fit} real")
         if expert.rounds is not None and m.round not in expert.rounds:
             found.append(f"{where}: the expert is not available in this round")
+        if getattr(org, "rounds", None) is not None and m.round not in org.rounds:
+            found.append(f"{where}: the organisation is not available in this round")
         if (m.organization, m.expert) in forbidden:
             found.append(f"{where}: a removed pair meets")
         org_round[(m.organization, m.round)] += 1

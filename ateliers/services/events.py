@@ -240,7 +240,9 @@ def registration_create(
         role=role,
         user=actor,
         organization=organization,
-        available=_clean_windows(available) if role == "expert" else [],
+        available=_clean_windows(available)
+        if role in (RegistrationRole.EXPERT, RegistrationRole.ORGANIZATION)
+        else [],
         max_meetings=_clean_max_meetings(max_meetings)
         if role in (RegistrationRole.EXPERT, RegistrationRole.ORGANIZATION)
         else None,
@@ -258,9 +260,13 @@ def registration_create(
 def registration_update(
     *, actor: User, registration: Registration, available=None, max_meetings=_UNSET
 ) -> Registration:
-    if actor.pk != registration.user_id and not is_organizer(actor):
+    if (
+        actor.pk != registration.user_id
+        and not is_organizer(actor)
+        and not (registration.organization_id and is_member_of(actor, registration.organization))
+    ):
         raise Forbidden(_("You can only change your own registration."))
-    if available is not None and registration.role == RegistrationRole.EXPERT:
+    if available is not None and registration.role != RegistrationRole.PARTICIPANT:
         registration.available = _clean_windows(available)
     if max_meetings is not _UNSET and registration.role != RegistrationRole.PARTICIPANT:
         registration.max_meetings = _clean_max_meetings(max_meetings)

@@ -111,7 +111,8 @@ def _clean_numbers(tables, max_meetings) -> tuple[int, int | None]:
 
 
 def _expert_rounds(windows, rounds: Sequence[dict]) -> frozenset[int] | None:
-    """Rounds (1-based) lying inside one of the expert's windows; None if no windows."""
+    """Rounds (1-based) lying inside one of the windows (an expert's or an organisation's
+    availability); None if no windows."""
     if not windows:
         return None
     spans = []
@@ -143,6 +144,7 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
             id=reg.organization_id,
             languages=frozenset(reg.organization.languages),
             needs=needs.get(reg.organization_id, {}),
+            rounds=_expert_rounds(reg.available, schedule.rounds),
             max_meetings=reg.max_meetings,
         )
         for reg in org_regs
@@ -427,6 +429,8 @@ def _move_only(
         errors.append(_("The expert covers none of the organisation's needs."))
     if ex.rounds is not None and round not in ex.rounds:
         errors.append(_("The expert is not available in this round."))
+    if org.rounds is not None and round not in org.rounds:
+        errors.append(_("The organisation is not available in this round."))
     if mine is None and sum(m.organization_id == org.id for m in others) >= problem.org_cap(org):
         errors.append(_("The organisation already has all the meetings it may have."))
     if mine is None and sum(m.expert_id == ex.id for m in others) >= problem.expert_cap(ex):

@@ -696,3 +696,19 @@ def test_before_publishing_the_answer_lists_every_change(cast, organizer):
                 else dict(zip(("round", "table"), after[pair], strict=True))
             )
     assert not Notification.objects.filter(kind="schedule.changed").exists()
+
+
+def test_an_organisation_meets_only_inside_its_own_windows(cast, organizer):
+    event = cast["event"]
+    org, member = cast["orgs"][2], cast["members"][2]
+    reg = org.registrations.get(event=event)
+    second = rounds_for(event)[1]
+    response = token_client(member).patch(
+        f"/api/events/{event.pk}/registrations/{reg.pk}/", {"available": [second]}, format="json"
+    )
+    assert response.status_code == 200 and len(response.json()["available"]) == 1
+    data = generate(token_client(organizer), event).json()
+    rounds = {m["round"] for m in data["meetings"] if m["organization"] == org.pk}
+    assert rounds == {2}
+    schedule = Schedule.objects.get(event=event)
+    assert violations(problem_from_db(schedule), solver_meetings(schedule)) == []

@@ -52,7 +52,7 @@ def brute_force(problem: Problem) -> int:
             if f <= 0 or not (o.languages & e.languages) or (o.id, e.id) in problem.forbidden:
                 continue
             for r in range(1, problem.rounds + 1):
-                if e.rounds is None or r in e.rounds:
+                if (e.rounds is None or r in e.rounds) and (o.rounds is None or r in o.rounds):
                     triples.append((o.id, e.id, r, f))
     org_cap = {o.id: problem.org_cap(o) for o in problem.organizations}
     expert_cap = {e.id: problem.expert_cap(e) for e in problem.experts}
@@ -126,7 +126,14 @@ def tiny(seed: int, *, wishes: bool = False) -> Problem:
     ]
     if wishes:
         orgs = [
-            Org(o.id, o.languages, o.needs, max_meetings=rng.choice((None, 1, 2, 3))) for o in orgs
+            Org(
+                o.id,
+                o.languages,
+                o.needs,
+                rounds=rng.choice((None, None, frozenset({1}), frozenset({rounds}))),
+                max_meetings=rng.choice((None, 1, 2, 3)),
+            )
+            for o in orgs
         ]
         experts = [
             Expert(e.id, e.languages, e.skills, e.rounds, max_meetings=rng.choice((None, 0, 1, 2)))
@@ -205,6 +212,25 @@ def test_each_registration_cap_is_respected_and_the_bound_knows_it():
     assert solution.stats["objective"] == brute_force(problem) == 25
     assert solution.stats["upper_bound"] == 25
     assert solution.stats["optimal"]
+
+
+def test_organisations_meet_only_when_they_are_available():
+    problem = Problem(
+        organizations=[
+            Org(1, frozenset({"fr"}), {"a": 3}, rounds=frozenset({2})),
+            org(2, {"a": 1}),
+        ],
+        experts=[expert(100, {"a"})],
+        rounds=2,
+        tables=1,
+    )
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert {(m.organization, m.round) for m in solution.meetings} == {(1, 2), (2, 1)}
+    from ateliers.schedule.solver import Meeting
+
+    found = violations(problem, [Meeting(1, 100, 1, 1, 3)])
+    assert any("organisation is not available" in f for f in found)
 
 
 def test_the_validator_catches_a_registration_cap():

@@ -41,3 +41,40 @@ def test_every_page_of_a_logged_in_person_carries_the_badge_and_its_script(membe
 def test_the_expert_dashboard_has_a_live_list(expert):
     html = _client(expert).get("/expert/?lang=en").content.decode()
     assert "data-live-requests" in html and "data-live-request-list" in html
+
+
+def test_an_organisation_gives_its_wishes_and_hours_from_the_page(organizer):
+    from ateliers.models import Registration
+
+    event = factories.make_event(created_by=organizer)
+    member, other_member = factories.make_user(), factories.make_user()
+    org = factories.make_org("Cuisine collective", members=[member, other_member])
+    reg = factories.make_registration(event, user=member, role="organization", organization=org)
+    expert = factories.make_expert("wisher")
+    mine = factories.make_registration(event, user=expert, role="expert")
+    page = _client(other_member).get(f"/events/{event.pk}/consultations/wishes/?lang=en")
+    assert page.status_code == 200 and "Cuisine collective" in page.content.decode()
+    response = _client(other_member).post(
+        f"/events/{event.pk}/consultations/wishes/",
+        {
+            "registration": reg.pk,
+            "max_meetings": "2",
+            "available_from": "10:00",
+            "available_until": "12:00",
+        },
+    )
+    assert response.status_code == 302
+    reg = Registration.objects.get(pk=reg.pk)
+    assert reg.max_meetings == 2
+    assert len(reg.available) == 1
+    # nobody changes a registration that is not theirs
+    _client(other_member).post(
+        f"/events/{event.pk}/consultations/wishes/", {"registration": mine.pk, "max_meetings": "1"}
+    )
+    assert Registration.objects.get(pk=mine.pk).max_meetings is None
+    # a half-given window is refused with a message, nothing saved
+    _client(expert).post(
+        f"/events/{event.pk}/consultations/wishes/",
+        {"registration": mine.pk, "max_meetings": "1", "available_from": "10:00"},
+    )
+    assert Registration.objects.get(pk=mine.pk).max_meetings is None
