@@ -113,6 +113,10 @@ def main() -> None:
     parser.add_argument("--milp-limit", type=float, default=120.0)
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--no-milp", action="store_true", help="skip the reference MILP")
+    parser.add_argument("--only-big", action="store_true", help="only (2000, 400, 10, 300)")
+    parser.add_argument(
+        "--no-wishes", action="store_true", help="one cap for all (no per-registration wishes)"
+    )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2-core shared machine)")
     print(
@@ -120,15 +124,21 @@ def main() -> None:
         f"{'objective':>9} {'own bnd':>8} valid | {'milp s':>7} {'milp obj':>8} "
         f"{'milp bnd':>8} opt | {'proven':>8} {'ratio':>8} faster"
     )
-    runs = [
-        (size, seed, False)
-        for size in SIZES[: 1 if args.quick else None]
-        for seed in range(args.seeds)
-    ]
-    if args.big:
-        runs.append((BIG, 0, True))
+    runs = (
+        []
+        if args.only_big
+        else [
+            (size, seed, False)
+            for size in SIZES[: 1 if args.quick else None]
+            for seed in range(args.seeds)
+        ]
+    )
+    if args.big or args.only_big:
+        runs += [(BIG, seed, True) for seed in range(args.seeds)]
     for size, seed, big in runs:
-        problem = generate(*size, seed=seed, partial_availability=args.availability, wishes=True)
+        problem = generate(
+            *size, seed=seed, partial_availability=args.availability, wishes=not args.no_wishes
+        )
         started = time.perf_counter()
         solution = solve(problem, time_limit=args.time_limit if big else 60.0)
         secs = time.perf_counter() - started

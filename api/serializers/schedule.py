@@ -21,6 +21,13 @@ class ScheduleInputSerializer(serializers.Serializer):
         min_value=1, max_value=1000, required=False, allow_null=True
     )
     keep_pins = serializers.BooleanField(required=False, default=True)
+    max_meetings_per_expert = serializers.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        allow_null=True,
+        help_text="Balance the experts' load: nobody gives more consultations than this.",
+    )
 
 
 class PinInputSerializer(serializers.Serializer):
@@ -111,6 +118,7 @@ def schedule_data(schedule, meetings=None) -> dict:
         ],
         "tables": schedule.tables,
         "max_meetings_per_organization": schedule.max_meetings_per_organization,
+        "max_meetings_per_expert": schedule.max_meetings_per_expert,
         "meetings": [meeting_data(m, times, names) for m in meetings],
         "stats": stats,
         **({"changes": change_data(schedule.changes)} if hasattr(schedule, "changes") else {}),

@@ -79,6 +79,7 @@ class ScheduleView(EventScheduleMixin, APIView):
             tables=data["tables"],
             max_meetings_per_organization=data.get("max_meetings_per_organization"),
             keep_pins=data["keep_pins"],
+            max_meetings_per_expert=data.get("max_meetings_per_expert"),
         )
         return Response(schedule_data(schedule), status=status.HTTP_201_CREATED)
 

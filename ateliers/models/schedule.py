@@ -29,6 +29,12 @@ class Schedule(models.Model):
     max_meetings_per_organization = models.PositiveIntegerField(
         _("maximum meetings per organisation"), null=True, blank=True
     )
+    max_meetings_per_expert = models.PositiveIntegerField(
+        _("maximum meetings per expert"),
+        null=True,
+        blank=True,
+        help_text=_("Balances the experts' load: nobody gives more consultations than this."),
+    )
     removed = models.JSONField(_("removed pairs"), default=list, blank=True)
     stats = models.JSONField(_("statistics"), default=dict, blank=True)
     generated_by = models.ForeignKey(

@@ -103,6 +103,8 @@ class Problem:
     tables: int
     max_meetings_per_organization: int | None = None
     pinned: Sequence[Pin] = ()
+    max_meetings_per_expert: int | None = None
+    """The organizer's balance of the experts' load: nobody gives more than this."""
     forbidden: Collection[tuple[int, int]] = ()
     """(organization, expert) pairs that must not meet (a meeting an organizer removed)."""
 
@@ -119,9 +121,12 @@ class Problem:
         return min(self.max_meetings, org.max_meetings)
 
     def expert_cap(self, expert: Expert) -> int:
-        if expert.max_meetings is None:
-            return self.rounds
-        return min(self.rounds, expert.max_meetings)
+        cap = self.rounds
+        if self.max_meetings_per_expert is not None:
+            cap = min(cap, self.max_meetings_per_expert)
+        if expert.max_meetings is not None:
+            cap = min(cap, expert.max_meetings)
+        return cap
 
 
 @dataclass(frozen=True)

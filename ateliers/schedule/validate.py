@@ -26,7 +26,12 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
         o.id: max_m if o.max_meetings is None else min(max_m, o.max_meetings)
         for o in problem.organizations
     }
-    expert_max = {e.id: e.max_meetings for e in problem.experts if e.max_meetings is not None}
+    balance = getattr(problem, "max_meetings_per_expert", None)
+    expert_max = {
+        e.id: min(x for x in (e.max_meetings, balance) if x is not None)
+        for e in problem.experts
+        if e.max_meetings is not None or balance is not None
+    }
     found: list[str] = []
     org_round: Counter = Counter()
     expert_round: Counter = Counter()

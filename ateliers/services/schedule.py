@@ -184,6 +184,7 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
         rounds=len(schedule.rounds),
         tables=schedule.tables,
         max_meetings_per_organization=schedule.max_meetings_per_organization,
+        max_meetings_per_expert=schedule.max_meetings_per_expert,
         pinned=pinned,
         forbidden={(int(o), int(e)) for o, e in schedule.removed},
     )
@@ -313,11 +314,20 @@ def schedule_generate(
     tables: int,
     max_meetings_per_organization: int | None = None,
     keep_pins: bool = True,
+    max_meetings_per_expert: int | None = None,
 ) -> Schedule:
     """Build (or rebuild) the event's consultation rounds; pinned meetings stay put."""
     require_organizer(actor)
     cleaned = clean_rounds(event, rounds)
     tables, max_meetings_per_organization = _clean_numbers(tables, max_meetings_per_organization)
+    if max_meetings_per_expert is not None and (
+        isinstance(max_meetings_per_expert, bool)
+        or not isinstance(max_meetings_per_expert, int)
+        or max_meetings_per_expert < 1
+    ):
+        raise ValidationError(
+            {"max_meetings_per_expert": [_("Give a whole number of at least 1.")]}
+        )
     schedule = Schedule.objects.select_for_update().filter(event=event).first()
     if schedule is None:
         schedule = Schedule(event=event, tables=tables)
@@ -333,6 +343,7 @@ def schedule_generate(
     schedule.rounds = cleaned
     schedule.tables = tables
     schedule.max_meetings_per_organization = max_meetings_per_organization
+    schedule.max_meetings_per_expert = max_meetings_per_expert
     schedule.generated_by = actor
     schedule.full_clean(exclude=["event"] if not schedule.pk else None)
     schedule.save()

@@ -52,6 +52,15 @@ class GenerateForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Empty: as many as there are rounds."),
     )
+    max_meetings_per_expert = forms.IntegerField(
+        label=gettext_lazy("At most this many meetings per expert"),
+        min_value=1,
+        max_value=48,
+        required=False,
+        help_text=gettext_lazy(
+            "Balances the experts' load. Empty: each expert's own limit, or every round."
+        ),
+    )
 
     def rounds_list(self) -> list[dict[str, str]]:
         data = self.cleaned_data
@@ -113,6 +122,7 @@ def _initial(event, schedule) -> dict:
             "break_minutes": max(gap, 0),
             "tables": schedule.tables,
             "max_meetings_per_organization": schedule.max_meetings_per_organization,
+            "max_meetings_per_expert": schedule.max_meetings_per_expert,
         }
     return {
         "first_start": timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
@@ -136,6 +146,7 @@ def schedule_manage(request, pk: int):
                 rounds=form.rounds_list(),
                 tables=form.cleaned_data["tables"],
                 max_meetings_per_organization=form.cleaned_data["max_meetings_per_organization"],
+                max_meetings_per_expert=form.cleaned_data["max_meetings_per_expert"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "rounds" in exc.error_dict:

@@ -712,3 +712,15 @@ def test_an_organisation_meets_only_inside_its_own_windows(cast, organizer):
     assert rounds == {2}
     schedule = Schedule.objects.get(event=event)
     assert violations(problem_from_db(schedule), solver_meetings(schedule)) == []
+
+
+def test_the_organizer_balances_the_experts_load(cast, organizer):
+    event = cast["event"]
+    data = generate(token_client(organizer), event, max_meetings_per_expert=1).json()
+    assert data["max_meetings_per_expert"] == 1
+    per_expert = {}
+    for m in data["meetings"]:
+        per_expert[m["expert"]] = per_expert.get(m["expert"], 0) + 1
+    assert per_expert and max(per_expert.values()) == 1
+    response = generate(token_client(organizer), event, max_meetings_per_expert=0)
+    assert response.status_code == 400 and "max_meetings_per_expert" in response.json()

@@ -471,3 +471,27 @@ def test_a_crude_bound_when_the_lp_has_no_time_is_still_an_upper_bound():
     for seed in range(15):
         problem = tiny(9000 + seed, wishes=True)
         assert _Solver(problem).crude_bound() >= brute_force(problem)
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_balancing_the_experts_load_reaches_the_brute_force_optimum(seed):
+    problem = tiny(11000 + seed, wishes=True)
+    problem.max_meetings_per_expert = 1
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] == brute_force(problem)
+    per_expert = {}
+    for m in solution.meetings:
+        per_expert[m.expert] = per_expert.get(m.expert, 0) + 1
+    assert max(per_expert.values(), default=0) <= 1
+
+
+def test_balancing_spreads_a_popular_experts_meetings():
+    problem = generate(60, 15, 6, 15, seed=1)
+    free = solve(problem)
+    busiest = max(sum(m.expert == e.id for m in free.meetings) for e in problem.experts)
+    problem.max_meetings_per_expert = 3
+    balanced = solve(problem)
+    assert_valid(problem, balanced)
+    assert busiest > 3
+    assert max(sum(m.expert == e.id for m in balanced.meetings) for e in problem.experts) <= 3
