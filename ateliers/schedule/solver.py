@@ -48,10 +48,14 @@ EXACT_MILP_MAX_VARIABLES = 50_000
 NEIGHBOURHOOD_MAX_VARIABLES = 30_000
 NEIGHBOURHOOD_ALTERNATIVES = 3
 EXACT_MILP_NODE_LIMIT = 500
-# The LP and the MILP stop this long before the deadline (plus a little per candidate pair):
-# the greedy fill that follows them, the tables and the output need it.
-MILP_RESERVE_SECONDS = 0.5
-RESERVE_SECONDS_PER_PAIR = 2.5e-6
+# The LP and the MILP stop this long before the deadline: the greedy fill that follows
+# them, the tables and the output need it. It is measured, not guessed: the machine's pace
+# is the time the pair table took (a loaded machine is slower everywhere), and on a quiet
+# two-core machine the fill takes about 0.4 of it, building the LP and HiGHS's set-up
+# about 0.7 (neither is cut by HiGHS's own time limit).
+MILP_RESERVE_SECONDS = 0.3
+FILL_PER_PAIR_TABLE = 0.6
+LP_SETUP_PER_PAIR_TABLE = 1.0
 # Loops look at the clock every this many steps.
 CLOCK_EVERY = 64
 
@@ -279,6 +283,7 @@ class _State:
 
 class _Solver:
     def __init__(self, problem: Problem, deadline: float = float("inf")) -> None:
+        begun = time.monotonic()
         self.p = problem
         self.deadline = deadline
         self.orgs = list(problem.organizations)
@@ -359,7 +364,8 @@ class _Solver:
                     continue
                 self.fit[(oi, ei)] = value
         self.pairs = sorted(self.fit)
-        self.reserve = MILP_RESERVE_SECONDS + RESERVE_SECONDS_PER_PAIR * len(self.pairs)
+        self.pace = time.monotonic() - begun
+        self.reserve = MILP_RESERVE_SECONDS + FILL_PER_PAIR_TABLE * self.pace
         self.pair_o = np.fromiter(
             (o for o, _e in self.pairs), dtype=np.int64, count=len(self.pairs)
         )
@@ -378,9 +384,9 @@ class _Solver:
         n_o, n_e, n_p = len(self.orgs), len(self.experts), len(pairs)
         if n_p == 0:
             return 0.0, []
-        # Building the LP and HiGHS's set-up are not cut by its time limit (about 2.5 µs a
-        # pair): without the time for both, the fill gets the time instead.
-        if self.late(self.reserve + 2 * RESERVE_SECONDS_PER_PAIR * n_p):
+        # Building the LP and HiGHS's set-up are not cut by its time limit: without the
+        # time for both (and some to solve), the fill gets the time instead.
+        if self.late(self.reserve + 1.5 * LP_SETUP_PER_PAIR_TABLE * self.pace):
             return self.crude_bound(), []
         R = self.R
         slots = [(e, r) for e in range(n_e) for r in self.allowed_e[e]]
@@ -448,6 +454,7 @@ class _Solver:
         n_row = n_o + 2 * n_e + R
         A = sparse.csr_array((vals, (rows, cols)), shape=(n_row, n_col))
         remaining = self.deadline - time.monotonic() - self.reserve
+        remaining -= 0.5 * LP_SETUP_PER_PAIR_TABLE * self.pace  # HiGHS's own set-up
         if remaining <= 0:
             return self.crude_bound(), []
         # HiGHS reads its clock between iterations, and the set-up before them is not
