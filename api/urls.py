@@ -87,6 +87,11 @@ urlpatterns = [
         schedule_views.MeetingRemoveView.as_view(),
         name="event-schedule-remove",
     ),
+    path(
+        "events/<int:pk>/schedule/no-show/",
+        schedule_views.MeetingNoShowView.as_view(),
+        name="event-schedule-no-show",
+    ),
     path("events/<int:pk>/agenda/", schedule_views.AgendaView.as_view(), name="event-agenda"),
     path(
         "events/<int:pk>/agenda.ics",

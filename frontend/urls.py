@@ -161,6 +161,11 @@ urlpatterns += [
         name="organizer-meeting-remove",
     ),
     path(
+        "organize/events/<int:pk>/schedule/meetings/<int:meeting_pk>/no-show/",
+        schedule.meeting_no_show,
+        name="organizer-meeting-no-show",
+    ),
+    path(
         "organize/events/<int:pk>/schedule/rounds/<int:number>/sign-in/",
         schedule.signin_sheet,
         name="organizer-schedule-signin",

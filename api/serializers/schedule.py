@@ -59,6 +59,13 @@ class MeetingRemoveSerializer(MeetingRefSerializer):
     )
 
 
+class NoShowSerializer(MeetingRemoveSerializer):
+    absent = serializers.ChoiceField(
+        choices=[("organization", "organization"), ("expert", "expert")],
+        help_text="Who did not come; the one who came gets the best partner free then.",
+    )
+
+
 def change_data(changes) -> list[dict]:
     """What an organizer's act changed: ``{kind: added|moved|removed, meeting,
     organization, expert, before: {round, table}|null, after: {round, table}|null}``."""

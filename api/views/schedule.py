@@ -27,6 +27,7 @@ from .. import examples
 from ..permissions import IsAccount
 from ..serializers.schedule import (
     MeetingRemoveSerializer,
+    NoShowSerializer,
     PinInputSerializer,
     ScheduleInputSerializer,
     agenda_entry_data,
@@ -156,6 +157,32 @@ class MeetingRemoveView(EventScheduleMixin, APIView):
             schedule=schedule,
             meeting=meeting,
             refill=serializer.validated_data["refill"],
+        )
+        return Response(schedule_data(schedule))
+
+
+class MeetingNoShowView(EventScheduleMixin, APIView):
+    """Mark a no-show (``{meeting, absent: "organization"|"expert", refill?}``): the meeting
+    goes, and (``refill``, default true) the one who came gets the best partner free in that
+    round at the same table. Nobody else moves; ``changes`` lists what did."""
+
+    @extend_schema(
+        request=NoShowSerializer,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, pk):
+        services.require_organizer(request.user)
+        schedule = self.get_schedule(self.get_event())
+        serializer = NoShowSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        meeting = get_object_or_404(Meeting, pk=data["meeting"], schedule=schedule)
+        schedule = services.meeting_no_show(
+            actor=request.user,
+            schedule=schedule,
+            meeting=meeting,
+            absent=data["absent"],
+            refill=data["refill"],
         )
         return Response(schedule_data(schedule))
 

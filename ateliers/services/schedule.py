@@ -527,6 +527,88 @@ def meeting_remove(
 
 
 @transaction.atomic
+def meeting_no_show(
+    *, actor: User, schedule: Schedule, meeting: Meeting, absent: str, refill: bool = True
+) -> Schedule:
+    """Mark that one side (``absent``: "organization" or "expert") did not come: the
+    meeting is taken out (the pair is not matched again) and, with ``refill``, the one who
+    came gets the best partner free in that round at the same table — nobody else moves.
+    ``schedule.changes`` lists both; each person is told."""
+    require_organizer(actor)
+    schedule = _locked(schedule)
+    if meeting.schedule_id != schedule.pk:
+        raise ValidationError({"meeting": [_("This meeting is not in this schedule.")]})
+    if absent not in ("organization", "expert"):
+        raise ValidationError(
+            {"absent": [_("Say who did not come: the organisation or the expert.")]}
+        )
+    pair = [meeting.organization_id, meeting.expert_id]
+    if pair not in [list(p) for p in schedule.removed]:
+        schedule.removed = [*schedule.removed, pair]
+    others = list(schedule.meetings.exclude(pk=meeting.pk))
+    problem = build_problem(schedule)
+    meetings = [_as_solver_meeting(m) for m in others]
+    if refill:
+        seat = _best_partner(problem, meetings, meeting, absent)
+        if seat is not None:
+            meetings.append(seat)
+    schedule.stats = {**schedule.stats, "no_shows": schedule.stats.get("no_shows", 0) + 1}
+    pins = {(m.organization_id, m.expert_id) for m in others if m.pinned}
+    return _save(schedule, problem, meetings, pins, stats=_stats(schedule, meetings), check=False)
+
+
+def _best_partner(
+    problem: solver.Problem,
+    meetings: Sequence[solver.Meeting],
+    gone: Meeting,
+    absent: str,
+) -> solver.Meeting | None:
+    """The best partner for whoever came, free in that round, under every hard rule."""
+    r = gone.round
+    removed = {tuple(p) for p in problem.forbidden} | {(gone.organization_id, gone.expert_id)}
+    busy = {(m.organization, "o") for m in meetings if m.round == r}
+    busy |= {(m.expert, "e") for m in meetings if m.round == r}
+    pairs = {(m.organization, m.expert) for m in meetings}
+    per_org: dict[int, int] = {}
+    per_expert: dict[int, int] = {}
+    for m in meetings:
+        per_org[m.organization] = per_org.get(m.organization, 0) + 1
+        per_expert[m.expert] = per_expert.get(m.expert, 0) + 1
+    orgs = {o.id: o for o in problem.organizations}
+    experts = {e.id: e for e in problem.experts}
+    if absent == "organization":
+        ex = experts.get(gone.expert_id)
+        candidates = [(o, ex) for o in problem.organizations] if ex else []
+    else:
+        org = orgs.get(gone.organization_id)
+        candidates = [(org, e) for e in problem.experts] if org else []
+    best, best_gain = None, 0
+    for org, ex in candidates:
+        if (org.id, ex.id) in removed or (org.id, ex.id) in pairs:
+            continue
+        if (org.id, "o") in busy or (ex.id, "e") in busy:
+            continue
+        if (ex.rounds is not None and r not in ex.rounds) or (
+            org.rounds is not None and r not in org.rounds
+        ):
+            continue
+        if per_org.get(org.id, 0) >= problem.org_cap(org):
+            continue
+        if per_expert.get(ex.id, 0) >= problem.expert_cap(ex):
+            continue
+        if not solver.shares_language(org, ex):
+            continue
+        value, covered = solver.fit(org, ex)
+        if value <= 0:
+            continue
+        gain = value + (solver.SERVED_BONUS if org.id not in per_org else 0)
+        if gain > best_gain:
+            best_gain = gain
+            best = solver.Meeting(org.id, ex.id, r, gone.table, value, tuple(covered))
+    return best
+
+
+@transaction.atomic
 def schedule_publish(*, actor: User, schedule: Schedule, notify: bool = True) -> Schedule:
     """Publish the schedule: everyone sees their agenda, and is told so (unless
     ``notify`` is false, as for the demo data)."""

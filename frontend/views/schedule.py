@@ -306,6 +306,29 @@ def meeting_remove(request, pk: int, meeting_pk: int):
 
 
 @organizer_required
+@require_POST
+def meeting_no_show(request, pk: int, meeting_pk: int):
+    """Someone did not come: the meeting goes, the one who came gets a new partner."""
+    event = _event(request, pk)
+    schedule = _schedule_or_404(event)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk, schedule=schedule)
+    try:
+        schedule = services.meeting_no_show(
+            actor=request.user,
+            schedule=schedule,
+            meeting=meeting,
+            absent=request.POST.get("absent", ""),
+        )
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    else:
+        _report_changes(request, schedule, _("No-show noted."))
+    return redirect(
+        reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{meeting.round}"
+    )
+
+
+@organizer_required
 def signin_sheet(request, pk: int, number: int):
     """A printable sheet for the venue: per table, who sits there, and room to sign."""
     event = _event(request, pk)

@@ -701,6 +701,7 @@ WRITE += [
     ),
     ("POST", "/api/events/{event}/schedule/pin/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
     ("POST", "/api/events/{event}/schedule/remove/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
+    ("POST", "/api/events/{event}/schedule/no-show/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
     (
         "PATCH",
         "/api/events/{event}/slots/{slot}/",

@@ -724,3 +724,38 @@ def test_the_organizer_balances_the_experts_load(cast, organizer):
     assert per_expert and max(per_expert.values()) == 1
     response = generate(token_client(organizer), event, max_meetings_per_expert=0)
     assert response.status_code == 400 and "max_meetings_per_expert" in response.json()
+
+
+def test_a_no_show_refills_the_seat_and_moves_nobody_else(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    weben = cast["experts"][1]
+    # an organisation that registered late: free all day, wants what weben covers
+    late_member = factories.make_user()
+    late = factories.make_org("Late comers", members=[late_member], languages=("en",))
+    factories.make_help_request(late, skills=["wordpress"], urgency="high", event=event)
+    factories.make_registration(event, user=late_member, role="organization", organization=late)
+    before = _places(schedule)
+    gone_pk, (org, expert, rnd, table) = next(
+        (pk, p) for pk, p in sorted(before.items()) if p[1] == weben.pk
+    )
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/no-show/?lang=en",
+        {"meeting": gone_pk, "absent": "organization"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    changes = response.json()["changes"]
+    assert [c["kind"] for c in changes] == ["removed", "added"]
+    added = changes[1]
+    assert (added["organization"], added["expert"]) == (late.pk, weben.pk)
+    assert added["after"] == {"round": rnd, "table": table}
+    after = _places(schedule)
+    assert {k: v for k, v in after.items() if k != added["meeting"]} == {
+        k: v for k, v in before.items() if k != gone_pk
+    }
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == _people_of(cast, org, expert) | {late_member.pk}
+    assert Schedule.objects.get(pk=schedule.pk).stats["no_shows"] == 1
+    for bad in ({"meeting": gone_pk, "absent": "nobody"}, {"absent": "expert"}):
+        response = client.post(f"/api/events/{event.pk}/schedule/no-show/", bad, format="json")
+        assert response.status_code in (400, 404)
