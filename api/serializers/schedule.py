@@ -86,7 +86,7 @@ def change_data(changes) -> list[dict]:
     ]
 
 
-def meeting_data(meeting, times, names) -> dict:
+def meeting_data(meeting, times, names, event_id: int = 0) -> dict:
     start, end = times[meeting.round - 1] if meeting.round <= len(times) else (None, None)
     return {
         "id": meeting.pk,
@@ -103,6 +103,7 @@ def meeting_data(meeting, times, names) -> dict:
         "languages": list(meeting.languages),
         "reasons": agenda_reads.reasons(meeting, names),
         "pinned": meeting.pinned,
+        "online_url": agenda_reads.online_url(event_id, meeting.round, meeting.table),
     }
 
 
@@ -126,13 +127,13 @@ def schedule_data(schedule, meetings=None) -> dict:
         "tables": schedule.tables,
         "max_meetings_per_organization": schedule.max_meetings_per_organization,
         "max_meetings_per_expert": schedule.max_meetings_per_expert,
-        "meetings": [meeting_data(m, times, names) for m in meetings],
+        "meetings": [meeting_data(m, times, names, schedule.event_id) for m in meetings],
         "stats": stats,
         **({"changes": change_data(schedule.changes)} if hasattr(schedule, "changes") else {}),
     }
 
 
-def agenda_entry_data(entry) -> dict:
+def agenda_entry_data(entry, event_id: int = 0) -> dict:
     m = entry.meeting
     other = (
         {"type": "expert", "id": m.expert_id, "name": m.expert.public_name}
@@ -153,4 +154,5 @@ def agenda_entry_data(entry) -> dict:
         "with": other,
         "fit": m.fit,
         "reasons": entry.reasons,
+        "online_url": agenda_reads.online_url(event_id, m.round, m.table),
     }

@@ -206,7 +206,7 @@ class AgendaView(EventScheduleMixin, APIView):
                 "schedule": schedule.pk,
                 "status": schedule.status,
                 "name": who,
-                "meetings": [agenda_entry_data(e) for e in entries],
+                "meetings": [agenda_entry_data(e, event.pk) for e in entries],
             }
         )
 

@@ -18,7 +18,7 @@ from icalendar import Event as VEvent
 from ..calendar import _host, local
 from ..choices import ScheduleStatus
 from ..models import Event, Meeting, User
-from .agenda import AgendaEntry, caller_scope, reasons, round_times, skill_names
+from .agenda import AgendaEntry, caller_scope, online_url, reasons, round_times, skill_names
 
 
 def _calendar(name: str) -> Calendar:
@@ -44,10 +44,14 @@ def _vevent(event: Event, entry: AgendaEntry, stamp) -> VEvent:
         _("Round %(n)d, table %(table)d.") % {"n": entry.number, "table": entry.table},
         *entry.reasons,
     ]
-    vevent.add("description", "\n".join(lines))
     location = _("Table %(table)d") % {"table": entry.table}
     if event.venue:
         location = f"{event.venue} — {location}"
+    link = online_url(event.pk, entry.number, entry.table)
+    if link:
+        vevent.add("url", link)
+        lines.append(link)
+    vevent.add("description", "\n".join(lines))
     vevent.add("location", location)
     return vevent
 
@@ -94,6 +98,7 @@ def feed_ical(user: User, *, name: str) -> bytes:
             "organization": m.organization,
             "expert": m.expert,
             "reasons": reasons(m, names),
+            "event_id": schedule.event_id,
         }
         roles = ["expert"] if m.expert_id == own else []
         roles += ["organization"] if m.organization_id in org_ids else []

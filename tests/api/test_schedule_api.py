@@ -759,3 +759,26 @@ def test_a_no_show_refills_the_seat_and_moves_nobody_else(cast, organizer):
     for bad in ({"meeting": gone_pk, "absent": "nobody"}, {"absent": "expert"}):
         response = client.post(f"/api/events/{event.pk}/schedule/no-show/", bad, format="json")
         assert response.status_code in (400, 404)
+
+
+def test_each_meeting_gets_its_online_room_from_the_template(cast, organizer, settings):
+    settings.SCHEDULE_ONLINE_URL_TEMPLATE = (
+        "https://meet.example.org/ll-{event}-{round}-{table}-{key}"
+    )
+    event, client, _schedule = _published(cast, organizer)
+    data = client.get(f"/api/events/{event.pk}/schedule/").json()
+    links = [m["online_url"] for m in data["meetings"]]
+    assert all(link.startswith(f"https://meet.example.org/ll-{event.pk}-") for link in links)
+    assert len(set(links)) == len(links)  # one room per meeting place
+    member = cast["members"][0]
+    agenda = token_client(member).get(f"/api/events/{event.pk}/agenda/").json()["meetings"]
+    assert agenda and all(m["online_url"] in links for m in agenda)
+    cal = Calendar.from_ical(token_client(member).get(f"/api/events/{event.pk}/agenda.ics").content)
+    assert {str(v["URL"]) for v in cal.walk("VEVENT")} <= set(links)
+    from django.test import Client
+
+    page = Client()
+    page.force_login(member)
+    assert agenda[0]["online_url"] in page.get(f"/events/{event.pk}/agenda/").content.decode()
+    settings.SCHEDULE_ONLINE_URL_TEMPLATE = "https://meet.example.org/{nope}"
+    assert client.get(f"/api/events/{event.pk}/schedule/").json()["meetings"][0]["online_url"] == ""
