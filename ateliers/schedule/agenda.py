@@ -115,6 +115,21 @@ class AgendaEntry:
         return self.meeting.table
 
 
+def entry_fields(m: Meeting, times, names: dict[str, str], event_id: int) -> dict:
+    """What an ``AgendaEntry`` holds of meeting ``m``, besides the side it is seen from."""
+    start, end = times[m.round - 1] if m.round <= len(times) else (None, None)
+    return {
+        "meeting": m,
+        "number": m.round,
+        "starts_at": start,
+        "ends_at": end,
+        "organization": m.organization,
+        "expert": m.expert,
+        "reasons": reasons(m, names),
+        "event_id": event_id,
+    }
+
+
 def agenda(
     schedule: Schedule,
     *,
@@ -134,17 +149,7 @@ def agenda(
     names = skill_names()
     entries = []
     for m in qs.filter(condition):
-        start, end = times[m.round - 1] if m.round <= len(times) else (None, None)
-        common = {
-            "meeting": m,
-            "number": m.round,
-            "starts_at": start,
-            "ends_at": end,
-            "organization": m.organization,
-            "expert": m.expert,
-            "reasons": reasons(m, names),
-            "event_id": schedule.event_id,
-        }
+        common = entry_fields(m, times, names, schedule.event_id)
         if expert_id is not None and m.expert_id == expert_id:
             entries.append(AgendaEntry(role="expert", **common))
         if organization_ids and m.organization_id in organization_ids:

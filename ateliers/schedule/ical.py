@@ -18,7 +18,14 @@ from icalendar import Event as VEvent
 from ..calendar import _host, local
 from ..choices import ScheduleStatus
 from ..models import Event, Meeting, User
-from .agenda import AgendaEntry, caller_scope, online_url, reasons, round_times, skill_names
+from .agenda import (
+    AgendaEntry,
+    caller_scope,
+    entry_fields,
+    online_url,
+    round_times,
+    skill_names,
+)
 
 
 def _calendar(name: str) -> Calendar:
@@ -89,17 +96,7 @@ def feed_ical(user: User, *, name: str) -> bytes:
         slots = times[schedule.pk]
         if m.round > len(slots):
             continue
-        start, end = slots[m.round - 1]
-        common = {
-            "meeting": m,
-            "number": m.round,
-            "starts_at": start,
-            "ends_at": end,
-            "organization": m.organization,
-            "expert": m.expert,
-            "reasons": reasons(m, names),
-            "event_id": schedule.event_id,
-        }
+        common = entry_fields(m, slots, names, schedule.event_id)
         roles = ["expert"] if m.expert_id == own else []
         roles += ["organization"] if m.organization_id in org_ids else []
         for role in roles:
