@@ -53,6 +53,13 @@ urlpatterns = [
     path("me/", accounts.MeView.as_view(), name="me"),
     path("me/export/", accounts.MeExportView.as_view(), name="me-export"),
     path("participants/me/", accounts.ParticipantMeView.as_view(), name="participant-me"),
+    path("events/<int:pk>/help-stats/", help.EventHelpStatsView.as_view(), name="event-help-stats"),
+    path("me/agenda-feed/", schedule_views.MeAgendaFeedView.as_view(), name="me-agenda-feed"),
+    path(
+        "agenda-feed/<str:token>.ics",
+        schedule_views.AgendaFeedICalView.as_view(),
+        name="agenda-feed-ics",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI inside the product's own page (language, landmarks, heading: axe-clean).
     path(
@@ -88,6 +95,11 @@ urlpatterns = [
         "events/<int:pk>/schedule/remove/",
         schedule_views.MeetingRemoveView.as_view(),
         name="event-schedule-remove",
+    ),
+    path(
+        "events/<int:pk>/schedule/no-show/",
+        schedule_views.MeetingNoShowView.as_view(),
+        name="event-schedule-no-show",
     ),
     path("events/<int:pk>/agenda/", schedule_views.AgendaView.as_view(), name="event-agenda"),
     path(

@@ -70,6 +70,8 @@ class NotificationKind(models.TextChoices):
     STARTED = "help.started", _("Work started")
     RESOLVED = "help.resolved", _("Request resolved")
     MESSAGE = "help.message", _("New message")
+    OFFERED = "help.offered", _("A request asks for you again")
+    UNCLAIMED = "help.unclaimed", _("A request waits for an expert")
     # Projects (projets.notify): followers and team hear of these.
     PROJECT_PHASE = "project.phase", _("Project phase changed")
     PROJECT_UPDATE = "project.update", _("Project status update")

@@ -46,6 +46,10 @@ SECTIONS: dict[str, str] = {
     "ateliers.HelpRequestTransition.actor": "help_request_steps",
     "ateliers.HelpRequestMessage.author": "help_request_messages",
     "ateliers.Notification.recipient": "notifications",
+    "ateliers.HelpRequest.offered_to": "help_requests_offered",
+    "ateliers.HelpRequestRating.rated_by": "help_ratings_given",
+    "ateliers.HelpRequestRating.expert": "help_ratings_received",
+    "ateliers.AgendaFeed.user": "agenda_feed",
     "ateliers.OutgoingEmail.recipient": "emails",
     # the live board (through the person's board identities)
     "ateliers.Participant.user": "board_identities",

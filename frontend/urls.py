@@ -148,6 +148,7 @@ urlpatterns += [
     ),
     path("expert/", help_pages.expert_dashboard, name="expert-dashboard"),
     path("notifications/", help_pages.notification_list, name="notifications"),
+    path("organize/events/<int:pk>/help/", help_pages.help_desk_stats, name="organizer-help-stats"),
 ]
 
 # Consultation schedule (issue 10): organizer board, sign-in sheets, each person's agenda.
@@ -174,11 +175,21 @@ urlpatterns += [
         name="organizer-meeting-remove",
     ),
     path(
+        "organize/events/<int:pk>/schedule/meetings/<int:meeting_pk>/no-show/",
+        schedule.meeting_no_show,
+        name="organizer-meeting-no-show",
+    ),
+    path(
         "organize/events/<int:pk>/schedule/rounds/<int:number>/sign-in/",
         schedule.signin_sheet,
         name="organizer-schedule-signin",
     ),
     path("events/<int:pk>/agenda/", schedule.agenda_page, name="event-agenda"),
+    path(
+        "events/<int:pk>/consultations/wishes/",
+        schedule.consultation_wishes,
+        name="consultation-wishes",
+    ),
 ]
 
 # The room (issue 18): co-moderators and facilitators, live polls.

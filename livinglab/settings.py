@@ -357,6 +357,16 @@ LIVINGLAB = {
     "PARTICIPANT_TOKEN_MAX_AGE": 60 * 60 * 24 * 30,
 }
 
+# --- The expert's day (issue 19; docs/schedule.md, docs/help-requests.md) ----------------
+# A per-meeting online room for remote consultations, e.g. a self-hosted Jitsi:
+# "https://meet.example.org/livinglab-{event}-{round}-{table}-{key}" ({key}: a secret per
+# meeting place, so rooms cannot be guessed). Empty: no link.
+SCHEDULE_ONLINE_URL_TEMPLATE = os.environ.get("SCHEDULE_ONLINE_URL_TEMPLATE", "")
+HELP_OFFER_MINUTES = float(os.environ.get("HELP_OFFER_MINUTES", "30"))
+HELP_ESCALATION_MINUTES = tuple(
+    float(x) for x in os.environ.get("HELP_ESCALATION_MINUTES", "15,30").split(",")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -140,6 +140,14 @@ class RegistrationSerializer(serializers.ModelSerializer):
     organization = IdField(queryset=Organization.objects.all(), required=False, allow_null=True)
     user = UserPublicSerializer(read_only=True)
     available = WindowSerializer(many=True, required=False)
+    max_meetings = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=48,
+        help_text="Consultations wished (organisation) or given at most (expert); "
+        "the schedule respects it. Empty: as many as the schedule allows.",
+    )
     checked_in = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -151,6 +159,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "organization",
             "user",
             "available",
+            "max_meetings",
             "checked_in",
             "checked_in_at",
             "created_at",

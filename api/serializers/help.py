@@ -11,6 +11,7 @@ from ateliers.models import (
     Notification,
     Organization,
     Skill,
+    User,
 )
 from ateliers.permissions import is_organizer
 
@@ -33,6 +34,15 @@ class HelpRequestSerializer(serializers.ModelSerializer):
     format = serializers.ChoiceField(choices=HelpFormat.choices, required=False)
     claimed_by_name = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
+    expert = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="The same expert again (user id): the request is offered to that expert "
+        "first; only they may claim it until `offered_until`.",
+    )
+    rating = serializers.SerializerMethodField()
 
     class Meta:
         model = HelpRequest
@@ -55,16 +65,28 @@ class HelpRequestSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "contact",
+            "expert",
+            "offered_to",
+            "offered_until",
+            "escalation_level",
+            "rating",
         ]
         read_only_fields = [
             "id",
             "status",
             "claimed_by",
             "claimed_at",
+            "offered_to",
+            "offered_until",
+            "escalation_level",
             "created_by",
             "created_at",
             "updated_at",
         ]
+
+    def get_rating(self, obj) -> dict | None:
+        rating = getattr(obj, "rating", None)
+        return None if rating is None else {"score": rating.score, "comment": rating.comment}
 
     def get_claimed_by_name(self, obj) -> str | None:
         return obj.claimed_by.public_name if obj.claimed_by_id and obj.claimed_by else None
@@ -90,7 +112,32 @@ class HelpRequestSerializer(serializers.ModelSerializer):
 
 class HelpRequestUpdateSerializer(HelpRequestSerializer):
     class Meta(HelpRequestSerializer.Meta):
+        fields = [f for f in HelpRequestSerializer.Meta.fields if f != "expert"]
         read_only_fields = [*HelpRequestSerializer.Meta.read_only_fields, "organization"]
+
+
+class RatingInputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class HelpStatsExpertSerializer(serializers.Serializer):
+    expert = serializers.IntegerField(help_text="user id")
+    name = serializers.CharField()
+    claimed = serializers.IntegerField(help_text="requests held now (claimed or in progress)")
+    resolved = serializers.IntegerField()
+    rating = serializers.FloatField(allow_null=True, help_text="mean score, 1 to 5")
+    ratings = serializers.IntegerField(help_text="how many ratings")
+
+
+class HelpStatsSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    claimed = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    median_wait_seconds = serializers.FloatField(
+        allow_null=True, help_text="from a request's creation to its first claim"
+    )
+    experts = HelpStatsExpertSerializer(many=True)
 
 
 class TransitionNoteSerializer(serializers.Serializer):

@@ -23,6 +23,13 @@ class ScheduleInputSerializer(serializers.Serializer):
         min_value=1, max_value=1000, required=False, allow_null=True
     )
     keep_pins = serializers.BooleanField(required=False, default=True)
+    max_meetings_per_expert = serializers.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        allow_null=True,
+        help_text="Balance the experts' load: nobody gives more consultations than this.",
+    )
 
 
 class PinInputSerializer(serializers.Serializer):
@@ -45,7 +52,43 @@ class MeetingRefSerializer(serializers.Serializer):
     meeting = IdNumberField(max_value=MAX_ID)
 
 
-def meeting_data(meeting, times, names) -> dict:
+class MeetingRemoveSerializer(MeetingRefSerializer):
+    refill = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="After publishing: give the freed seats to the best pairs that fit them "
+        "(new meetings, announced to their people); false leaves them empty.",
+    )
+
+
+class NoShowSerializer(MeetingRemoveSerializer):
+    absent = serializers.ChoiceField(
+        choices=[("organization", "organization"), ("expert", "expert")],
+        help_text="Who did not come; the one who came gets the best partner free then.",
+    )
+
+
+def change_data(changes) -> list[dict]:
+    """What an organizer's act changed: ``{kind: added|moved|removed, meeting,
+    organization, expert, before: {round, table}|null, after: {round, table}|null}``."""
+
+    def place(value):
+        return None if value is None else {"round": value[0], "table": value[1]}
+
+    return [
+        {
+            "kind": c.kind,
+            "meeting": c.meeting,
+            "organization": c.organization,
+            "expert": c.expert,
+            "before": place(c.before),
+            "after": place(c.after),
+        }
+        for c in changes
+    ]
+
+
+def meeting_data(meeting, times, names, event_id: int = 0) -> dict:
     start, end = times[meeting.round - 1] if meeting.round <= len(times) else (None, None)
     return {
         "id": meeting.pk,
@@ -62,6 +105,7 @@ def meeting_data(meeting, times, names) -> dict:
         "languages": list(meeting.languages),
         "reasons": agenda_reads.reasons(meeting, names),
         "pinned": meeting.pinned,
+        "online_url": agenda_reads.online_url(event_id, meeting.round, meeting.table),
     }
 
 
@@ -84,12 +128,14 @@ def schedule_data(schedule, meetings=None) -> dict:
         ],
         "tables": schedule.tables,
         "max_meetings_per_organization": schedule.max_meetings_per_organization,
-        "meetings": [meeting_data(m, times, names) for m in meetings],
+        "max_meetings_per_expert": schedule.max_meetings_per_expert,
+        "meetings": [meeting_data(m, times, names, schedule.event_id) for m in meetings],
         "stats": stats,
+        **({"changes": change_data(schedule.changes)} if hasattr(schedule, "changes") else {}),
     }
 
 
-def agenda_entry_data(entry) -> dict:
+def agenda_entry_data(entry, event_id: int = 0) -> dict:
     m = entry.meeting
     other = (
         {"type": "expert", "id": m.expert_id, "name": m.expert.public_name}
@@ -110,4 +156,5 @@ def agenda_entry_data(entry) -> dict:
         "with": other,
         "fit": m.fit,
         "reasons": entry.reasons,
+        "online_url": agenda_reads.online_url(event_id, m.round, m.table),
     }

@@ -78,10 +78,10 @@ class EventViewSet(viewsets.ModelViewSet):
         operation_id="events_calendar", responses={(200, "text/calendar"): OpenApiTypes.BYTE}
     )
     def calendar(self, request, pk=None):
-        """One event as an iCalendar file."""
+        """One event as an iCalendar file: the day, then one VEVENT per programme slot."""
         event = self.get_object()
         return ical_response(
-            events_to_ical([event], lang=current_language()), f"event-{event.pk}.ics"
+            events_to_ical([event], lang=current_language(), slots=True), f"event-{event.pk}.ics"
         )
 
 
@@ -185,6 +185,7 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
             role=data["role"],
             organization=data.get("organization"),
             available=self._windows(data),
+            max_meetings=data.get("max_meetings"),
         )
 
     def perform_update(self, serializer):
@@ -193,6 +194,7 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
             actor=self.request.user,
             registration=serializer.instance,
             available=self._windows(data) if "available" in data else None,
+            **({"max_meetings": data["max_meetings"]} if "max_meetings" in data else {}),
         )
 
     def perform_destroy(self, instance):

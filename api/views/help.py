@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -26,8 +27,10 @@ from ..serializers.help import (
     HelpRequestSerializer,
     HelpRequestTransitionSerializer,
     HelpRequestUpdateSerializer,
+    HelpStatsSerializer,
     NotificationReadSerializer,
     NotificationSerializer,
+    RatingInputSerializer,
     RequestSuggestionSerializer,
     TransitionNoteSerializer,
 )
@@ -72,6 +75,7 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
         """``?ordering=-urgency_rank`` puts high urgency first (low 1, normal 2, high 3)."""
         return (
             selectors.help_requests_visible_to(self.request.user)
+            .select_related("rating")
             .annotate(
                 urgency_rank=Case(
                     *[When(urgency=u, then=Value(w)) for u, w in URGENCY_WEIGHTS.items()],
@@ -122,6 +126,30 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
             kwargs["note"] = note.validated_data.get("note", "")
         service(**kwargs)
         return Response(self.get_serializer(self._fresh(pk)).data)
+
+    @extend_schema(
+        request=RatingInputSerializer,
+        responses={
+            200: HelpRequestSerializer,
+            201: HelpRequestSerializer,
+            403: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def rating(self, request, pk=None):
+        """The organisation rates the help it got (``{score: 1..5, comment?}``), once the
+        request is resolved (409 before); rating again changes it (200)."""
+        help_request = self.get_object()
+        data = RatingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _rating, created = help_services.help_request_rate(
+            actor=request.user, help_request=help_request, **data.validated_data
+        )
+        return Response(
+            self.get_serializer(self._fresh(pk)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=None, responses=HelpRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -268,3 +296,23 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": notification_services.unread_count(request.user)})
+
+
+class EventHelpStatsView(APIView):
+    """``GET /api/events/{id}/help-stats/`` (organizers): the help desk's queue —
+    ``{open, claimed, resolved, median_wait_seconds, experts: [{expert, name, claimed,
+    resolved, rating, ratings}]}``."""
+
+    permission_classes = [IsAccount]
+
+    @extend_schema(
+        responses={200: HelpStatsSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+    )
+    def get(self, request, pk):
+        from ateliers.help_stats import help_stats
+        from ateliers.permissions import is_organizer
+
+        event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+        if not is_organizer(request.user):
+            raise PermissionDenied("Only organizers see the help desk's figures.")
+        return Response(help_stats(event))

@@ -3,27 +3,31 @@ service builds, the agenda module reads."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ateliers import selectors
 from ateliers.exceptions import NotFound
-from ateliers.models import Event, Meeting, Organization, User
+from ateliers.models import AgendaFeed, Event, Meeting, Organization, User
 from ateliers.schedule import agenda as reads
-from ateliers.schedule.ical import agenda_ical
+from ateliers.schedule.ical import agenda_ical, feed_ical
 from ateliers.schedule.pdf import agenda_pdf
 from ateliers.services import schedule as services
 
 from .. import examples
 from ..permissions import IsAccount
 from ..serializers.schedule import (
-    MeetingRefSerializer,
+    MeetingRemoveSerializer,
+    NoShowSerializer,
     PinInputSerializer,
     ScheduleInputSerializer,
     agenda_entry_data,
@@ -76,6 +80,7 @@ class ScheduleView(EventScheduleMixin, APIView):
             tables=data["tables"],
             max_meetings_per_organization=data.get("max_meetings_per_organization"),
             keep_pins=data["keep_pins"],
+            max_meetings_per_expert=data.get("max_meetings_per_expert"),
         )
         return Response(schedule_data(schedule), status=status.HTTP_201_CREATED)
 
@@ -90,10 +95,23 @@ class SchedulePublishView(EventScheduleMixin, APIView):
 
 
 class MeetingPinView(EventScheduleMixin, APIView):
-    """Pin a meeting where it is (``{meeting}``), or a new one (``{organization, expert,
-    round, table?}``) and re-solve around the pins; ``pinned: false`` frees it."""
+    """Pin a meeting where it is (``{meeting}``), or seat a pair (``{organization, expert,
+    round, table?}``) there, pinned; ``pinned: false`` frees a pin.
 
-    @extend_schema(request=PinInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    Before publishing the rest is solved again around the pins. After publishing nobody
+    else moves: a meeting in the way gives 409 ``meeting_in_the_way`` naming it. The answer
+    lists ``changes`` (who moved from where to where), and each person affected is told
+    what changed for them."""
+
+    @extend_schema(
+        request=PinInputSerializer,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+        },
+    )
     def post(self, request, pk):
         services.require_organizer(request.user)
         schedule = self.get_schedule(self.get_event())
@@ -118,18 +136,54 @@ class MeetingPinView(EventScheduleMixin, APIView):
 
 
 class MeetingRemoveView(EventScheduleMixin, APIView):
-    """Take a meeting out; the pair is not matched again, the rest is re-solved."""
+    """Take a meeting out; the pair is not matched again. Before publishing the rest is
+    solved again; after, nobody else moves and (``refill``, default true) the freed seats
+    go to new meetings. The answer lists ``changes``; each person affected is told."""
 
-    @extend_schema(request=MeetingRefSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=MeetingRemoveSerializer,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
     def post(self, request, pk):
         services.require_organizer(request.user)
         schedule = self.get_schedule(self.get_event())
-        serializer = MeetingRefSerializer(data=request.data)
+        serializer = MeetingRemoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         meeting = get_object_or_404(
             Meeting, pk=serializer.validated_data["meeting"], schedule=schedule
         )
-        schedule = services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
+        schedule = services.meeting_remove(
+            actor=request.user,
+            schedule=schedule,
+            meeting=meeting,
+            refill=serializer.validated_data["refill"],
+        )
+        return Response(schedule_data(schedule))
+
+
+class MeetingNoShowView(EventScheduleMixin, APIView):
+    """Mark a no-show (``{meeting, absent: "organization"|"expert", refill?}``): the meeting
+    goes, and (``refill``, default true) the one who came gets the best partner free in that
+    round at the same table. Nobody else moves; ``changes`` lists what did."""
+
+    @extend_schema(
+        request=NoShowSerializer,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, pk):
+        services.require_organizer(request.user)
+        schedule = self.get_schedule(self.get_event())
+        serializer = NoShowSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        meeting = get_object_or_404(Meeting, pk=data["meeting"], schedule=schedule)
+        schedule = services.meeting_no_show(
+            actor=request.user,
+            schedule=schedule,
+            meeting=meeting,
+            absent=data["absent"],
+            refill=data["refill"],
+        )
         return Response(schedule_data(schedule))
 
 
@@ -152,7 +206,7 @@ class AgendaView(EventScheduleMixin, APIView):
                 "schedule": schedule.pk,
                 "status": schedule.status,
                 "name": who,
-                "meetings": [agenda_entry_data(e) for e in entries],
+                "meetings": [agenda_entry_data(e, event.pk) for e in entries],
             }
         )
 
@@ -194,4 +248,66 @@ class AgendaPDFView(AgendaView):
         )
         response = HttpResponse(payload, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="agenda-{event.pk}.pdf"'
+        return response
+
+
+def feed_url(request, feed: AgendaFeed) -> str:
+    path = reverse("api:agenda-feed-ics", args=[feed.token])
+    site = getattr(settings, "SITE_URL", "") or ""
+    return f"{site.rstrip('/')}{path}" if site else request.build_absolute_uri(path)
+
+
+class MeAgendaFeedView(APIView):
+    """``GET`` → ``{url}``: the caller's secret calendar address (a calendar app subscribes
+    to it, without a session); ``DELETE`` revokes it (the old address answers 404, the next
+    ``GET`` makes a new one)."""
+
+    permission_classes = [IsAccount]
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "The secret address",
+                value={"url": "https://atelier.example.org/api/agenda-feed/Zx3…Qk.ics"},
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request):
+        feed = services.agenda_feed_get_or_create(user=request.user)
+        return Response({"url": feed_url(request, feed)})
+
+    @extend_schema(responses={204: None, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
+    def delete(self, request):
+        services.agenda_feed_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AgendaFeedICalView(APIView):
+    """The agenda behind a secret address, as ``text/calendar``: every published
+    consultation of its owner, in the site's time zone with its VTIMEZONE. No session, no
+    token header: the address is the key; a revoked or unknown one gives 404."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        responses={(200, "text/calendar"): OpenApiTypes.BYTE, 404: OpenApiTypes.OBJECT},
+        auth=[],
+    )
+    def get(self, request, token):
+        feed = (
+            AgendaFeed.objects.select_related("user")
+            .filter(token=token, user__is_active=True)
+            .first()
+        )
+        if feed is None:
+            raise NotFound(_("No such calendar address (it may have been revoked)."))
+        payload = feed_ical(
+            feed.user, name=_("Consultations — %(who)s") % {"who": feed.user.public_name}
+        )
+        response = HttpResponse(payload, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="consultations.ics"'
+        response["Cache-Control"] = "private, no-store"
         return response

@@ -3,14 +3,21 @@
 from .accounts import User
 from .board import BoardEvent, Comment, Idea, Participant, Vote
 from .events import Event, Registration, Theme, TimeSlot
-from .help import HelpRequest, HelpRequestMessage, HelpRequestTransition, Notification
+from .help import (
+    HelpRequest,
+    HelpRequestMessage,
+    HelpRequestRating,
+    HelpRequestTransition,
+    Notification,
+)
 from .outbox import OutgoingEmail
 from .people import ExpertProfile, Membership, Organization, Skill
 from .polls import Poll, PollAnswer, PollChoice
 from .room import EventModerator
-from .schedule import Meeting, Schedule
+from .schedule import AgendaFeed, Meeting, Schedule
 
 __all__ = [
+    "AgendaFeed",
     "BoardEvent",
     "Comment",
     "Event",
@@ -18,6 +25,7 @@ __all__ = [
     "ExpertProfile",
     "HelpRequest",
     "HelpRequestMessage",
+    "HelpRequestRating",
     "HelpRequestTransition",
     "Idea",
     "Meeting",

@@ -172,7 +172,18 @@ class Registration(models.Model):
         _("available"),
         default=list,
         blank=True,
-        help_text=_("An expert's availability windows: [{starts_at, ends_at}]."),
+        help_text=_(
+            "When an expert or an organisation can meet: [{starts_at, ends_at}]; empty: all day."
+        ),
+    )
+    max_meetings = models.PositiveSmallIntegerField(
+        _("maximum consultations"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "An organisation's wish, or an expert's limit, of consultation meetings; "
+            "empty: as many as the schedule allows."
+        ),
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)

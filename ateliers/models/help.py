@@ -61,6 +61,28 @@ class HelpRequest(models.Model):
         verbose_name=_("claimed by"),
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offered first to"),
+        help_text=_(
+            "The expert the organisation asked for again: only they may claim it "
+            "until the offer ends."
+        ),
+    )
+    offered_until = models.DateTimeField(_("offered until"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"),
+        default=0,
+        help_text=_(
+            "Who has been told while nobody claims it: 0 the expert asked for again, "
+            "1 the suggested experts, 2 every matching expert, 3 the organizers."
+        ),
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -104,6 +126,47 @@ class HelpRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == HelpStatus.OPEN
+
+
+class HelpRequestRating(models.Model):
+    """How the organisation rated the help it got, once the request was resolved."""
+
+    request = models.OneToOneField(HelpRequest, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rated by"),
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_ratings",
+        verbose_name=_("expert"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["request_id"]
+        verbose_name = _("help rating")
+        verbose_name_plural = _("help ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5),
+                name="helprating_score_1_to_5",
+                violation_error_message=_("A score goes from 1 to 5."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.score}/5"
 
 
 class HelpRequestTransition(models.Model):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,6 +28,12 @@ class Schedule(models.Model):
     tables = models.PositiveIntegerField(_("tables"))
     max_meetings_per_organization = models.PositiveIntegerField(
         _("maximum meetings per organisation"), null=True, blank=True
+    )
+    max_meetings_per_expert = models.PositiveIntegerField(
+        _("maximum meetings per expert"),
+        null=True,
+        blank=True,
+        help_text=_("Balances the experts' load: nobody gives more consultations than this."),
     )
     removed = models.JSONField(_("removed pairs"), default=list, blank=True)
     stats = models.JSONField(_("statistics"), default=dict, blank=True)
@@ -114,3 +122,27 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} × {self.expert} (round {self.round}, table {self.table})"
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class AgendaFeed(models.Model):
+    """A person's secret calendar address: whoever holds the token reads their agenda
+    (calendar apps send no session), until the person revokes it (the row is deleted and a
+    new address is made on the next request)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id"]
+        verbose_name = _("agenda feed")
+        verbose_name_plural = _("agenda feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} (agenda feed)"

@@ -43,6 +43,26 @@ def reasons(meeting: Meeting, names: dict[str, str]) -> list[str]:
     return found
 
 
+def online_url(event_id: int, number: int, table: int) -> str:
+    """The meeting's online room from ``SCHEDULE_ONLINE_URL_TEMPLATE`` (``{event}``,
+    ``{round}``, ``{table}``, ``{key}``: an HMAC of the place with the secret key, so rooms
+    cannot be guessed); "" without a template or with a broken one."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    template = getattr(settings, "SCHEDULE_ONLINE_URL_TEMPLATE", "") or ""
+    if not template:
+        return ""
+    place = f"{event_id}-{number}-{table}"
+    key = hmac.new(settings.SECRET_KEY.encode(), place.encode(), hashlib.sha256).hexdigest()[:16]
+    try:
+        return template.format(event=event_id, round=number, table=table, key=key)
+    except (KeyError, IndexError, ValueError):
+        return ""
+
+
 def meetings(schedule: Schedule):
     """The schedule's meetings with both parties, in round then table order (one query)."""
     return (
@@ -78,6 +98,11 @@ class AgendaEntry:
     organization: Organization
     expert: User
     reasons: list[str]
+    event_id: int = 0
+
+    @property
+    def online_url(self) -> str:
+        return online_url(self.event_id, self.number, self.meeting.table)
 
     @property
     def other_name(self) -> str:
@@ -88,6 +113,21 @@ class AgendaEntry:
     @property
     def table(self) -> int:
         return self.meeting.table
+
+
+def entry_fields(m: Meeting, times, names: dict[str, str], event_id: int) -> dict:
+    """What an ``AgendaEntry`` holds of meeting ``m``, besides the side it is seen from."""
+    start, end = times[m.round - 1] if m.round <= len(times) else (None, None)
+    return {
+        "meeting": m,
+        "number": m.round,
+        "starts_at": start,
+        "ends_at": end,
+        "organization": m.organization,
+        "expert": m.expert,
+        "reasons": reasons(m, names),
+        "event_id": event_id,
+    }
 
 
 def agenda(
@@ -109,16 +149,7 @@ def agenda(
     names = skill_names()
     entries = []
     for m in qs.filter(condition):
-        start, end = times[m.round - 1] if m.round <= len(times) else (None, None)
-        common = {
-            "meeting": m,
-            "number": m.round,
-            "starts_at": start,
-            "ends_at": end,
-            "organization": m.organization,
-            "expert": m.expert,
-            "reasons": reasons(m, names),
-        }
+        common = entry_fields(m, times, names, schedule.event_id)
         if expert_id is not None and m.expert_id == expert_id:
             entries.append(AgendaEntry(role="expert", **common))
         if organization_ids and m.organization_id in organization_ids:

@@ -62,7 +62,10 @@ def generate(
     seed: int = 0,
     max_meetings_per_organization: int | None = None,
     partial_availability: float = 0.3,
+    wishes: bool = False,
 ) -> Problem:
+    """A seeded event; ``wishes``: each organisation asks for 1 to 3 meetings (its
+    registration's ``max_meetings``) and a fifth of the experts give at most half the day."""
     rng = random.Random(f"{organizations}-{experts}-{rounds}-{tables}-{seed}")
     popularity = [1.0 / (i + 1) ** 0.8 for i in range(len(SKILLS))]
     orgs = []
@@ -71,7 +74,9 @@ def generate(
         needs: dict[str, int] = {}
         for skill in rng.choices(SKILLS, weights=popularity, k=n):
             needs[skill] = max(needs.get(skill, 0), rng.choice(URGENCY_WEIGHTS))
-        orgs.append(Org(id=i + 1, languages=_languages(rng, ORG_LANGUAGES), needs=needs))
+        langs = _languages(rng, ORG_LANGUAGES)
+        wish = rng.choice((1, 1, 2, 2, 2, 3)) if wishes else None
+        orgs.append(Org(id=i + 1, languages=langs, needs=needs, max_meetings=wish))
     exps = []
     half = max(1, rounds // 2)
     for j in range(experts):
@@ -86,13 +91,12 @@ def generate(
             else:
                 start = rng.randint(1, rounds)
                 avail = frozenset(range(start, min(rounds, start + rng.randint(1, 3)) + 1))
+        langs = _languages(rng, EXPERT_LANGUAGES)
+        limit = None
+        if wishes and rng.random() < 0.2:
+            limit = max(1, rounds // 2)
         exps.append(
-            Expert(
-                id=1000 + j,
-                languages=_languages(rng, EXPERT_LANGUAGES),
-                skills=skills,
-                rounds=avail,
-            )
+            Expert(id=1000 + j, languages=langs, skills=skills, rounds=avail, max_meetings=limit)
         )
     return Problem(
         organizations=orgs,

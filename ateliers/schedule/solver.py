@@ -48,6 +48,20 @@ EXACT_MILP_MAX_VARIABLES = 50_000
 NEIGHBOURHOOD_MAX_VARIABLES = 30_000
 NEIGHBOURHOOD_ALTERNATIVES = 3
 EXACT_MILP_NODE_LIMIT = 500
+# The LP and the MILP stop this long before the deadline: the greedy fill that follows
+# them, the tables and the output need it. It is measured, not guessed: the machine's pace
+# is the time the pair table took (a loaded machine is slower everywhere), and on a quiet
+# two-core machine the fill takes about 0.4 of it, building the LP and HiGHS's set-up
+# about 0.7 (neither is cut by HiGHS's own time limit).
+MILP_RESERVE_SECONDS = 0.3
+FILL_PER_PAIR_TABLE = 0.6
+LP_SETUP_PER_PAIR_TABLE = 1.0
+# Loops look at the clock every this many steps.
+CLOCK_EVERY = 64
+# From this many candidate pairs, a greedy schedule is made before the LP, so a valid
+# schedule is at hand whatever the later steps have time for.
+SAFETY_GREEDY_PAIRS = 100_000
+MILP_MIN_PACES = 2.5
 
 
 class ProblemError(ValueError):
@@ -63,6 +77,11 @@ class Org:
     id: int
     languages: frozenset[str]
     needs: Mapping[str, int]
+    rounds: frozenset[int] | None = None
+    """Rounds (1-based) the organisation can meet in (its availability); ``None``: all."""
+    max_meetings: int | None = None
+    """The organisation's own wish (its registration's ``max_meetings``), within the event's
+    ``max_meetings_per_organization``; ``None``: the event's cap only."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,8 @@ class Expert:
     skills: frozenset[str]
     rounds: frozenset[int] | None = None
     """Rounds (1-based) the expert may meet in; ``None`` means every round."""
+    max_meetings: int | None = None
+    """The expert's own limit (its registration's ``max_meetings``); ``None``: no limit."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +111,8 @@ class Problem:
     tables: int
     max_meetings_per_organization: int | None = None
     pinned: Sequence[Pin] = ()
+    max_meetings_per_expert: int | None = None
+    """The organizer's balance of the experts' load: nobody gives more than this."""
     forbidden: Collection[tuple[int, int]] = ()
     """(organization, expert) pairs that must not meet (a meeting an organizer removed)."""
 
@@ -98,6 +121,20 @@ class Problem:
         if self.max_meetings_per_organization is None:
             return self.rounds
         return self.max_meetings_per_organization
+
+    def org_cap(self, org: Org) -> int:
+        """At most this many meetings for ``org``: the event's cap and the org's own wish."""
+        if org.max_meetings is None:
+            return self.max_meetings
+        return min(self.max_meetings, org.max_meetings)
+
+    def expert_cap(self, expert: Expert) -> int:
+        cap = self.rounds
+        if self.max_meetings_per_expert is not None:
+            cap = min(cap, self.max_meetings_per_expert)
+        if expert.max_meetings is not None:
+            cap = min(cap, expert.max_meetings)
+        return cap
 
 
 @dataclass(frozen=True)
@@ -146,13 +183,16 @@ def check_problem(problem: Problem) -> None:
         ids = [x.id for x in items]
         if len(ids) != len(set(ids)):
             errors.setdefault(name, []).append("Ids must be unique.")
-    for expert in problem.experts:
-        if expert.rounds is not None and any(
-            not 1 <= r <= max(problem.rounds, 0) for r in expert.rounds
-        ):
-            errors.setdefault("experts", []).append(
-                f"Expert {expert.id} is available in a round that does not exist."
-            )
+        if any(x.max_meetings is not None and x.max_meetings < 0 for x in items):
+            errors.setdefault(name, []).append("A maximum of meetings cannot be negative.")
+    for name, items in (("organizations", problem.organizations), ("experts", problem.experts)):
+        for item in items:
+            if item.rounds is not None and any(
+                not 1 <= r <= max(problem.rounds, 0) for r in item.rounds
+            ):
+                errors.setdefault(name, []).append(
+                    f"{item.id} is available in a round that does not exist."
+                )
     if errors:
         raise ProblemError(errors)
     _check_pins(problem)
@@ -168,6 +208,7 @@ def _check_pins(problem: Problem) -> None:
     pairs: set[tuple[int, int]] = set()
     per_round: dict[int, int] = {}
     per_org: dict[int, int] = {}
+    per_expert: dict[int, int] = {}
     forbidden = set(problem.forbidden)
     for p in problem.pinned:
         org, expert = orgs.get(p.organization), experts.get(p.expert)
@@ -186,6 +227,8 @@ def _check_pins(problem: Problem) -> None:
             errs.append(f"{label}: the expert covers none of the organisation's needs.")
         if expert.rounds is not None and p.round not in expert.rounds:
             errs.append(f"{label}: the expert is not available then.")
+        if org.rounds is not None and p.round not in org.rounds:
+            errs.append(f"{label}: the organisation is not available then.")
         if (p.organization, p.expert) in forbidden:
             errs.append(f"{label}: this pair was removed.")
         for key, seen in (((p.organization, p.round), seen_o), ((p.expert, p.round), seen_e)):
@@ -201,10 +244,13 @@ def _check_pins(problem: Problem) -> None:
         pairs.add((p.organization, p.expert))
         per_round[p.round] = per_round.get(p.round, 0) + 1
         per_org[p.organization] = per_org.get(p.organization, 0) + 1
+        per_expert[p.expert] = per_expert.get(p.expert, 0) + 1
     if any(n > problem.tables for n in per_round.values()):
         errs.append("More pinned meetings in a round than tables.")
-    if any(n > problem.max_meetings for n in per_org.values()):
+    if any(n > problem.org_cap(orgs[o]) for o, n in per_org.items()):
         errs.append("An organisation has more pinned meetings than it may have.")
+    if any(n > problem.expert_cap(experts[e]) for e, n in per_expert.items()):
+        errs.append("An expert has more pinned meetings than they may have.")
     if errs:
         raise ProblemError({"pinned": errs})
 
@@ -240,8 +286,11 @@ class _State:
 
 
 class _Solver:
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, deadline: float = float("inf")) -> None:
+        begun = time.monotonic()
+        self.cut = False
         self.p = problem
+        self.deadline = deadline
         self.orgs = list(problem.organizations)
         self.experts = list(problem.experts)
         self.o_index = {o.id: i for i, o in enumerate(self.orgs)}
@@ -256,15 +305,22 @@ class _Solver:
         busy_o: list[set[int]] = [set() for _ in self.orgs]
         busy_e: list[set[int]] = [set() for _ in self.experts]
         self.pinned_count_o = [0] * len(self.orgs)
+        pinned_count_e = [0] * len(self.experts)
         capacity = [problem.tables] * R
         for o, e, r in pins:
             busy_o[o].add(r)
             busy_e[e].add(r)
             capacity[r] -= 1
             self.pinned_count_o[o] += 1
+            pinned_count_e[e] += 1
         self.capacity = capacity
         self.allowed_o = [
-            tuple(r for r in range(R) if r not in busy_o[o]) for o in range(len(self.orgs))
+            tuple(
+                r
+                for r in (range(R) if org.rounds is None else sorted(x - 1 for x in org.rounds))
+                if r not in busy_o[o]
+            )
+            for o, org in enumerate(self.orgs)
         ]
         self.allowed_e = []
         for j, ex in enumerate(self.experts):
@@ -272,11 +328,16 @@ class _Solver:
             self.allowed_e.append(tuple(r for r in rounds if r not in busy_e[j]))
         self.allowed_o_set = [frozenset(a) for a in self.allowed_o]
         self.allowed_e_set = [frozenset(a) for a in self.allowed_e]
+        # Each side's own cap (the event's, the registration's wish), less its pins: the
+        # relaxation, the greedy fill and the MILP all read these lists.
         self.cap_o = [
-            max(0, min(self.max_m - self.pinned_count_o[o], len(self.allowed_o[o])))
-            for o in range(len(self.orgs))
+            max(0, min(problem.org_cap(org) - self.pinned_count_o[o], len(self.allowed_o[o])))
+            for o, org in enumerate(self.orgs)
         ]
-        self.cap_e = [len(a) for a in self.allowed_e]
+        self.cap_e = [
+            max(0, min(problem.expert_cap(ex) - pinned_count_e[e], len(self.allowed_e[e])))
+            for e, ex in enumerate(self.experts)
+        ]
         self.pinned_served = [c > 0 for c in self.pinned_count_o]
         self.pin_fit = sum(fit(self.orgs[o], self.experts[e])[0] for o, e, _r in pins)
         self.pin_served = sum(self.pinned_served)
@@ -287,8 +348,16 @@ class _Solver:
         }
         pinned_pairs = {(o, e) for o, e, _r in pins}
         self.fit: dict[tuple[int, int], int] = {}
+        # Past the deadline, organisations not looked at yet get no meeting; the bound then
+        # counts the most they could have brought, so it stays an upper bound.
+        self.unexplored_bound = 0
         for oi, org in enumerate(self.orgs):
             if self.cap_o[oi] == 0 or not org.needs:
+                continue
+            if self.unexplored_bound or (oi % CLOCK_EVERY == 0 and self.late()):
+                self.unexplored_bound += SERVED_BONUS + self.cap_o[oi] * sum(
+                    w for w in org.needs.values() if w > 0
+                )
                 continue
             for ei, ex in enumerate(self.experts):
                 if self.cap_e[ei] == 0 or (oi, ei) in forbidden or (oi, ei) in pinned_pairs:
@@ -300,6 +369,21 @@ class _Solver:
                     continue
                 self.fit[(oi, ei)] = value
         self.pairs = sorted(self.fit)
+        self.pace = time.monotonic() - begun
+        self.reserve = MILP_RESERVE_SECONDS + FILL_PER_PAIR_TABLE * self.pace
+        self.pair_o = np.fromiter(
+            (o for o, _e in self.pairs), dtype=np.int64, count=len(self.pairs)
+        )
+        self.pair_fit = np.fromiter(
+            (self.fit[pq] for pq in self.pairs), dtype=np.int64, count=len(self.pairs)
+        )
+
+    def late(self, margin: float = 0.0) -> bool:
+        """Past the deadline less ``margin``; once true, the result says the clock cut."""
+        if time.monotonic() >= self.deadline - margin:
+            self.cut = True
+            return True
+        return False
 
     # -- step 1: the flow relaxation ------------------------------------------------------
 
@@ -309,13 +393,22 @@ class _Solver:
         n_o, n_e, n_p = len(self.orgs), len(self.experts), len(pairs)
         if n_p == 0:
             return 0.0, []
+        # Building the LP and HiGHS's set-up are not cut by its time limit: without the
+        # time for both (and some to solve), the fill gets the time instead.
+        if self.late(self.reserve + 1.5 * LP_SETUP_PER_PAIR_TABLE * self.pace):
+            return self.crude_bound(), []
         R = self.R
         slots = [(e, r) for e in range(n_e) for r in self.allowed_e[e]]
         n_s = len(slots)
         # columns: x pairs | a_o (first meeting: the bonus) | b_o (further meetings)
+        #          | w_e (meetings of expert e, up to its cap)
         #          | z_(e,r) (expert e meets in round r) | g_r (meetings in round r)
-        # rows:    org o (a + b − Σx = 0) | expert e (Σx − Σz = 0) | round r (Σz − g = 0)
-        col_z = n_p + 2 * n_o
+        # rows:    org o (a + b − Σx = 0) | expert e (Σx − w = 0) | slots of e (w − Σz = 0)
+        #          | round r (Σz − g = 0)
+        # Each column has at most one +1 and one −1: a network matrix, its LP optimum is
+        # integral.
+        col_w = n_p + 2 * n_o
+        col_z = col_w + n_e
         col_g = col_z + n_s
         n_col = col_g + R
         c = np.zeros(n_col)
@@ -327,6 +420,7 @@ class _Solver:
             first = 0 if self.pinned_served[o] else min(1, self.cap_o[o])
             ub[n_p + o] = first
             ub[n_p + n_o + o] = self.cap_o[o] - first
+        ub[col_w:col_z] = self.cap_e
         ub[col_z:col_g] = 1
         ub[col_g:] = [max(0, cap) for cap in self.capacity]
         po = np.fromiter((o for o, _ in pairs), dtype=np.int64, count=n_p)
@@ -334,10 +428,24 @@ class _Solver:
         se = np.fromiter((e for e, _ in slots), dtype=np.int64, count=n_s)
         sr = np.fromiter((r for _, r in slots), dtype=np.int64, count=n_s)
         ar_p, ar_o, ar_s, ar_r = np.arange(n_p), np.arange(n_o), np.arange(n_s), np.arange(R)
-        row_e, row_r = n_o, n_o + n_e
-        rows = np.concatenate([po, row_e + pe, ar_o, ar_o, row_e + se, row_r + sr, row_r + ar_r])
+        ar_e = np.arange(n_e)
+        row_e, row_s, row_r = n_o, n_o + n_e, n_o + 2 * n_e
+        rows = np.concatenate(
+            [po, row_e + pe, ar_o, ar_o, row_e + ar_e, row_s + ar_e, row_s + se, row_r + sr]
+        )
+        rows = np.concatenate([rows, row_r + ar_r])
         cols = np.concatenate(
-            [ar_p, ar_p, n_p + ar_o, n_p + n_o + ar_o, col_z + ar_s, col_z + ar_s, col_g + ar_r]
+            [
+                ar_p,
+                ar_p,
+                n_p + ar_o,
+                n_p + n_o + ar_o,
+                col_w + ar_e,
+                col_w + ar_e,
+                col_z + ar_s,
+                col_z + ar_s,
+                col_g + ar_r,
+            ]
         )
         vals = np.concatenate(
             [
@@ -345,24 +453,52 @@ class _Solver:
                 np.ones(n_p),
                 np.ones(n_o),
                 np.ones(n_o),
+                -np.ones(n_e),
+                np.ones(n_e),
                 -np.ones(n_s),
                 np.ones(n_s),
                 -np.ones(R),
             ]
         )
-        n_row = n_o + n_e + R
+        n_row = n_o + 2 * n_e + R
         A = sparse.csr_array((vals, (rows, cols)), shape=(n_row, n_col))
+        remaining = self.deadline - time.monotonic() - self.reserve
+        remaining -= 0.5 * LP_SETUP_PER_PAIR_TABLE * self.pace  # HiGHS's own set-up
+        if remaining <= 0:
+            return self.crude_bound(), []
+        # HiGHS reads its clock between iterations, and the set-up before them is not
+        # counted: a margin keeps the whole call inside the budget.
+        options = {"time_limit": 0.7 * remaining} if np.isfinite(remaining) else {}
         res = linprog(
             c,
             A_eq=A,
             b_eq=np.zeros(n_row),
             bounds=np.column_stack([np.zeros(n_col), ub]),
             method="highs-ds",
+            options=options,
         )
-        if res.status != 0:  # pragma: no cover - a flow problem is always feasible
-            raise RuntimeError(f"relaxation failed: {res.message}")
+        if res.status != 0 or res.x is None:  # out of time (a flow is always feasible)
+            return self.crude_bound(), []
         chosen = [pairs[i] for i in np.flatnonzero(res.x[:n_p] > 0.5)]
         return float(-res.fun), chosen
+
+    def crude_bound(self) -> float:
+        """An upper bound without the LP: each organisation's best pairs up to its cap."""
+        if not self.pairs:
+            return 0.0
+        order = np.lexsort((-self.pair_fit, self.pair_o))
+        orgs, fits = self.pair_o[order], self.pair_fit[order]
+        starts = np.searchsorted(orgs, orgs, side="left")
+        rank = np.arange(len(orgs)) - starts
+        caps = np.asarray(self.cap_o, dtype=np.int64)
+        keep = rank < caps[orgs]
+        # each organisation's k-th meeting brings at most its k-th best fit (the first one
+        # also the bonus), and there are at most as many meetings as free seats
+        values = fits[keep] + SERVED_BONUS * (
+            (rank[keep] == 0) & ~np.asarray(self.pinned_served, dtype=bool)[orgs[keep]]
+        )
+        seats = max(0, sum(self.capacity))
+        return float(np.sort(values)[::-1][:seats].sum())
 
     # -- step 2: colouring with Kempe chains ----------------------------------------------
 
@@ -462,30 +598,39 @@ class _Solver:
             return (n_common, -self.fit[pq], o, e)
 
         left = []
-        for o, e in sorted(chosen, key=key):
+        for i, (o, e) in enumerate(sorted(chosen, key=key)):
+            if i % CLOCK_EVERY == 0 and self.late():
+                break
             if not self.insert(st, o, e):
                 left.append((o, e))
         return st, left
 
     # -- step 3: improvement --------------------------------------------------------------
 
-    def _gain(self, st: _State, o: int, e: int) -> int:
-        bonus = 0 if (st.deg_o[o] or self.pinned_served[o]) else SERVED_BONUS
-        return self.fit[(o, e)] + bonus
-
     def fill(self, st: _State) -> None:
-        """Greedy insertion by gain: first organisations not yet served, then the rest."""
-        for _pass in range(2):
-            if sum(st.load) >= sum(st.capacity):
+        """Greedy insertion by gain: first one meeting for each organisation not yet served,
+        then the rest."""
+        for first_only in (True, False):
+            if sum(st.load) >= sum(st.capacity) or self.late():
                 return
-            used = {(o, e) for o, e, _r in st.edges()}
-            order = sorted(
-                (pq for pq in self.pairs if pq not in used),
-                key=lambda pq: (-self._gain(st, *pq), pq),
+            # by gain (fit, plus the bonus for an organisation not served yet), then by pair;
+            # a stable sort of the pairs, which are in (org, expert) order already
+            unserved = np.array(
+                [not (d or p) for d, p in zip(st.deg_o, self.pinned_served, strict=True)],
+                dtype=bool,
             )
-            for o, e in order:
+            gain = self.pair_fit + SERVED_BONUS * unserved[self.pair_o]
+            pairs = self.pairs
+            for i, k in enumerate(np.argsort(-gain, kind="stable").tolist()):
+                if i % CLOCK_EVERY == 0 and self.late():
+                    return
+                o, e = pairs[k]
                 if st.deg_o[o] >= self.cap_o[o] or st.deg_e[e] >= self.cap_e[e]:
                     continue
+                if first_only and (st.deg_o[o] or self.pinned_served[o]):
+                    continue
+                if st.col_o[o].count(e):
+                    continue  # the pair meets already
                 self.insert(st, o, e)
 
     def value(self, edges) -> int:
@@ -530,6 +675,7 @@ class _Solver:
                 (("r", r), self.capacity[r]),
                 (("oe", o, e), 1),
                 (("o", o), self.cap_o[o]),
+                (("e", e), self.cap_e[e]),
             ):
                 rows.append(row(key, bound))
                 cols.append(i)
@@ -563,6 +709,8 @@ class _Solver:
 
     def improve(self, chosen, edges, best_value, upper, deadline):
         """MILP on the neighbourhood of the flow's pairs, then on everything if small enough."""
+        if self.late(self.reserve):
+            return edges, best_value, upper
         used = {(o, e) for o, e, _r in edges}
         alternatives: dict[int, list[tuple[int, int]]] = {}
         for o, e in self.pairs:
@@ -571,17 +719,22 @@ class _Solver:
         for pairs in alternatives.values():
             pairs.sort(key=lambda pq: (-self.fit[pq], pq))
             candidates.update(pairs[:NEIGHBOURHOOD_ALTERNATIVES])
-        rounds = [
-            (self.triples(sorted(candidates)), False),
-            (self.triples(self.pairs), True),
-        ]
-        for triples, complete in rounds:
+        for complete in (False, True):
+            if self.late(self.reserve) or (complete and len(self.pairs) > EXACT_MILP_MAX_VARIABLES):
+                break  # every pair gives at least one triple: too big, do not build it
+            triples = self.triples(self.pairs if complete else sorted(candidates))
             limit = EXACT_MILP_MAX_VARIABLES if complete else NEIGHBOURHOOD_MAX_VARIABLES
             if len(triples) > limit:
                 if complete:
                     break
                 triples = self.triples(sorted(set(chosen) | used))
-            result = self.exact(triples, deadline - time.monotonic())
+            # the MILP's model, HiGHS's presolve and its root LP are not cut by its time
+            # limit: it runs only with a budget of a few paces (seen: 15 s for 1.5 s asked
+            # on a loaded machine at 27,000 triples)
+            overhead = 0.5 * LP_SETUP_PER_PAIR_TABLE * self.pace
+            if self.late(self.reserve + overhead + MILP_MIN_PACES * self.pace):
+                break
+            result = self.exact(triples, deadline - time.monotonic() - self.reserve - overhead)
             if result is None:
                 continue
             ex_edges, ex_bound, proven = result
@@ -656,11 +809,15 @@ class _Solver:
 
     # -- all together ---------------------------------------------------------------------
 
-    def solve(self, time_limit: float) -> Solution:
-        started = time.monotonic()
-        deadline = started + time_limit
+    def solve(self, started: float) -> Solution:
+        deadline = self.deadline
+        safety: list[tuple[int, int, int]] = []
+        if len(self.pairs) >= SAFETY_GREEDY_PAIRS:
+            first = _State(len(self.orgs), len(self.experts), self.R, list(self.capacity))
+            self.fill(first)
+            safety = first.edges()
         bound, chosen = self.relaxation()
-        upper = bound + self.pin_fit + SERVED_BONUS * self.pin_served
+        upper = bound + self.pin_fit + SERVED_BONUS * self.pin_served + self.unexplored_bound
         st, _left = self.colour(chosen)
         if self.value(st.edges()) < upper - 1e-6:
             self.fill(st)
@@ -668,6 +825,8 @@ class _Solver:
         best_value = self.value(edges)
         if best_value < upper - 1e-6:
             edges, best_value, upper = self.improve(chosen, edges, best_value, upper, deadline)
+        if safety and self.value(safety) > best_value:
+            edges, best_value = safety, self.value(safety)
         upper = max(upper, best_value)
         table_of = self.tables(edges)
         meetings = []
@@ -706,12 +865,19 @@ class _Solver:
                 "upper_bound": round(upper, 6),
                 "meetings": len(meetings),
                 "optimal": objective >= upper - 1e-6,
+                "timed_out": objective < upper - 1e-6 and self.cut,
                 "seconds": round(time.monotonic() - started, 3),
             },
         )
 
 
 def solve(problem: Problem, *, time_limit: float = 30.0) -> Solution:
-    """Build the schedule: every hard constraint holds, the objective is near the bound."""
+    """Build the schedule: every hard constraint holds, the objective is near the bound.
+
+    ``time_limit`` (seconds) holds for the whole call: every step looks at the clock and
+    the best valid schedule found by then is returned (``stats["optimal"]`` says whether
+    it reached the bound, ``stats["timed_out"]`` whether the clock cut a step short).
+    """
+    started = time.monotonic()
     check_problem(problem)
-    return _Solver(problem).solve(time_limit)
+    return _Solver(problem, deadline=started + time_limit).solve(started)

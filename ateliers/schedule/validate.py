@@ -22,6 +22,16 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
         if problem.max_meetings_per_organization is None
         else problem.max_meetings_per_organization
     )
+    org_max = {
+        o.id: max_m if o.max_meetings is None else min(max_m, o.max_meetings)
+        for o in problem.organizations
+    }
+    balance = getattr(problem, "max_meetings_per_expert", None)
+    expert_max = {
+        e.id: min(x for x in (e.max_meetings, balance) if x is not None)
+        for e in problem.experts
+        if e.max_meetings is not None or balance is not None
+    }
     found: list[str] = []
     org_round: Counter = Counter()
     expert_round: Counter = Counter()
@@ -29,6 +39,7 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
     per_round: Counter = Counter()
     per_pair: Counter = Counter()
     per_org: Counter = Counter()
+    per_expert: Counter = Counter()
     forbidden = set(problem.forbidden)
     for m in meetings:
         where = f"{m.organization}–{m.expert} (round {m.round}, table {m.table})"
@@ -49,6 +60,8 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
             found.append(f"{where}: fit {m.fit} reported, {real_fit} real")
         if expert.rounds is not None and m.round not in expert.rounds:
             found.append(f"{where}: the expert is not available in this round")
+        if getattr(org, "rounds", None) is not None and m.round not in org.rounds:
+            found.append(f"{where}: the organisation is not available in this round")
         if (m.organization, m.expert) in forbidden:
             found.append(f"{where}: a removed pair meets")
         org_round[(m.organization, m.round)] += 1
@@ -57,6 +70,7 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
         per_round[m.round] += 1
         per_pair[(m.organization, m.expert)] += 1
         per_org[m.organization] += 1
+        per_expert[m.expert] += 1
     found += [f"organisation {o} twice in round {r}" for (o, r), n in org_round.items() if n > 1]
     found += [f"expert {e} twice in round {r}" for (e, r), n in expert_round.items() if n > 1]
     found += [f"table {t} twice in round {r}" for (r, t), n in table_round.items() if n > 1]
@@ -67,9 +81,14 @@ def violations(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:
     ]
     found += [f"pair {o}–{e} meets {n} times" for (o, e), n in per_pair.items() if n > 1]
     found += [
-        f"organisation {o} has {n} meetings, more than {max_m}"
+        f"organisation {o} has {n} meetings, more than {org_max[o]}"
         for o, n in per_org.items()
-        if n > max_m
+        if n > org_max[o]
+    ]
+    found += [
+        f"expert {e} has {n} meetings, more than {expert_max[e]}"
+        for e, n in per_expert.items()
+        if e in expert_max and n > expert_max[e]
     ]
     placed = {(m.organization, m.expert, m.round) for m in meetings}
     for pin in problem.pinned:

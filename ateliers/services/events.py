@@ -189,9 +189,33 @@ def _clean_windows(available) -> list[dict]:
     return windows
 
 
+MAX_MEETINGS_WISH = 48
+_UNSET = object()
+
+
+def _clean_max_meetings(value) -> int | None:
+    """An organisation's wish or an expert's limit of consultations: empty, or 0..48."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MEETINGS_WISH:
+        raise ValidationError(
+            {
+                "max_meetings": _("Give a whole number from 0 to %(n)d, or nothing.")
+                % {"n": MAX_MEETINGS_WISH}
+            }
+        )
+    return value
+
+
 @transaction.atomic
 def registration_create(
-    *, actor: User, event: Event, role: str, organization=None, available=None
+    *,
+    actor: User,
+    event: Event,
+    role: str,
+    organization=None,
+    available=None,
+    max_meetings: int | None = None,
 ) -> Registration:
     """Register oneself (expert, participant) or one's organisation for an event."""
     if event.status == EventStatus.CLOSED:
@@ -216,7 +240,12 @@ def registration_create(
         role=role,
         user=actor,
         organization=organization,
-        available=_clean_windows(available) if role == "expert" else [],
+        available=_clean_windows(available)
+        if role in (RegistrationRole.EXPERT, RegistrationRole.ORGANIZATION)
+        else [],
+        max_meetings=_clean_max_meetings(max_meetings)
+        if role in (RegistrationRole.EXPERT, RegistrationRole.ORGANIZATION)
+        else None,
     )
     registration.full_clean(validate_constraints=False)
     try:
@@ -228,11 +257,19 @@ def registration_create(
 
 
 @transaction.atomic
-def registration_update(*, actor: User, registration: Registration, available=None) -> Registration:
-    if actor.pk != registration.user_id and not is_organizer(actor):
+def registration_update(
+    *, actor: User, registration: Registration, available=None, max_meetings=_UNSET
+) -> Registration:
+    if (
+        actor.pk != registration.user_id
+        and not is_organizer(actor)
+        and not (registration.organization_id and is_member_of(actor, registration.organization))
+    ):
         raise Forbidden(_("You can only change your own registration."))
-    if available is not None and registration.role == RegistrationRole.EXPERT:
+    if available is not None and registration.role != RegistrationRole.PARTICIPANT:
         registration.available = _clean_windows(available)
+    if max_meetings is not _UNSET and registration.role != RegistrationRole.PARTICIPANT:
+        registration.max_meetings = _clean_max_meetings(max_meetings)
     registration.save()
     return registration
 

@@ -9,9 +9,12 @@ request's history and notifies the people concerned after commit (``notification
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,7 @@ from ..models import (
     Event,
     HelpRequest,
     HelpRequestMessage,
+    HelpRequestRating,
     HelpRequestTransition,
     Organization,
     User,
@@ -81,11 +85,21 @@ def help_request_create(
     urgency: str = "normal",
     format: str = "either",
     event: Event | None = None,
+    expert: User | None = None,
 ) -> HelpRequest:
-    """An organisation's member (or an organizer) asks for help; fitting experts are told."""
+    """An organisation's member (or an organizer) asks for help; fitting experts are told.
+
+    With ``expert`` (the same expert again), the request is offered to that expert first:
+    only they may claim it for ``HELP_OFFER_MINUTES`` (default 30), and only they are told;
+    then the escalation (``help_requests_escalate``) tells the fitting experts.
+    """
     if not can_manage_organization(actor, organization):
         raise Forbidden(_("Only the organisation's members or an organizer can ask for help."))
     _check_event(actor, event)
+    if expert is not None and (
+        not expert.is_active or not is_expert(expert) or is_member_of(expert, organization)
+    ):
+        raise ValidationError({"expert": _("Choose an expert from outside the organisation.")})
     help_request = HelpRequest(
         organization=organization,
         title=title,
@@ -96,12 +110,25 @@ def help_request_create(
         event=event,
         created_by=actor,
     )
+    if expert is not None:
+        help_request.offered_to = expert
+        help_request.offered_until = timezone.now() + timedelta(minutes=offer_minutes())
+    else:
+        help_request.escalation_level = 1  # the fitting experts are told right now
     skill_objs = _skills_from_slugs(skills)
     help_request.full_clean()
     help_request.save()
     help_request.skills.set(skill_objs)
     _record(help_request, from_status="", to_status=HelpStatus.OPEN, actor=actor)
-    notifications.notify_fitting_experts(help_request, actor=actor)
+    if expert is not None:
+        notifications.notify(
+            recipients=[expert],
+            kind=NotificationKind.OFFERED,
+            help_request=help_request,
+            actor=actor,
+        )
+    else:
+        notifications.notify_fitting_experts(help_request, actor=actor)
     return help_request
 
 
@@ -142,8 +169,11 @@ def help_request_claim(*, actor: User, help_request: HelpRequest) -> HelpRequest
     if not is_organizer(actor) and is_member_of(actor, help_request.organization):
         raise Forbidden(_("You cannot claim a request of your own organisation."))
     now = timezone.now()
-    won = HelpRequest.objects.filter(pk=help_request.pk, status=HelpStatus.OPEN).update(
-        status=HelpStatus.CLAIMED, claimed_by=actor, claimed_at=now, updated_at=now
+    offer_over = Q(offered_to__isnull=True) | Q(offered_to=actor) | Q(offered_until__lte=now)
+    won = (
+        HelpRequest.objects.filter(pk=help_request.pk, status=HelpStatus.OPEN)
+        .filter(offer_over)
+        .update(status=HelpStatus.CLAIMED, claimed_by=actor, claimed_at=now, updated_at=now)
     )
     if not won:
         _refresh(help_request)
@@ -151,6 +181,12 @@ def help_request_claim(*, actor: User, help_request: HelpRequest) -> HelpRequest
             raise Conflict(_("You have already claimed this request."), code="already_yours")
         if help_request.status == HelpStatus.RESOLVED:
             raise Conflict(_("This request is already resolved."), code="resolved")
+        if help_request.status == HelpStatus.OPEN:
+            raise Conflict(
+                _("The organisation asked for another expert first; try again after %(time)s.")
+                % {"time": timezone.localtime(help_request.offered_until).strftime("%H:%M")},
+                code="offered_to_another",
+            )
         raise Conflict(
             _("Another expert has already claimed this request."), code="already_claimed"
         )
@@ -254,3 +290,98 @@ def _notify(help_request: HelpRequest, kind: str, actor: User, **extra) -> None:
     notifications.notify(
         recipients=recipients, kind=kind, help_request=help_request, actor=actor, **extra
     )
+
+
+# --- ratings ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def help_request_rate(
+    *, actor: User, help_request: HelpRequest, score: int, comment: str = ""
+) -> tuple[HelpRequestRating, bool]:
+    """The organisation rates the help it got, once resolved (again: the rating changes).
+    Returns (rating, created)."""
+    if not is_member_of(actor, help_request.organization):
+        raise Forbidden(_("Only the organisation's members can rate the help it got."))
+    _refresh(help_request)
+    if help_request.status != HelpStatus.RESOLVED:
+        raise Conflict(_("A request is rated once it is resolved."), code="not_resolved")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": _("Give a score from 1 to 5.")})
+    rating = HelpRequestRating.objects.filter(request=help_request).first()
+    created = rating is None
+    if created:
+        rating = HelpRequestRating(request=help_request)
+    rating.score = score
+    rating.comment = (comment or "").strip()
+    rating.rated_by = actor
+    rating.expert = help_request.claimed_by
+    rating.full_clean(validate_constraints=False)
+    rating.save()
+    return rating, created
+
+
+# --- escalation of a request nobody claims ---------------------------------------------------
+
+
+def offer_minutes() -> float:
+    return float(getattr(settings, "HELP_OFFER_MINUTES", 30))
+
+
+def escalation_minutes() -> tuple[float, float]:
+    """After how long unclaimed (from creation, or from the end of an offer) every matching
+    expert is told, then the organizers: ``HELP_ESCALATION_MINUTES`` (default 15, 30)."""
+    first, second = getattr(settings, "HELP_ESCALATION_MINUTES", (15, 30))
+    return float(first), float(second)
+
+
+def _escalate_one(help_request: HelpRequest, level: int, now) -> bool:
+    """One step, compare-and-set on the level: two timers never tell anyone twice."""
+    won = HelpRequest.objects.filter(
+        pk=help_request.pk, status=HelpStatus.OPEN, escalation_level=level
+    ).update(escalation_level=level + 1, escalated_at=now)
+    if not won:
+        return False
+    told = set(
+        help_request.notifications.filter(
+            kind__in=[NotificationKind.REQUEST_FITS, NotificationKind.OFFERED]
+        ).values_list("recipient_id", flat=True)
+    )
+    if level == 0:  # the offer ended: the suggested experts
+        notifications.notify_fitting_experts(help_request, actor=None, exclude_user_ids=told)
+    elif level == 1:  # every matching expert
+        notifications.notify_fitting_experts(
+            help_request, actor=None, limit=0, exclude_user_ids=told
+        )
+    else:  # the organizers
+        organizers = User.objects.filter(
+            Q(is_organizer=True) | Q(is_superuser=True), is_active=True
+        ).order_by("pk")
+        notifications.notify(
+            recipients=list(organizers), kind=NotificationKind.UNCLAIMED, help_request=help_request
+        )
+    return True
+
+
+@transaction.atomic
+def help_requests_escalate(*, now=None) -> int:
+    """Tell more people about requests nobody claims: when an offer to one expert ends, the
+    suggested experts; ``HELP_ESCALATION_MINUTES[0]`` later, every matching expert; at
+    ``[1]``, the organizers. Run by a timer (``manage.py escalate_help_requests``);
+    returns how many steps were taken."""
+    now = now or timezone.now()
+    first, second = escalation_minutes()
+    steps = 0
+    candidates = HelpRequest.objects.filter(
+        status=HelpStatus.OPEN, escalation_level__lt=3
+    ).select_related("organization")
+    for help_request in candidates.order_by("created_at", "id"):
+        start = help_request.offered_until or help_request.created_at
+        level = help_request.escalation_level
+        due = [start, start + timedelta(minutes=first), start + timedelta(minutes=second)]
+        while level < 3 and due[level] <= now:
+            if not _escalate_one(help_request, level, now):
+                break
+            level += 1
+            steps += 1
+    return steps

@@ -87,6 +87,15 @@ def _texts(
         return _("New message on “%(title)s”") % {"title": title}, (
             f"{who}: {message.text[:500]}" if message else ""
         )
+    if kind == NotificationKind.OFFERED:
+        return _("%(org)s asks for you again: “%(title)s”") % {
+            "org": help_request.organization.name,
+            "title": title,
+        }, _("Only you can claim it for now; then other experts will be asked.")
+    if kind == NotificationKind.UNCLAIMED:
+        return _("Nobody has claimed “%(title)s” yet") % {"title": title}, _(
+            "%(org)s is waiting for an expert."
+        ) % {"org": help_request.organization.name}
     return title, ""
 
 
@@ -136,18 +145,27 @@ def notify(
     return created
 
 
-def notify_fitting_experts(help_request: HelpRequest, *, actor: User) -> list[Notification]:
+def notify_fitting_experts(
+    help_request: HelpRequest,
+    *,
+    actor: User | None,
+    limit: int | None = None,
+    exclude_user_ids: Iterable[int] = (),
+) -> list[Notification]:
     """Tell the best-fitting experts (covering a needed skill) about a new request, with
-    the reasons rendered in each expert's language."""
+    the reasons rendered in each expert's language. ``limit``: how many (default the
+    ``HELP_FITTING_EXPERTS_NOTIFIED`` setting, 10); ``0`` tells every matching expert."""
     member_ids = set(help_request.organization.memberships.values_list("user_id", flat=True))
+    member_ids |= set(exclude_user_ids)
+    if actor is not None:
+        member_ids.add(actor.pk)
     skills = list(help_request.skills.all())
     names = {s.slug: s for s in skills}
     recipients, reasons = [], {}
+    if limit is None:
+        limit = getattr(settings, "HELP_FITTING_EXPERTS_NOTIFIED", 10)
     best = suggest_experts(
-        help_request,
-        limit=getattr(settings, "HELP_FITTING_EXPERTS_NOTIFIED", 10),
-        exclude_user_ids=member_ids | {actor.pk},
-        min_fit=1,
+        help_request, limit=limit or None, exclude_user_ids=member_ids, min_fit=1
     )
     for suggestion in best:
         user = suggestion.expert.user

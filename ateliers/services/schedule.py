@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
@@ -24,6 +25,7 @@ from ..choices import NotificationKind, RegistrationRole, ScheduleStatus
 from ..exceptions import Conflict, DomainError, Forbidden
 from ..matching import organization_needs
 from ..models import (
+    AgendaFeed,
     Event,
     ExpertProfile,
     Meeting,
@@ -109,7 +111,8 @@ def _clean_numbers(tables, max_meetings) -> tuple[int, int | None]:
 
 
 def _expert_rounds(windows, rounds: Sequence[dict]) -> frozenset[int] | None:
-    """Rounds (1-based) lying inside one of the expert's windows; None if no windows."""
+    """Rounds (1-based) lying inside one of the windows (an expert's or an organisation's
+    availability); None if no windows."""
     if not windows:
         return None
     spans = []
@@ -141,14 +144,18 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
             id=reg.organization_id,
             languages=frozenset(reg.organization.languages),
             needs=needs.get(reg.organization_id, {}),
+            rounds=_expert_rounds(reg.available, schedule.rounds),
+            max_meetings=reg.max_meetings,
         )
         for reg in org_regs
     ]
-    windows = dict(
-        Registration.objects.filter(event=event, role=RegistrationRole.EXPERT).values_list(
-            "user_id", "available"
-        )
-    )
+    expert_regs = {
+        user_id: (available, limit)
+        for user_id, available, limit in Registration.objects.filter(
+            event=event, role=RegistrationRole.EXPERT
+        ).values_list("user_id", "available", "max_meetings")
+    }
+    windows = {user_id: available for user_id, (available, _limit) in expert_regs.items()}
     profiles = (
         ExpertProfile.objects.filter(user_id__in=list(windows), user__is_active=True)
         .prefetch_related("skills")
@@ -160,6 +167,7 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
             languages=frozenset(profile.languages),
             skills=frozenset(s.slug for s in profile.skills.all()),
             rounds=_expert_rounds(windows.get(profile.user_id), schedule.rounds),
+            max_meetings=expert_regs[profile.user_id][1],
         )
         for profile in profiles
     ]
@@ -176,33 +184,90 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
         rounds=len(schedule.rounds),
         tables=schedule.tables,
         max_meetings_per_organization=schedule.max_meetings_per_organization,
+        max_meetings_per_expert=schedule.max_meetings_per_expert,
         pinned=pinned,
         forbidden={(int(o), int(e)) for o, e in schedule.removed},
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One meeting that an organizer's act added, moved or cancelled (``before``/``after``
+    are ``(round, table)``, ``None`` when it did not exist)."""
+
+    kind: str  # "added" | "moved" | "removed"
+    organization: int
+    expert: int
+    before: tuple[int, int] | None
+    after: tuple[int, int] | None
+    meeting: int | None = None
 
 
 def _solve_and_save(
     schedule: Schedule, *, pins: Sequence[Meeting], keep: Sequence[Meeting] = ()
 ) -> Schedule:
     """Solve around ``pins`` (the organizer's) and ``keep`` (meetings that must not move),
-    validate independently, replace the meetings; returns the schedule."""
+    validate independently, save the difference; returns the schedule with ``changes``."""
     problem = build_problem(schedule, pins=[*pins, *keep])
-    organizer_pins = {(m.organization_id, m.expert_id) for m in pins}
     try:
         solution = solver.solve(problem, time_limit=getattr(settings, "SCHEDULE_TIME_LIMIT", 20.0))
     except solver.ProblemError as exc:
         raise ValidationError(exc.errors) from exc
-    broken = violations(problem, solution.meetings)
+    organizer_pins = {(m.organization_id, m.expert_id) for m in pins}
+    return _save(schedule, problem, solution.meetings, organizer_pins, stats=solution.stats)
+
+
+def _save(
+    schedule: Schedule,
+    problem: solver.Problem,
+    meetings: Sequence[solver.Meeting],
+    organizer_pins: set[tuple[int, int]],
+    *,
+    stats: dict,
+    check: bool = True,
+) -> Schedule:
+    """Check every hard rule independently, then write only what changed: a meeting that
+    stays where it was keeps its row (and id); the others are cancelled, moved or added.
+    ``schedule.changes`` lists them, and once published each person affected is told."""
+    broken = violations(problem, meetings) if check else []
     if broken:  # the solver is wrong: never save a schedule that breaks a rule
         logger.error("schedule %s: solver broke rules: %s", schedule.pk, broken[:5])
         raise DomainError(_("The schedule could not be built within the rules."))
     orgs = {o.id: o for o in problem.organizations}
     experts = {e.id: e for e in problem.experts}
-    before = _agenda_keys(schedule)
-    schedule.meetings.all().delete()
+    old = {(m.organization_id, m.expert_id): m for m in schedule.meetings.all()}
+    new = {(m.organization, m.expert): m for m in meetings}
+    place = {pair: (m.round, m.table) for pair, m in old.items()}
+    gone = [pair for pair in old if pair not in new]
+    moved = [
+        pair
+        for pair in old
+        if pair in new and (old[pair].round, old[pair].table) != (new[pair].round, new[pair].table)
+    ]
+    Meeting.objects.filter(pk__in=[old[pair].pk for pair in gone]).delete()
+    # Moved rows go to a parking round of their own first (1000 + i, one meeting each), so
+    # no uniqueness constraint sees two meetings in one place while they change places.
+    parked = []
+    for i, pair in enumerate(moved):
+        row = old[pair]
+        row.round, row.table = 1000 + i, 1
+        parked.append(row)
+    Meeting.objects.bulk_update(parked, ["round", "table"])
+    kept = []
+    for pair, row in old.items():
+        if pair in gone:
+            continue
+        m = new[pair]
+        row.round, row.table, row.fit = m.round, m.table, m.fit
+        row.skills = list(m.reasons)
+        row.languages = sorted(orgs[pair[0]].languages & experts[pair[1]].languages)
+        row.pinned = pair in organizer_pins or (row.pinned and m.pinned)
+        kept.append(row)
+    Meeting.objects.bulk_update(kept, ["round", "table", "fit", "skills", "languages", "pinned"])
     rows = []
-    for m in solution.meetings:
-        shared = sorted(orgs[m.organization].languages & experts[m.expert].languages)
+    for pair, m in new.items():
+        if pair in old:
+            continue
         rows.append(
             Meeting(
                 schedule=schedule,
@@ -212,20 +277,31 @@ def _solve_and_save(
                 table=m.table,
                 fit=m.fit,
                 skills=list(m.reasons),
-                languages=shared,
-                pinned=(m.organization, m.expert) in organizer_pins,
+                languages=sorted(orgs[m.organization].languages & experts[m.expert].languages),
+                pinned=pair in organizer_pins,
             )
         )
     # The validator above checked every rule across rows (the database's constraints guard
     # them again); per row, only the fields' own checks remain, without a query each.
     for row in rows:
         row.clean_fields(exclude=["schedule", "organization", "expert"])
-    Meeting.objects.bulk_create(rows)
-    schedule.stats = dict(solution.stats)
+    created = Meeting.objects.bulk_create(rows)
+    schedule.stats = dict(stats)
     schedule.full_clean()
     schedule.save()
+    schedule.changes = [
+        *(Change("removed", *pair, place[pair], None) for pair in gone),
+        *(
+            Change("moved", *pair, place[pair], (new[pair].round, new[pair].table), old[pair].pk)
+            for pair in moved
+        ),
+        *(
+            Change("added", m.organization_id, m.expert_id, None, (m.round, m.table), m.pk)
+            for m in created
+        ),
+    ]
     if schedule.is_published:
-        _notify_changes(schedule, before, _agenda_keys(schedule))
+        _notify_changes(schedule, schedule.changes)
     return schedule
 
 
@@ -238,11 +314,20 @@ def schedule_generate(
     tables: int,
     max_meetings_per_organization: int | None = None,
     keep_pins: bool = True,
+    max_meetings_per_expert: int | None = None,
 ) -> Schedule:
     """Build (or rebuild) the event's consultation rounds; pinned meetings stay put."""
     require_organizer(actor)
     cleaned = clean_rounds(event, rounds)
     tables, max_meetings_per_organization = _clean_numbers(tables, max_meetings_per_organization)
+    if max_meetings_per_expert is not None and (
+        isinstance(max_meetings_per_expert, bool)
+        or not isinstance(max_meetings_per_expert, int)
+        or max_meetings_per_expert < 1
+    ):
+        raise ValidationError(
+            {"max_meetings_per_expert": [_("Give a whole number of at least 1.")]}
+        )
     schedule = Schedule.objects.select_for_update().filter(event=event).first()
     if schedule is None:
         schedule = Schedule(event=event, tables=tables)
@@ -258,6 +343,7 @@ def schedule_generate(
     schedule.rounds = cleaned
     schedule.tables = tables
     schedule.max_meetings_per_organization = max_meetings_per_organization
+    schedule.max_meetings_per_expert = max_meetings_per_expert
     schedule.generated_by = actor
     schedule.full_clean(exclude=["event"] if not schedule.pk else None)
     schedule.save()
@@ -284,6 +370,7 @@ def meeting_pin(
     and re-solve around the pins; ``pinned=False`` frees a pinned meeting again."""
     require_organizer(actor)
     schedule = _locked(schedule)
+    schedule.changes = []
     if meeting is not None:
         if meeting.schedule_id != schedule.pk:
             raise ValidationError({"meeting": [_("This meeting is not in this schedule.")]})
@@ -304,7 +391,14 @@ def meeting_pin(
     ):
         raise ValidationError({"table": [_("There is no such table.")]})
     pair = [organization.pk, expert.pk]
+    known = build_problem(schedule)
+    if organization.pk not in {o.id for o in known.organizations}:
+        raise ValidationError({"organization": [_("This organisation is not registered.")]})
+    if expert.pk not in {e.id for e in known.experts}:
+        raise ValidationError({"expert": [_("This expert is not registered.")]})
     schedule.removed = [p for p in schedule.removed if list(p) != pair]
+    if schedule.is_published:
+        return _move_only(schedule, known, organization, expert, round, table)
     pins = [
         m for m in schedule.meetings.filter(pinned=True) if [m.organization_id, m.expert_id] != pair
     ]
@@ -313,45 +407,105 @@ def meeting_pin(
             schedule=schedule, organization=organization, expert=expert, round=round, table=table
         )
     )
-    known = build_problem(schedule)
-    if organization.pk not in {o.id for o in known.organizations}:
-        raise ValidationError({"organization": [_("This organisation is not registered.")]})
-    if expert.pk not in {e.id for e in known.experts}:
-        raise ValidationError({"expert": [_("This expert is not registered.")]})
-    keep = _keep_everyone_else(schedule, pins, pair) if schedule.is_published else []
-    return _solve_and_save(schedule, pins=pins, keep=keep)
+    return _solve_and_save(schedule, pins=pins)
 
 
-def _keep_everyone_else(schedule: Schedule, pins: list[Meeting], pair) -> list[Meeting]:
-    """After publishing, a change moves no one else: every other meeting stays as a pin
-    (except those in the way of the new pins), and only freed seats are filled again."""
-    taken = {(m.round, m.organization_id) for m in pins}
-    taken |= {(m.round, m.expert_id) for m in pins}
-    tables = {(m.round, m.table) for m in pins if m.table}
-    pinned_pairs = {(m.organization_id, m.expert_id) for m in pins}
-    kept = []
-    for m in schedule.meetings.filter(pinned=False):
-        if (m.organization_id, m.expert_id) in pinned_pairs or [
-            m.organization_id,
-            m.expert_id,
-        ] == list(pair):
-            continue
-        if (
-            (m.round, m.organization_id) in taken
-            or (m.round, m.expert_id) in taken
-            or (m.round, m.table) in tables
-        ):
-            continue
-        kept.append(m)
-    return kept
+def _as_solver_meeting(m: Meeting) -> solver.Meeting:
+    return solver.Meeting(
+        m.organization_id, m.expert_id, m.round, m.table, m.fit, tuple(m.skills), m.pinned
+    )
+
+
+def _move_only(
+    schedule: Schedule,
+    problem: solver.Problem,
+    organization: Organization,
+    expert: User,
+    round: int,
+    table: int | None,
+) -> Schedule:
+    """After publishing: seat this pair there, pinned, and change nobody else. Whoever is
+    in the way is named in a 409, never moved: the organizer decides what to do with them."""
+    current = list(schedule.meetings.select_related("organization", "expert"))
+    pair = (organization.pk, expert.pk)
+    mine = next((m for m in current if (m.organization_id, m.expert_id) == pair), None)
+    others = [m for m in current if m is not mine]
+    org = next(o for o in problem.organizations if o.id == organization.pk)
+    ex = next(e for e in problem.experts if e.id == expert.pk)
+    value, covered = solver.fit(org, ex)
+    errors = []
+    if not solver.shares_language(org, ex):
+        errors.append(_("They share no language."))
+    if value <= 0:
+        errors.append(_("The expert covers none of the organisation's needs."))
+    if ex.rounds is not None and round not in ex.rounds:
+        errors.append(_("The expert is not available in this round."))
+    if org.rounds is not None and round not in org.rounds:
+        errors.append(_("The organisation is not available in this round."))
+    if mine is None and sum(m.organization_id == org.id for m in others) >= problem.org_cap(org):
+        errors.append(_("The organisation already has all the meetings it may have."))
+    if mine is None and sum(m.expert_id == ex.id for m in others) >= problem.expert_cap(ex):
+        errors.append(_("The expert already has all the meetings they may have."))
+    if errors:
+        raise ValidationError({"pinned": errors})
+    in_round = [m for m in others if m.round == round]
+    in_the_way = [m for m in in_round if m.organization_id == org.id or m.expert_id == ex.id]
+    if table is None:
+        taken = {m.table for m in in_round}
+        preferred = [mine.table] if mine is not None else []
+        free = [t for t in [*preferred, *range(1, schedule.tables + 1)] if t not in taken]
+        if not free and not in_the_way:
+            raise Conflict(_("Every table is taken in this round."), code="round_full")
+        table = free[0] if free else 1
+    in_the_way += [m for m in in_round if m.table == table and m not in in_the_way]
+    if in_the_way:
+        raise Conflict(
+            _("In the way in round %(round)d: %(meetings)s. Move or remove it first.")
+            % {
+                "round": round,
+                "meetings": "; ".join(
+                    _("%(org)s with %(expert)s at table %(table)d")
+                    % {"org": m.organization.name, "expert": m.expert.public_name, "table": m.table}
+                    for m in in_the_way
+                ),
+            },
+            code="meeting_in_the_way",
+        )
+    meetings = [_as_solver_meeting(m) for m in others]
+    meetings.append(solver.Meeting(*pair, round, table, value, tuple(covered), True))
+    return _save(
+        schedule,
+        problem,
+        meetings,
+        {pair},
+        stats=_stats(schedule, meetings),
+        check=False,
+    )
+
+
+def _stats(schedule: Schedule, meetings: Sequence[solver.Meeting]) -> dict:
+    objective, total_fit, served = solver.objective_of(meetings)
+    upper = max(schedule.stats.get("upper_bound", objective), objective)
+    return {
+        **schedule.stats,
+        "objective": objective,
+        "fit": total_fit,
+        "organizations_served": served,
+        "meetings": len(meetings),
+        "upper_bound": upper,
+        "optimal": objective >= upper,
+    }
 
 
 @transaction.atomic
-def meeting_remove(*, actor: User, schedule: Schedule, meeting: Meeting) -> Schedule:
-    """Take a meeting out (the pair will not be matched again) and re-solve around the pins.
+def meeting_remove(
+    *, actor: User, schedule: Schedule, meeting: Meeting, refill: bool = True
+) -> Schedule:
+    """Take a meeting out (the pair will not be matched again).
 
-    Before publishing, everything not pinned may move; after, nobody else moves and the
-    freed seat goes to the best pair that fits it.
+    Before publishing, everything not pinned is solved again. After, nobody else moves:
+    with ``refill`` the freed seats go to the best pairs that fit them (new meetings, each
+    announced to its people); without, the seat stays empty.
     """
     require_organizer(actor)
     schedule = _locked(schedule)
@@ -361,9 +515,97 @@ def meeting_remove(*, actor: User, schedule: Schedule, meeting: Meeting) -> Sche
     if pair not in [list(p) for p in schedule.removed]:
         schedule.removed = [*schedule.removed, pair]
     others = list(schedule.meetings.exclude(pk=meeting.pk))
+    if schedule.is_published and not refill:
+        problem = build_problem(schedule)
+        meetings = [_as_solver_meeting(m) for m in others]
+        pins = {(m.organization_id, m.expert_id) for m in others if m.pinned}
+        stats = _stats(schedule, meetings)
+        return _save(schedule, problem, meetings, pins, stats=stats, check=False)
     pins = [m for m in others if m.pinned]
     keep = [m for m in others if not m.pinned] if schedule.is_published else []
     return _solve_and_save(schedule, pins=pins, keep=keep)
+
+
+@transaction.atomic
+def meeting_no_show(
+    *, actor: User, schedule: Schedule, meeting: Meeting, absent: str, refill: bool = True
+) -> Schedule:
+    """Mark that one side (``absent``: "organization" or "expert") did not come: the
+    meeting is taken out (the pair is not matched again) and, with ``refill``, the one who
+    came gets the best partner free in that round at the same table — nobody else moves.
+    ``schedule.changes`` lists both; each person is told."""
+    require_organizer(actor)
+    schedule = _locked(schedule)
+    if meeting.schedule_id != schedule.pk:
+        raise ValidationError({"meeting": [_("This meeting is not in this schedule.")]})
+    if absent not in ("organization", "expert"):
+        raise ValidationError(
+            {"absent": [_("Say who did not come: the organisation or the expert.")]}
+        )
+    pair = [meeting.organization_id, meeting.expert_id]
+    if pair not in [list(p) for p in schedule.removed]:
+        schedule.removed = [*schedule.removed, pair]
+    others = list(schedule.meetings.exclude(pk=meeting.pk))
+    problem = build_problem(schedule)
+    meetings = [_as_solver_meeting(m) for m in others]
+    if refill:
+        seat = _best_partner(problem, meetings, meeting, absent)
+        if seat is not None:
+            meetings.append(seat)
+    schedule.stats = {**schedule.stats, "no_shows": schedule.stats.get("no_shows", 0) + 1}
+    pins = {(m.organization_id, m.expert_id) for m in others if m.pinned}
+    return _save(schedule, problem, meetings, pins, stats=_stats(schedule, meetings), check=False)
+
+
+def _best_partner(
+    problem: solver.Problem,
+    meetings: Sequence[solver.Meeting],
+    gone: Meeting,
+    absent: str,
+) -> solver.Meeting | None:
+    """The best partner for whoever came, free in that round, under every hard rule."""
+    r = gone.round
+    removed = {tuple(p) for p in problem.forbidden} | {(gone.organization_id, gone.expert_id)}
+    busy = {(m.organization, "o") for m in meetings if m.round == r}
+    busy |= {(m.expert, "e") for m in meetings if m.round == r}
+    pairs = {(m.organization, m.expert) for m in meetings}
+    per_org: dict[int, int] = {}
+    per_expert: dict[int, int] = {}
+    for m in meetings:
+        per_org[m.organization] = per_org.get(m.organization, 0) + 1
+        per_expert[m.expert] = per_expert.get(m.expert, 0) + 1
+    orgs = {o.id: o for o in problem.organizations}
+    experts = {e.id: e for e in problem.experts}
+    if absent == "organization":
+        ex = experts.get(gone.expert_id)
+        candidates = [(o, ex) for o in problem.organizations] if ex else []
+    else:
+        org = orgs.get(gone.organization_id)
+        candidates = [(org, e) for e in problem.experts] if org else []
+    best, best_gain = None, 0
+    for org, ex in candidates:
+        if (org.id, ex.id) in removed or (org.id, ex.id) in pairs:
+            continue
+        if (org.id, "o") in busy or (ex.id, "e") in busy:
+            continue
+        if (ex.rounds is not None and r not in ex.rounds) or (
+            org.rounds is not None and r not in org.rounds
+        ):
+            continue
+        if per_org.get(org.id, 0) >= problem.org_cap(org):
+            continue
+        if per_expert.get(ex.id, 0) >= problem.expert_cap(ex):
+            continue
+        if not solver.shares_language(org, ex):
+            continue
+        value, covered = solver.fit(org, ex)
+        if value <= 0:
+            continue
+        gain = value + (solver.SERVED_BONUS if org.id not in per_org else 0)
+        if gain > best_gain:
+            best_gain = gain
+            best = solver.Meeting(org.id, ex.id, r, gone.table, value, tuple(covered))
+    return best
 
 
 @transaction.atomic
@@ -407,18 +649,113 @@ def _agenda_keys(schedule: Schedule) -> set[tuple[int, tuple]]:
     return keys
 
 
-def _notify_changes(schedule: Schedule, before: set, after: set) -> None:
-    changed = sorted({who for who, _m in before ^ after})
-    _notify(schedule, changed, NotificationKind.SCHEDULE_CHANGED)
+def _notify_changes(schedule: Schedule, changes: Sequence[Change]) -> list[Notification]:
+    """Tell each person affected exactly what changed for them: which meeting moved from
+    where to where, which one is new, which one is cancelled (in their language)."""
+    if not changes:
+        return []
+    from ..models import Membership
+
+    members: dict[int, list[int]] = {}
+    for org_id, user_id in Membership.objects.filter(
+        organization_id__in={c.organization for c in changes}
+    ).values_list("organization_id", "user_id"):
+        members.setdefault(org_id, []).append(user_id)
+    org_names = dict(
+        Organization.objects.filter(pk__in={c.organization for c in changes}).values_list(
+            "id", "name"
+        )
+    )
+    experts = User.objects.filter(pk__in={c.expert for c in changes}).only(
+        "id", "username", "display_name"
+    )
+    expert_names = {u.pk: u.public_name for u in experts}
+    when = _place_text(schedule)
+    mine: dict[int, list[tuple[Change, str]]] = {}
+    for change in changes:
+        mine.setdefault(change.expert, []).append((change, org_names.get(change.organization, "")))
+        for user_id in members.get(change.organization, ()):
+            mine.setdefault(user_id, []).append((change, expert_names.get(change.expert, "")))
+
+    def text(user: User) -> str:
+        lines = []
+        for change, other in mine[user.pk]:
+            if change.kind == "moved":
+                line = _("Your meeting with %(other)s moved from %(before)s to %(after)s.")
+                lines.append(
+                    line
+                    % {"other": other, "before": when(change.before), "after": when(change.after)}
+                )
+            elif change.kind == "added":
+                line = _("New meeting with %(other)s: %(after)s.")
+                lines.append(line % {"other": other, "after": when(change.after)})
+            else:
+                line = _("Your meeting with %(other)s, %(before)s, is cancelled.")
+                lines.append(line % {"other": other, "before": when(change.before)})
+        return "\n".join(lines)
+
+    return _notify(schedule, sorted(mine), NotificationKind.SCHEDULE_CHANGED, body=text)
+
+
+def _place_text(schedule: Schedule):
+    """``(round, table)`` → "round 2 (09:25), table 3" in the active language."""
+    from ..schedule.agenda import round_times
+
+    times = round_times(schedule)
+
+    def when(place: tuple[int, int]) -> str:
+        number, table = place
+        start = timezone.localtime(times[number - 1][0]) if number <= len(times) else None
+        return _("round %(n)d (%(time)s), table %(table)d") % {
+            "n": number,
+            "time": start.strftime("%H:%M") if start else "?",
+            "table": table,
+        }
+
+    return when
+
+
+def change_lines(schedule: Schedule, changes: Sequence[Change]) -> list[str]:
+    """The organizer's summary of an act: one line per meeting added, moved or cancelled."""
+    if not changes:
+        return []
+    when = _place_text(schedule)
+    orgs = dict(
+        Organization.objects.filter(pk__in={c.organization for c in changes}).values_list(
+            "id", "name"
+        )
+    )
+    people = User.objects.filter(pk__in={c.expert for c in changes})
+    experts = {u.pk: u.public_name for u in people}
+    lines = []
+    for c in changes:
+        who = {"org": orgs.get(c.organization, "?"), "expert": experts.get(c.expert, "?")}
+        if c.kind == "moved":
+            lines.append(
+                _("%(org)s with %(expert)s: moved from %(before)s to %(after)s.")
+                % {**who, "before": when(c.before), "after": when(c.after)}
+            )
+        elif c.kind == "added":
+            lines.append(
+                _("%(org)s with %(expert)s: new, %(after)s.") % {**who, "after": when(c.after)}
+            )
+        else:
+            lines.append(
+                _("%(org)s with %(expert)s: cancelled (was %(before)s).")
+                % {**who, "before": when(c.before)}
+            )
+    return lines
 
 
 def agenda_path(event_id: int) -> str:
     return f"/events/{event_id}/agenda/"
 
 
-def _notify(schedule: Schedule, user_ids: Sequence[int], kind: str) -> list[Notification]:
-    """One notification per person in their language; delivered (push, e-mail) after commit
-    by the help-requests notification service when it is there."""
+def _notify(
+    schedule: Schedule, user_ids: Sequence[int], kind: str, *, body=None
+) -> list[Notification]:
+    """One notification per person in their language (``body(user)`` renders the text in
+    it); delivered (push, e-mail) after commit by the notification service."""
     if not user_ids:
         return []
     event = schedule.event
@@ -429,18 +766,18 @@ def _notify(schedule: Schedule, user_ids: Sequence[int], kind: str) -> list[Noti
                 title = _("Your consultations at “%(event)s” are ready") % {
                     "event": event.tr("title")
                 }
-                body = _("See your tables, times and who you meet in your agenda.")
+                text = _("See your tables, times and who you meet in your agenda.")
             else:
                 title = _("Your consultations at “%(event)s” changed") % {
                     "event": event.tr("title")
                 }
-                body = _("An organizer changed the schedule: check your agenda again.")
+                text = body(user)
         rows.append(
             Notification(
                 recipient=user,
                 kind=kind,
                 title=title[:300],
-                body=body,
+                body=text[:5000],
                 url=agenda_path(event.pk),
                 payload={"event": event.pk, "schedule": schedule.pk},
             )
@@ -457,3 +794,21 @@ def _deliver(ids: list[int]) -> None:
     except ImportError:  # the help-requests notification service is not merged yet
         return
     deliver(ids)
+
+
+# --- the secret calendar address ------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_feed_get_or_create(*, user: User) -> AgendaFeed:
+    """The person's secret feed address (made on first use)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Forbidden(_("Log in to get your calendar address."))
+    feed, _created = AgendaFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def agenda_feed_revoke(*, user: User) -> None:
+    """Revoke the address: it answers 404 from now on; the next request makes a new one."""
+    AgendaFeed.objects.filter(user=user).delete()

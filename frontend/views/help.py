@@ -281,3 +281,15 @@ def notification_list(request):
         "frontend/help/notifications.html",
         {"page": page, "unread": notification_services.unread_count(request.user)},
     )
+
+
+@login_required
+def help_desk_stats(request, pk: int):
+    """Organizers: the event's help desk — open, claimed, resolved, the median wait, each
+    expert's load and rating; ``help-stats.js`` refreshes the figures from the API."""
+    from ateliers.help_stats import help_stats
+
+    if not is_organizer(request.user):
+        raise PermissionDenied
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    return render(request, "frontend/help/stats.html", {"event": event, "stats": help_stats(event)})

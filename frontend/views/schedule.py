@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -50,6 +51,15 @@ class GenerateForm(forms.Form):
         max_value=48,
         required=False,
         help_text=gettext_lazy("Empty: as many as there are rounds."),
+    )
+    max_meetings_per_expert = forms.IntegerField(
+        label=gettext_lazy("At most this many meetings per expert"),
+        min_value=1,
+        max_value=48,
+        required=False,
+        help_text=gettext_lazy(
+            "Balances the experts' load. Empty: each expert's own limit, or every round."
+        ),
     )
 
     def rounds_list(self) -> list[dict[str, str]]:
@@ -112,6 +122,7 @@ def _initial(event, schedule) -> dict:
             "break_minutes": max(gap, 0),
             "tables": schedule.tables,
             "max_meetings_per_organization": schedule.max_meetings_per_organization,
+            "max_meetings_per_expert": schedule.max_meetings_per_expert,
         }
     return {
         "first_start": timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
@@ -135,6 +146,7 @@ def schedule_manage(request, pk: int):
                 rounds=form.rounds_list(),
                 tables=form.cleaned_data["tables"],
                 max_meetings_per_organization=form.cleaned_data["max_meetings_per_organization"],
+                max_meetings_per_expert=form.cleaned_data["max_meetings_per_expert"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "rounds" in exc.error_dict:
@@ -218,6 +230,16 @@ def schedule_publish(request, pk: int):
     return redirect("frontend:organizer-schedule", pk=event.pk)
 
 
+def _report_changes(request, schedule, done: str) -> None:
+    """Say exactly who moved: one message line per meeting added, moved or cancelled."""
+    lines = services.change_lines(schedule, getattr(schedule, "changes", []))
+    messages.success(request, done)
+    if lines:
+        messages.info(request, _("What changed: %(list)s") % {"list": " ".join(lines)})
+    else:
+        messages.info(request, _("Nobody else's meeting changed."))
+
+
 @organizer_required
 @require_POST
 def meeting_pin(request, pk: int, meeting_pk: int):
@@ -241,7 +263,7 @@ def meeting_pin_new(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.meeting_pin(
+            schedule = services.meeting_pin(
                 actor=request.user,
                 schedule=schedule,
                 organization=get_object_or_404(Organization, pk=data["organization"]),
@@ -256,7 +278,7 @@ def meeting_pin_new(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Pinned; the rest was arranged around it."))
+            _report_changes(request, schedule, _("Pinned."))
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -271,11 +293,36 @@ def meeting_remove(request, pk: int, meeting_pk: int):
     schedule = _schedule_or_404(event)
     meeting = get_object_or_404(Meeting, pk=meeting_pk, schedule=schedule)
     try:
-        services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
+        schedule = services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
     except (ValidationError, DomainError) as exc:
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
     else:
-        messages.success(request, _("Meeting removed; these two will not be matched again."))
+        _report_changes(
+            request, schedule, _("Meeting removed; these two will not be matched again.")
+        )
+    return redirect(
+        reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{meeting.round}"
+    )
+
+
+@organizer_required
+@require_POST
+def meeting_no_show(request, pk: int, meeting_pk: int):
+    """Someone did not come: the meeting goes, the one who came gets a new partner."""
+    event = _event(request, pk)
+    schedule = _schedule_or_404(event)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk, schedule=schedule)
+    try:
+        schedule = services.meeting_no_show(
+            actor=request.user,
+            schedule=schedule,
+            meeting=meeting,
+            absent=request.POST.get("absent", ""),
+        )
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    else:
+        _report_changes(request, schedule, _("No-show noted."))
     return redirect(
         reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{meeting.round}"
     )
@@ -356,4 +403,118 @@ def agenda_page(request, pk: int):
             "entries": entries,
             "query": query,
         },
+    )
+
+
+class WishesForm(forms.Form):
+    """One registration's consultation wishes: how many meetings, and when (one window of
+    the event's day; empty: all day)."""
+
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    max_meetings = forms.IntegerField(
+        label=gettext_lazy("At most this many consultations"),
+        required=False,
+        min_value=0,
+        max_value=48,
+        help_text=gettext_lazy("Empty: as many as the schedule allows."),
+    )
+    available_from = forms.TimeField(
+        label=gettext_lazy("Available from"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    available_until = forms.TimeField(
+        label=gettext_lazy("Available until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if bool(start) != bool(end):
+            raise ValidationError(_("Give both times, or neither for the whole day."))
+        if start and end and end <= start:
+            raise ValidationError(_("The end comes after the start."))
+        return data
+
+
+def _my_registrations(request, event):
+    from django.db.models import Q
+
+    return list(
+        Registration.objects.filter(event=event)
+        .filter(
+            Q(role=RegistrationRole.EXPERT, user=request.user)
+            | Q(
+                role=RegistrationRole.ORGANIZATION,
+                organization__memberships__user=request.user,
+            )
+        )
+        .select_related("organization")
+        .distinct()
+        .order_by("role", "id")
+    )
+
+
+def _wishes_initial(registration) -> dict:
+    initial = {"registration": registration.pk, "max_meetings": registration.max_meetings}
+    if registration.available:
+        window = registration.available[0]
+        start = timezone.localtime(parse_datetime(window["starts_at"]))
+        end = timezone.localtime(parse_datetime(window["ends_at"]))
+        initial.update(available_from=start.time(), available_until=end.time())
+    return initial
+
+
+@login_required
+def consultation_wishes(request, pk: int):
+    """Experts and organisation members say how many consultations they want or can give,
+    and when they are there (issue 19); the schedule respects both."""
+    from datetime import datetime
+
+    from ateliers.services import events as event_services
+
+    event = _event(request, pk)
+    registrations = _my_registrations(request, event)
+    if request.method == "POST":
+        form = WishesForm(request.POST)
+        registration = None
+        if form.is_valid():
+            registration = next(
+                (r for r in registrations if r.pk == form.cleaned_data["registration"]), None
+            )
+        if registration is None:
+            messages.error(request, " ".join(form.non_field_errors()) or _("Check the form."))
+        else:
+            data = form.cleaned_data
+            window = []
+            if data["available_from"]:
+                day = timezone.localtime(event.starts_at).date()
+                tz = timezone.get_current_timezone()
+                window = [
+                    {
+                        "starts_at": datetime.combine(day, data["available_from"], tz),
+                        "ends_at": datetime.combine(day, data["available_until"], tz),
+                    }
+                ]
+            try:
+                event_services.registration_update(
+                    actor=request.user,
+                    registration=registration,
+                    available=window,
+                    max_meetings=data["max_meetings"],
+                )
+            except (ValidationError, DomainError) as exc:
+                messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+            else:
+                messages.success(request, _("Saved: the next schedule takes it into account."))
+        return redirect("frontend:consultation-wishes", pk=event.pk)
+    forms_by_registration = [
+        (r, WishesForm(initial=_wishes_initial(r), auto_id=f"id_r{r.pk}_%s")) for r in registrations
+    ]
+    return render(
+        request,
+        "frontend/schedule/wishes.html",
+        {"event": event, "forms": forms_by_registration},
     )

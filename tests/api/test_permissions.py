@@ -627,6 +627,7 @@ WRITE += [
 # PUT answers 400 to an organizer with a partial body: the permission passed (PATCH rows
 # prove the write itself).
 ACCOUNT = {**dict.fromkeys(ROLES, 200), "anonymous": 401, "participant": 403}
+NOT_ACCOUNT = {"anonymous": 401, "participant": 403}
 # No published schedule in this world: accounts get its 404, others are refused first.
 NO_SCHEDULE = {**dict.fromkeys(ROLES, 404), "anonymous": 401, "participant": 403}
 # A registration: its member and organizers; other accounts do not see it (404).
@@ -664,6 +665,10 @@ READ += [
         "/api/participants/me/",
         {**dict.fromkeys(ROLES, 403), "anonymous": 401, "participant": 200},
     ),
+    ("GET", "/api/me/agenda-feed/", ACCOUNT),
+    ("GET", "/api/events/{event}/help-stats/", ORGANIZER_READ),
+    # the secret address is the key: no session or token needed (issue 19)
+    ("GET", "/api/agenda-feed/{feed}.ics", dict.fromkeys(ROLES, 200)),
 ]
 WRITE += [
     (
@@ -674,6 +679,14 @@ WRITE += [
     ),
     ("POST", "/api/auth/register/", {"username": "x"}, dict.fromkeys(ROLES, 400)),
     ("PATCH", "/api/me/", {"first_name": "Zoé"}, {**ACCOUNT}),
+    ("DELETE", "/api/me/agenda-feed/", None, {**dict.fromkeys(ROLES, 204), **NOT_ACCOUNT}),
+    # the organisation rates once resolved: its member gets 409 on this open request
+    (
+        "POST",
+        "/api/help-requests/{help}/rating/",
+        {"score": 5},
+        {**dict.fromkeys(ROLES, 403), "anonymous": 401, "member": 409},
+    ),
     (
         "DELETE",
         "/api/me/",
@@ -706,6 +719,7 @@ WRITE += [
     ),
     ("POST", "/api/events/{event}/schedule/pin/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
     ("POST", "/api/events/{event}/schedule/remove/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
+    ("POST", "/api/events/{event}/schedule/no-show/", {}, {**ORGANIZER_ONLY, "organizer": 404}),
     (
         "PATCH",
         "/api/events/{event}/slots/{slot}/",
@@ -859,7 +873,7 @@ def world(db):
     poll = Poll.objects.create(event=event, kind="words", question_fr="Un mot ?", status="open")
     draft_poll = Poll.objects.create(event=event, kind="words", question_fr="Brouillon")
     pub = projects["pub"]
-    from ateliers.models import Notification
+    from ateliers.models import AgendaFeed, Notification
     from projets.models import Indicator, Milestone, ProjectUpdate, Story
 
     slot = event.slots.create(
@@ -903,6 +917,7 @@ def world(db):
         "appointed": appointed.pk,
         "poll": poll.pk,
         "draft_poll": draft_poll.pk,
+        "feed": AgendaFeed.objects.create(user=member).token,
     }
     return users, ids, event
 

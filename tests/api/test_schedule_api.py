@@ -80,6 +80,7 @@ def problem_from_db(schedule) -> Problem:
             id=r.organization_id,
             languages=frozenset(r.organization.languages),
             needs=needs.get(r.organization_id, {}),
+            max_meetings=r.max_meetings,
         )
         for r in event.registrations.filter(role="organization")
     ]
@@ -103,6 +104,7 @@ def problem_from_db(schedule) -> Problem:
                 languages=frozenset(profile.languages),
                 skills=frozenset(s.slug for s in profile.skills.all()),
                 rounds=rounds,
+                max_meetings=r.max_meetings,
             )
         )
     return Problem(
@@ -145,6 +147,45 @@ def test_organizer_generates_and_reads_the_schedule(cast, organizer):
     again = client.get(f"/api/events/{event.pk}/schedule/")
     assert again.status_code == 200
     assert again.json()["meetings"] == data["meetings"]
+
+
+def test_registration_wishes_and_limits_are_respected(cast, organizer):
+    """An organisation asks for one meeting, an expert gives one: the schedule keeps both."""
+    event = cast["event"]
+    wants_one, limited = cast["orgs"][2], cast["experts"][1]
+    without = generate(token_client(organizer), event).json()["meetings"]
+    assert sum(m["organization"] == wants_one.pk for m in without) == 2
+    assert sum(m["expert"] == limited.pk for m in without) == 2
+    base = f"/api/events/{event.pk}/registrations/"
+    reg = wants_one.registrations.get(event=event)
+    member = token_client(cast["members"][2])
+    response = member.patch(f"{base}{reg.pk}/", {"max_meetings": 1}, format="json")
+    assert response.status_code == 200 and response.json()["max_meetings"] == 1
+    reg = limited.registrations.get(event=event)
+    response = token_client(limited).patch(f"{base}{reg.pk}/", {"max_meetings": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    for bad in (-1, 49, "many", True):
+        response = token_client(limited).patch(
+            f"{base}{reg.pk}/", {"max_meetings": bad}, format="json"
+        )
+        assert response.status_code == 400 and "max_meetings" in response.json(), bad
+    data = generate(token_client(organizer), event).json()
+    assert sum(m["organization"] == wants_one.pk for m in data["meetings"]) == 1
+    assert sum(m["expert"] == limited.pk for m in data["meetings"]) == 1
+    schedule = Schedule.objects.get(event=event)
+    assert violations(problem_from_db(schedule), solver_meetings(schedule)) == []
+    assert data["stats"]["objective"] == data["stats"]["upper_bound"]
+    # a new registration may carry it too
+    newcomer = factories.make_expert("newcomer", skills=["privacy"], languages=["fr"])
+    response = token_client(newcomer).post(
+        base, {"role": "expert", "max_meetings": 2}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["max_meetings"] == 2
+    response = token_client(newcomer).post(
+        base, {"role": "expert", "max_meetings": -2}, format="json"
+    )
+    assert response.status_code == 400 and "max_meetings" in response.json()
 
 
 def test_shared_language_is_respected(cast, organizer):
@@ -204,12 +245,8 @@ def test_only_organizers_generate_and_drafts_are_hidden(cast, expert):
     assert token_client(member).get(f"/api/events/{event.pk}/agenda/").status_code == 404
 
 
-def test_pin_then_remove_re_solves_around_the_pin(cast, organizer):
-    event = cast["event"]
-    client = token_client(organizer)
-    data = generate(client, event).json()
-    first = data["meetings"][0]
-    # move the first meeting to another round and table, pinned there
+def move_first_to_table_2(client, event, first):
+    """Pin ``first``'s pair in another round (3, or 2 when it is in 3), at table 2."""
     target_round = 3 if first["round"] != 3 else 2
     response = client.post(
         f"/api/events/{event.pk}/schedule/pin/",
@@ -221,6 +258,16 @@ def test_pin_then_remove_re_solves_around_the_pin(cast, organizer):
         },
         format="json",
     )
+    return target_round, response
+
+
+def test_pin_then_remove_re_solves_around_the_pin(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    first = data["meetings"][0]
+    # move the first meeting to another round and table, pinned there
+    target_round, response = move_first_to_table_2(client, event, first)
     assert response.status_code == 200, response.json()
     pinned = [m for m in response.json()["meetings"] if m["pinned"]]
     assert [(m["organization"], m["expert"], m["round"], m["table"]) for m in pinned] == [
@@ -490,3 +537,248 @@ def test_publishing_delivers_notifications_after_commit(
     assert experts <= set(told.values_list("recipient_id", flat=True))
     emailed = {n.recipient.email for n in told.select_related("recipient") if n.emailed_at}
     assert emailed and emailed <= {m.to[0] for m in mailoutbox}
+
+
+def _places(schedule):
+    return {
+        m.pk: (m.organization_id, m.expert_id, m.round, m.table) for m in schedule.meetings.all()
+    }
+
+
+def _published(cast, organizer, tables=3):
+    event = cast["event"]
+    client = token_client(organizer)
+    generate(client, event, tables=tables, rounds=rounds_for(event, n=4))
+    assert client.post(f"/api/events/{event.pk}/schedule/publish/").status_code == 200
+    Notification.objects.all().delete()
+    return event, client, Schedule.objects.get(event=event)
+
+
+def _people_of(cast, organization_id, expert_id):
+    members = {m.pk for m in cast["members"] if m.organizations.filter(pk=organization_id)}
+    return members | {expert_id}
+
+
+def test_after_publishing_a_move_changes_only_that_meeting_and_says_so(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    before = _places(schedule)
+    busy = {(o, r) for o, _e, r, _t in before.values()} | {
+        (e, r) for _o, e, r, _t in before.values()
+    }
+    # a meeting and a round where neither of its two has another meeting (not the expert
+    # who is there only in the first round)
+    part_time = cast["experts"][2].pk
+    pk, (org, expert, old_round, old_table) = next(
+        (pk, p)
+        for pk, p in sorted(before.items())
+        if p[1] != part_time
+        and any((p[0], r) not in busy and (p[1], r) not in busy for r in range(1, 5))
+    )
+    target = next(r for r in range(1, 5) if (org, r) not in busy and (expert, r) not in busy)
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/",
+        {"organization": org, "expert": expert, "round": target},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    changes = response.json()["changes"]
+    assert len(changes) == 1
+    change = changes[0]
+    assert change["kind"] == "moved" and change["meeting"] == pk
+    assert (change["organization"], change["expert"]) == (org, expert)
+    assert change["before"] == {"round": old_round, "table": old_table}
+    assert change["after"]["round"] == target
+    after = _places(schedule)
+    assert {k: v for k, v in after.items() if k != pk} == {
+        k: v for k, v in before.items() if k != pk
+    }
+    assert after[pk][:3] == (org, expert, target)
+    told = {n.recipient_id: n for n in Notification.objects.filter(kind="schedule.changed")}
+    assert set(told) == _people_of(cast, org, expert)
+    for note in told.values():
+        for number in (old_round, target):  # in the person's language
+            assert f"round {number} " in note.body or f"tour {number} " in note.body, note.body
+        assert "moved" in note.body or "déplacée" in note.body
+
+
+def test_after_publishing_a_move_onto_someone_names_them_and_changes_nothing(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    before = _places(schedule)
+    # an expert with meetings in two rounds: move the first onto the second's round
+    by_expert = {}
+    for pk, (o, e, r, t) in sorted(before.items()):
+        by_expert.setdefault(e, []).append((pk, o, r, t))
+    expert, ((pk, org, _r, _t), (_other, other_org, other_round, other_table)) = next(
+        (e, rows[:2]) for e, rows in by_expert.items() if len(rows) >= 2
+    )
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/?lang=en",
+        {"organization": org, "expert": expert, "round": other_round},
+        format="json",
+    )
+    assert response.status_code == 409, response.json()
+    body = response.json()
+    assert body["code"] == "meeting_in_the_way"
+    other_name = cast["orgs"][[o.pk for o in cast["orgs"]].index(other_org)].name
+    assert other_name in body["detail"] and f"table {other_table}" in body["detail"]
+    assert _places(schedule) == before
+    assert not Notification.objects.exists()
+
+
+def test_after_publishing_a_removal_moves_nobody_and_refills_only_if_asked(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    before = _places(schedule)
+    victim = min(before)
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/remove/",
+        {"meeting": victim, "refill": False},
+        format="json",
+    )
+    assert response.status_code == 200
+    org, expert, rnd, table = before[victim]
+    assert response.json()["changes"] == [
+        {
+            "kind": "removed",
+            "meeting": None,
+            "organization": org,
+            "expert": expert,
+            "before": {"round": rnd, "table": table},
+            "after": None,
+        }
+    ]
+    after = _places(schedule)
+    assert after == {k: v for k, v in before.items() if k != victim}
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == _people_of(cast, org, expert)
+    assert all("cancel" in n.body or "annul" in n.body for n in Notification.objects.all())
+    # with refill, what was there stays; only new meetings appear, and they are listed
+    Notification.objects.all().delete()
+    second = min(after)
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/remove/", {"meeting": second}, format="json"
+    )
+    assert response.status_code == 200
+    kinds = [c["kind"] for c in response.json()["changes"]]
+    assert kinds[0] == "removed" and set(kinds[1:]) <= {"added"}
+    final = _places(schedule)
+    for pk, place in after.items():
+        if pk != second:
+            assert final[pk] == place
+    added = {c["meeting"] for c in response.json()["changes"] if c["kind"] == "added"}
+    assert set(final) == (set(after) - {second}) | added
+
+
+def test_before_publishing_the_answer_lists_every_change(cast, organizer):
+    event = cast["event"]
+    client = token_client(organizer)
+    data = generate(client, event).json()
+    assert data["changes"] and {c["kind"] for c in data["changes"]} == {"added"}
+    schedule = Schedule.objects.get(event=event)
+    before = {(o, e): (r, t) for o, e, r, t in _places(schedule).values()}
+    first = data["meetings"][0]
+    _target, response = move_first_to_table_2(client, event, first)
+    assert response.status_code == 200
+    after = {(o, e): (r, t) for o, e, r, t in _places(schedule).values()}
+    listed = {(c["organization"], c["expert"]): c for c in response.json()["changes"]}
+    for pair in before.keys() | after.keys():
+        if before.get(pair) == after.get(pair):
+            assert pair not in listed
+        else:
+            c = listed[pair]
+            assert c["before"] == (
+                None
+                if pair not in before
+                else dict(zip(("round", "table"), before[pair], strict=True))
+            )
+            assert c["after"] == (
+                None
+                if pair not in after
+                else dict(zip(("round", "table"), after[pair], strict=True))
+            )
+    assert not Notification.objects.filter(kind="schedule.changed").exists()
+
+
+def test_an_organisation_meets_only_inside_its_own_windows(cast, organizer):
+    event = cast["event"]
+    org, member = cast["orgs"][2], cast["members"][2]
+    reg = org.registrations.get(event=event)
+    second = rounds_for(event)[1]
+    response = token_client(member).patch(
+        f"/api/events/{event.pk}/registrations/{reg.pk}/", {"available": [second]}, format="json"
+    )
+    assert response.status_code == 200 and len(response.json()["available"]) == 1
+    data = generate(token_client(organizer), event).json()
+    rounds = {m["round"] for m in data["meetings"] if m["organization"] == org.pk}
+    assert rounds == {2}
+    schedule = Schedule.objects.get(event=event)
+    assert violations(problem_from_db(schedule), solver_meetings(schedule)) == []
+
+
+def test_the_organizer_balances_the_experts_load(cast, organizer):
+    event = cast["event"]
+    data = generate(token_client(organizer), event, max_meetings_per_expert=1).json()
+    assert data["max_meetings_per_expert"] == 1
+    per_expert = {}
+    for m in data["meetings"]:
+        per_expert[m["expert"]] = per_expert.get(m["expert"], 0) + 1
+    assert per_expert and max(per_expert.values()) == 1
+    response = generate(token_client(organizer), event, max_meetings_per_expert=0)
+    assert response.status_code == 400 and "max_meetings_per_expert" in response.json()
+
+
+def test_a_no_show_refills_the_seat_and_moves_nobody_else(cast, organizer):
+    event, client, schedule = _published(cast, organizer)
+    weben = cast["experts"][1]
+    # an organisation that registered late: free all day, wants what weben covers
+    late_member = factories.make_user()
+    late = factories.make_org("Late comers", members=[late_member], languages=("en",))
+    factories.make_help_request(late, skills=["wordpress"], urgency="high", event=event)
+    factories.make_registration(event, user=late_member, role="organization", organization=late)
+    before = _places(schedule)
+    gone_pk, (org, expert, rnd, table) = next(
+        (pk, p) for pk, p in sorted(before.items()) if p[1] == weben.pk
+    )
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/no-show/?lang=en",
+        {"meeting": gone_pk, "absent": "organization"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    changes = response.json()["changes"]
+    assert [c["kind"] for c in changes] == ["removed", "added"]
+    added = changes[1]
+    assert (added["organization"], added["expert"]) == (late.pk, weben.pk)
+    assert added["after"] == {"round": rnd, "table": table}
+    after = _places(schedule)
+    assert {k: v for k, v in after.items() if k != added["meeting"]} == {
+        k: v for k, v in before.items() if k != gone_pk
+    }
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == _people_of(cast, org, expert) | {late_member.pk}
+    assert Schedule.objects.get(pk=schedule.pk).stats["no_shows"] == 1
+    for bad in ({"meeting": gone_pk, "absent": "nobody"}, {"absent": "expert"}):
+        response = client.post(f"/api/events/{event.pk}/schedule/no-show/", bad, format="json")
+        assert response.status_code in (400, 404)
+
+
+def test_each_meeting_gets_its_online_room_from_the_template(cast, organizer, settings):
+    settings.SCHEDULE_ONLINE_URL_TEMPLATE = (
+        "https://meet.example.org/ll-{event}-{round}-{table}-{key}"
+    )
+    event, client, _schedule = _published(cast, organizer)
+    data = client.get(f"/api/events/{event.pk}/schedule/").json()
+    links = [m["online_url"] for m in data["meetings"]]
+    assert all(link.startswith(f"https://meet.example.org/ll-{event.pk}-") for link in links)
+    assert len(set(links)) == len(links)  # one room per meeting place
+    member = cast["members"][0]
+    agenda = token_client(member).get(f"/api/events/{event.pk}/agenda/").json()["meetings"]
+    assert agenda and all(m["online_url"] in links for m in agenda)
+    cal = Calendar.from_ical(token_client(member).get(f"/api/events/{event.pk}/agenda.ics").content)
+    assert {str(v["URL"]) for v in cal.walk("VEVENT")} <= set(links)
+    from django.test import Client
+
+    page = Client()
+    page.force_login(member)
+    assert agenda[0]["online_url"] in page.get(f"/events/{event.pk}/agenda/").content.decode()
+    settings.SCHEDULE_ONLINE_URL_TEMPLATE = "https://meet.example.org/{nope}"
+    assert client.get(f"/api/events/{event.pk}/schedule/").json()["meetings"][0]["online_url"] == ""

@@ -14,21 +14,23 @@ from ateliers.schedule.solver import (
     Pin,
     Problem,
     ProblemError,
+    _Solver,
     solve,
 )
 from ateliers.schedule.validate import objective, violations
 
 
-def org(i, needs, langs=("fr",)):
-    return Org(id=i, languages=frozenset(langs), needs=needs)
+def org(i, needs, langs=("fr",), max_meetings=None):
+    return Org(id=i, languages=frozenset(langs), needs=needs, max_meetings=max_meetings)
 
 
-def expert(i, skills, langs=("fr",), rounds=None):
+def expert(i, skills, langs=("fr",), rounds=None, max_meetings=None):
     return Expert(
         id=i,
         languages=frozenset(langs),
         skills=frozenset(skills),
         rounds=None if rounds is None else frozenset(rounds),
+        max_meetings=max_meetings,
     )
 
 
@@ -50,9 +52,10 @@ def brute_force(problem: Problem) -> int:
             if f <= 0 or not (o.languages & e.languages) or (o.id, e.id) in problem.forbidden:
                 continue
             for r in range(1, problem.rounds + 1):
-                if e.rounds is None or r in e.rounds:
+                if (e.rounds is None or r in e.rounds) and (o.rounds is None or r in o.rounds):
                     triples.append((o.id, e.id, r, f))
-    max_m = problem.max_meetings
+    org_cap = {o.id: problem.org_cap(o) for o in problem.organizations}
+    expert_cap = {e.id: problem.expert_cap(e) for e in problem.experts}
     best = 0
 
     def rec(i, busy, pairs, per_round, per_org, value, served):
@@ -65,19 +68,23 @@ def brute_force(problem: Problem) -> int:
                 or ("e", e, r) in busy
                 or (o, e) in pairs
                 or per_round.get(r, 0) >= problem.tables
-                or per_org.get(o, 0) >= max_m
+                or per_org.get(o, 0) >= org_cap[o]
+                or per_org.get(e, 0) >= expert_cap[e]
             ):
                 continue
             busy |= {("o", o, r), ("e", e, r)}
             pairs.add((o, e))
             per_round[r] = per_round.get(r, 0) + 1
             per_org[o] = per_org.get(o, 0) + 1
+            per_org[e] = per_org.get(e, 0) + 1
             rec(j + 1, busy, pairs, per_round, per_org, value + f, served | {o})
             busy -= {("o", o, r), ("e", e, r)}
             pairs.discard((o, e))
             per_round[r] -= 1
             per_org[o] -= 1
+            per_org[e] -= 1
 
+    # per_org counts organisations (ids < 100) and experts (ids ≥ 100) alike: disjoint ids
     busy, pairs, per_round, per_org, value = set(), set(), {}, {}, 0
     orgs = {o.id: o for o in problem.organizations}
     experts = {e.id: e for e in problem.experts}
@@ -86,6 +93,7 @@ def brute_force(problem: Problem) -> int:
         pairs.add((pin.organization, pin.expert))
         per_round[pin.round] = per_round.get(pin.round, 0) + 1
         per_org[pin.organization] = per_org.get(pin.organization, 0) + 1
+        per_org[pin.expert] = per_org.get(pin.expert, 0) + 1
         o, e = orgs[pin.organization], experts[pin.expert]
         value += sum(w for s, w in o.needs.items() if s in e.skills)
     served = frozenset(pin.organization for pin in problem.pinned)
@@ -93,7 +101,9 @@ def brute_force(problem: Problem) -> int:
     return best
 
 
-def tiny(seed: int) -> Problem:
+def tiny(seed: int, *, wishes: bool = False) -> Problem:
+    """A random instance small enough for the brute force; ``wishes`` adds each
+    registration's own cap (an organisation's wish, an expert's limit)."""
     rng = random.Random(seed)
     skills = ["a", "b", "c"]
     orgs = [
@@ -114,12 +124,27 @@ def tiny(seed: int) -> Problem:
         )
         for j in range(rng.randint(1, 3))
     ]
+    if wishes:
+        orgs = [
+            Org(
+                o.id,
+                o.languages,
+                o.needs,
+                rounds=rng.choice((None, None, frozenset({1}), frozenset({rounds}))),
+                max_meetings=rng.choice((None, 1, 2, 3)),
+            )
+            for o in orgs
+        ]
+        experts = [
+            Expert(e.id, e.languages, e.skills, e.rounds, max_meetings=rng.choice((None, 0, 1, 2)))
+            for e in experts
+        ]
     return Problem(
         organizations=orgs,
         experts=experts,
         rounds=rounds,
-        tables=rng.randint(1, 2),
-        max_meetings_per_organization=rng.choice((None, 1, 2)),
+        tables=rng.randint(1, 3 if wishes else 2),
+        max_meetings_per_organization=rng.choice((None, 1, 2, 3) if wishes else (None, 1, 2)),
     )
 
 
@@ -148,6 +173,88 @@ def test_tiny_instances_with_pins_and_removals_reach_the_brute_force_optimum(see
     solution = solve(problem)
     assert_valid(problem, solution)
     assert solution.stats["objective"] == brute_force(problem)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_tiny_instances_with_per_registration_caps_reach_the_brute_force_optimum(seed):
+    problem = tiny(5000 + seed, wishes=True)
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] == brute_force(problem)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_tiny_instances_with_caps_and_pins_reach_the_brute_force_optimum(seed):
+    problem = tiny(7000 + seed, wishes=True)
+    first = solve(problem)
+    if first.meetings:
+        kept = random.Random(seed).choice(first.meetings)
+        problem.pinned = [Pin(kept.organization, kept.expert, kept.round)]
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] == brute_force(problem)
+
+
+def test_each_registration_cap_is_respected_and_the_bound_knows_it():
+    """Org 1 wants one meeting though the event allows three; expert 100 gives one only."""
+    problem = Problem(
+        organizations=[org(1, {"a": 3, "b": 3}, max_meetings=1), org(2, {"a": 1})],
+        experts=[expert(100, {"a"}, max_meetings=1), expert(101, {"b"}), expert(102, {"a"})],
+        rounds=3,
+        tables=3,
+    )
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    per_org = {o: sum(m.organization == o for m in solution.meetings) for o in (1, 2)}
+    assert per_org[1] == 1
+    assert sum(m.expert == 100 for m in solution.meetings) <= 1
+    # org 1: one meeting (fit 3); org 2: experts 100 and 102 (fit 1 each); bonus 2 × 10
+    assert solution.stats["objective"] == brute_force(problem) == 25
+    assert solution.stats["upper_bound"] == 25
+    assert solution.stats["optimal"]
+
+
+def test_organisations_meet_only_when_they_are_available():
+    problem = Problem(
+        organizations=[
+            Org(1, frozenset({"fr"}), {"a": 3}, rounds=frozenset({2})),
+            org(2, {"a": 1}),
+        ],
+        experts=[expert(100, {"a"})],
+        rounds=2,
+        tables=1,
+    )
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert {(m.organization, m.round) for m in solution.meetings} == {(1, 2), (2, 1)}
+    from ateliers.schedule.solver import Meeting
+
+    found = violations(problem, [Meeting(1, 100, 1, 1, 3)])
+    assert any("organisation is not available" in f for f in found)
+
+
+def test_the_validator_catches_a_registration_cap():
+    from ateliers.schedule.solver import Meeting
+
+    problem = Problem(
+        organizations=[org(1, {"a": 3}, max_meetings=1), org(2, {"a": 3})],
+        experts=[expert(100, {"a"}), expert(101, {"a"}, max_meetings=1)],
+        rounds=2,
+        tables=2,
+    )
+    bad = [Meeting(1, 100, 1, 1, 3), Meeting(1, 101, 2, 1, 3), Meeting(2, 101, 1, 2, 3)]
+    found = " | ".join(violations(problem, bad))
+    assert "organisation 1 has 2 meetings, more than 1" in found
+    assert "expert 101 has 2 meetings, more than 1" in found
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_generated_instances_with_wishes_reach_the_bound(seed):
+    problem = generate(120, 30, 6, 20, seed=seed, wishes=True)
+    assert any(o.max_meetings is not None for o in problem.organizations)
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] >= 0.995 * solution.stats["upper_bound"]
 
 
 @pytest.mark.parametrize(
@@ -344,3 +451,47 @@ def test_brute_force_helper_is_itself_right():
     )
     assert brute_force(problem) == 13
     assert list(itertools.islice(iter(range(3)), 2)) == [0, 1]
+
+
+@pytest.mark.parametrize("limit", [0.3, 1.5])
+def test_the_time_limit_holds_and_the_schedule_found_by_then_is_valid(limit):
+    """The clock is read in every step: past the limit (±1 s) the best valid schedule found
+    so far comes back, with a bound that is still an upper bound."""
+    import time
+
+    problem = generate(800, 200, 8, 120, seed=4, partial_availability=0.6)
+    started = time.monotonic()
+    solution = solve(problem, time_limit=limit)
+    assert time.monotonic() - started <= limit + 1.0
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] <= solution.stats["upper_bound"]
+
+
+def test_a_crude_bound_when_the_lp_has_no_time_is_still_an_upper_bound():
+    for seed in range(15):
+        problem = tiny(9000 + seed, wishes=True)
+        assert _Solver(problem).crude_bound() >= brute_force(problem)
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_balancing_the_experts_load_reaches_the_brute_force_optimum(seed):
+    problem = tiny(11000 + seed, wishes=True)
+    problem.max_meetings_per_expert = 1
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert solution.stats["objective"] == brute_force(problem)
+    per_expert = {}
+    for m in solution.meetings:
+        per_expert[m.expert] = per_expert.get(m.expert, 0) + 1
+    assert max(per_expert.values(), default=0) <= 1
+
+
+def test_balancing_spreads_a_popular_experts_meetings():
+    problem = generate(60, 15, 6, 15, seed=1)
+    free = solve(problem)
+    busiest = max(sum(m.expert == e.id for m in free.meetings) for e in problem.experts)
+    problem.max_meetings_per_expert = 3
+    balanced = solve(problem)
+    assert_valid(problem, balanced)
+    assert busiest > 3
+    assert max(sum(m.expert == e.id for m in balanced.meetings) for e in problem.experts) <= 3

@@ -2,14 +2,55 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from ateliers.demo import DEMO_PASSWORD, seed_demo
-from ateliers.models import HelpRequest
+from ateliers.models import Event, HelpRequest
 
 from .conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def call(server, path, body=None, token=None):
+    """A JSON request to the live server (``body``: POST), the answer's JSON."""
+    import json
+    import urllib.request
+
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{server.url}{path}", data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@contextmanager
+def live_page(browser, tmp_path, username: str):
+    """A real daphne with the demo data, and a logged-in page on it; page errors kept."""
+    from tests.live import DaphneServer
+
+    # DEBUG=1: static files straight from the app directories (no collectstatic)
+    server = DaphneServer(workdir=tmp_path, env={"DEBUG": "1"}).migrate(seed=True)
+    server.start()
+    context = browser.new_context(locale="en-CA")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    try:
+        page.goto(f"{server.url}/accounts/login/?lang=en")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        yield server, page
+    finally:
+        context.close()
+        server.stop()
 
 
 @pytest.fixture
@@ -34,12 +75,14 @@ def _open_request():
         ("amelie", "/expert/"),
         ("amelie", "/help/{open}/"),
         ("jean", "/help/{claimed}/"),
+        ("organisatrice", "/organize/events/{event}/help/"),
     ],
 )
 def test_help_pages_are_accessible(live_server, page, audit, demo, username, path, lang):
     ids = {
         "open": _open_request().pk,
         "claimed": HelpRequest.objects.get(status="claimed").pk,
+        "event": Event.objects.order_by("pk").first().pk,
     }
     login(page, live_server, username, DEMO_PASSWORD)
     page.goto(f"{live_server.url}{path.format(**ids)}?lang={lang}")
@@ -50,10 +93,11 @@ def test_help_pages_are_accessible(live_server, page, audit, demo, username, pat
 
 
 def test_expert_claims_with_the_keyboard(live_server, page, audit, demo):
-    """The claim is a plain form POST (no script on these pages): Tab to it, press Enter."""
+    """The claim is a plain form POST (the page's only script, the live notifications,
+    is not needed for it): Tab to it, press Enter."""
     login(page, live_server, "amelie", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/expert/?lang=en")
-    assert page.locator("script").count() == 0
+    assert page.locator("form[method=post] button", has_text="Claim").count() >= 1
     page.locator("form button", has_text="Claim").first.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -68,35 +112,13 @@ def test_notifications_arrive_live_in_the_page(browser, tmp_path):
     import json
     import urllib.request
 
-    from tests.live import DaphneServer
-
-    # DEBUG=1: static files straight from the app directories (no collectstatic)
-    server = DaphneServer(workdir=tmp_path, env={"DEBUG": "1"}).migrate(seed=True)
-    server.start()
-    context = browser.new_context(locale="en-CA")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.goto(f"{server.url}/accounts/login/?lang=en")
-        page.fill("#id_username", "membre2")
-        page.fill("#id_password", DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
+    with live_page(browser, tmp_path, "membre2") as (server, page):
         page.goto(f"{server.url}/notifications/?lang=en")
         assert page.locator("[data-unread-count]").inner_text() == "0"
         page.wait_for_timeout(500)  # let the socket say hello
 
         def api(path, body, token=None):
-            headers = {"Content-Type": "application/json"}
-            if token:
-                headers["Authorization"] = f"Token {token}"
-            request = urllib.request.Request(
-                f"{server.url}{path}", data=json.dumps(body).encode(), headers=headers
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return json.loads(response.read())
+            return call(server, path, body, token)
 
         token = api("/api/auth/token/", {"username": "amelie", "password": DEMO_PASSWORD})
         listing = urllib.request.Request(
@@ -112,7 +134,36 @@ def test_notifications_arrive_live_in_the_page(browser, tmp_path):
         api(f"/api/help-requests/{target['id']}/claim/", {}, token["token"])
         page.locator("[data-notification-list] li", has_text=target["title"]).wait_for()
         assert page.locator("[data-unread-count]").inner_text() == "1"
-        assert not errors
-    finally:
-        context.close()
-        server.stop()
+        assert not page.errors
+
+
+def test_the_expert_dashboard_and_the_header_badge_are_live(browser, tmp_path):
+    """Real daphne, real WebSocket: a request that asks for this expert appears on the
+    dashboard, and the header's unread badge counts it, without a reload."""
+    with live_page(browser, tmp_path, "amelie") as (server, page):
+        page.goto(f"{server.url}/expert/?lang=en")
+        page.wait_for_timeout(500)  # let the socket say hello
+
+        token = call(server, "/api/auth/token/", {"username": "membre2", "password": DEMO_PASSWORD})
+        org = call(server, "/api/me/", token=token["token"])["organizations"][0]["id"]
+        amelie = call(server, "/api/auth/token/", {"username": "amelie", "password": DEMO_PASSWORD})
+        amelie_id = call(server, "/api/me/", token=amelie["token"])["id"]
+        start = call(server, "/api/notifications/unread-count/", token=amelie["token"])
+        start = start.get("unread", start.get("count"))
+        created = call(
+            server,
+            "/api/help-requests/",
+            {
+                "organization": org,
+                "title": "Encore vous, s'il vous plaît",
+                "skills": ["accessibility"],
+                "language": "fr",
+                "expert": amelie_id,
+            },
+            token["token"],
+        )
+        assert created["offered_to"] == amelie_id
+        page.locator("[data-live-request-list] li", has_text="Encore vous").wait_for()
+        page.locator("[data-unread-badge]").wait_for(state="visible")
+        assert page.locator("[data-unread-number]").inner_text() == str(start + 1)
+        assert not page.errors

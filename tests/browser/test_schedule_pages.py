@@ -58,6 +58,13 @@ def test_an_expert_sees_their_agenda(live_server, page, audit, demo, lang):
     assert rows.count() == Meeting.objects.filter(expert=meeting.expert).count()
     assert meeting.organization.name in page.locator("table.agenda").inner_text()
     shot(page, f"agenda-expert-{lang}")
+    # their wishes page, from the agenda's link, also axe-clean and keyboard-usable
+    page.click("a[href$='/consultations/wishes/']")
+    audit(page)
+    page.locator("input[name=max_meetings]").first.fill("2")
+    page.locator("input[name=max_meetings]").first.press("Enter")
+    page.wait_for_load_state()
+    audit(page)
 
 
 def test_organizer_builds_pins_and_removes_without_javascript(browser, live_server, demo):

@@ -124,3 +124,32 @@ def test_board_names_organisations_without_help_requests(client, demo):
     page = client.get(f"/organize/events/{demo.pk}/schedule/?lang=en").content.decode()
     assert "no open help request" in page
     assert "Atelier sans demande" in page
+
+
+def test_a_no_show_from_the_board_says_exactly_what_changed(client, demo):
+    schedule = Schedule.objects.get(event=demo)
+    if not schedule.is_published:
+        from ateliers.services.schedule import schedule_publish
+
+        schedule_publish(
+            actor=schedule.generated_by or factories.make_organizer(), schedule=schedule
+        )
+    client.login(username=DEMO_ORGANIZER[0], password=DEMO_ORGANIZER[1])
+    page = client.get(f"/organize/events/{demo.pk}/schedule/?lang=en").content.decode()
+    assert "Organisation absent" in page
+    meeting = Meeting.objects.filter(schedule=schedule).order_by("pk").first()
+    others = {
+        m.pk: (m.round, m.table)
+        for m in Meeting.objects.filter(schedule=schedule).exclude(pk=meeting.pk)
+    }
+    url = f"/organize/events/{demo.pk}/schedule/meetings/{meeting.pk}/no-show/?lang=en"
+    response = client.post(url, {"absent": "expert"}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "No-show noted." in text and "What changed:" in text
+    assert escape(meeting.organization.name) in text
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()
+    for pk, place in others.items():
+        assert (Meeting.objects.get(pk=pk).round, Meeting.objects.get(pk=pk).table) == place
+    client.force_login(factories.make_user())
+    assert client.post(url, {"absent": "expert"}).status_code == 403
