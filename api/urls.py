@@ -41,6 +41,7 @@ router.register(
     basename="project-indicator",
 )
 router.register("stories", projects.StoryViewSet, basename="story")
+router.register("phase-criteria", projects.PhaseCriterionViewSet, basename="phase-criterion")
 router.register(r"events/(?P<event_pk>[0-9]+)/ideas", board.EventIdeaViewSet, basename="event-idea")
 router.register("ideas", board.IdeaViewSet, basename="idea")
 router.register(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -74,6 +75,12 @@ class Project(BilingualMixin, models.Model):
         blank=True,
         verbose_name=_("from help requests"),
     )
+    source_meetings = models.ManyToManyField(
+        "ateliers.Meeting",
+        related_name="projects",
+        blank=True,
+        verbose_name=_("from consultations"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -111,6 +118,23 @@ class Project(BilingualMixin, models.Model):
     @property
     def summary(self) -> str:
         return self.tr("summary")
+
+    @property
+    def progress_percent(self) -> int | None:
+        """Weight of the done milestones over all of them, in %; ``None`` without any.
+
+        Read from the annotations of ``selectors.with_progress`` / ``project_list`` when
+        present (no query), else computed.
+        """
+        total = getattr(self, "milestone_weight", None)
+        done = getattr(self, "milestone_done_weight", None)
+        if total is None or done is None:
+            weights = [(m.weight, m.done_on is not None) for m in self.milestones.all()]
+            total = sum(w for w, _d in weights)
+            done = sum(w for w, d in weights if d)
+        if not total:
+            return None
+        return round(100 * done / total)
 
     def clean(self) -> None:
         require_one_language(self, "title")
@@ -155,6 +179,8 @@ class PhaseTransition(models.Model):
     )
     to_phase = models.CharField(_("to"), max_length=20, choices=Phase.choices)
     note = models.TextField(_("note"), blank=True, max_length=5000)
+    #: The entry criteria of ``to_phase`` ticked for this move, as they read then.
+    criteria = models.JSONField(_("entry criteria met"), default=list, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -190,13 +216,58 @@ class PhaseTransition(models.Model):
         return False
 
 
+class PhaseCriterion(BilingualMixin, models.Model):
+    """An entry criterion of a phase, configured by organizers (Dribdat's stage checklist).
+
+    A project enters ``phase`` (moving forward) only once the team ticks every active
+    criterion of that phase; the ticked texts are kept on the transition.
+    """
+
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    text_fr = models.CharField(_("criterion (French)"), max_length=300, blank=True)
+    text_en = models.CharField(_("criterion (English)"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["phase", "position", "id"]
+        verbose_name = _("phase entry criterion")
+        verbose_name_plural = _("phase entry criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__in=Phase.values),
+                name="phase_criterion_phase_valid",
+                violation_error_message=_("Unknown phase."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return self.tr("text")
+
+    def clean(self) -> None:
+        require_one_language(self, "text")
+
+
 class Milestone(models.Model):
-    """A dated step the team commits to; late when the date passed and it is not done."""
+    """A dated step the team commits to; late when the date passed and it is not done.
+
+    ``weight`` says how much of the project's work it stands for: the project's progress
+    is the weight of the done milestones over the weight of all of them.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=200)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

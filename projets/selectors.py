@@ -7,7 +7,8 @@ a provenance link).
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ateliers.models import Organization
@@ -100,6 +101,39 @@ def _ideas_visible_to(user):
     return qs
 
 
+def _meetings_visible_to(user):
+    """Consultations a caller may read: organizers all; the expert and the members of the
+    organisation their own; nobody else (who met whom is not public)."""
+    from ateliers.models import Meeting
+
+    qs = Meeting.objects.select_related("organization", "expert", "schedule__event").order_by("id")
+    if is_organizer(user):
+        return qs
+    if not is_account(user):
+        return qs.none()
+    return qs.filter(Q(expert=user) | Q(organization__memberships__user=user)).distinct()
+
+
+def _weight_sum(**filters):
+    return Coalesce(
+        Subquery(
+            Milestone.objects.filter(project=OuterRef("pk"), **filters)
+            .order_by()
+            .values("project")
+            .annotate(w=Sum("weight"))
+            .values("w")[:1]
+        ),
+        0,
+    )
+
+
+def with_progress(qs: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate the weights behind ``Project.progress_percent`` (two subqueries)."""
+    return qs.annotate(
+        milestone_weight=_weight_sum(), milestone_done_weight=_weight_sum(done_on__isnull=False)
+    )
+
+
 def projects_from_idea(user, idea) -> QuerySet[Project]:
     """The other way of the provenance link: the visible projects an idea became."""
     return projects_visible_to(user).filter(source_ideas=idea)
@@ -108,6 +142,31 @@ def projects_from_idea(user, idea) -> QuerySet[Project]:
 def projects_from_help_request(user, help_request) -> QuerySet[Project]:
     """The other way of the provenance link: the visible projects a request became."""
     return projects_visible_to(user).filter(source_help_requests=help_request)
+
+
+def projects_from_meeting(user, meeting) -> QuerySet[Project]:
+    """The other way of the provenance link: the visible projects a consultation became."""
+    return projects_visible_to(user).filter(source_meetings=meeting)
+
+
+def event_projects(user, event) -> QuerySet[Project]:
+    """The visible projects born at ``event``, with the visible ideas they came from."""
+    return (
+        projects_visible_to(user)
+        .filter(event=event)
+        .prefetch_related(
+            Prefetch("source_ideas", queryset=_ideas_visible_to(user), to_attr="visible_ideas"),
+            Prefetch(
+                "source_help_requests",
+                queryset=_help_requests_visible_to(user),
+                to_attr="visible_help_requests",
+            ),
+            Prefetch(
+                "source_meetings", queryset=_meetings_visible_to(user), to_attr="visible_meetings"
+            ),
+        )
+        .order_by("id")[:200]
+    )
 
 
 def project_list(user) -> QuerySet[Project]:
@@ -125,11 +184,21 @@ def project_list(user) -> QuerySet[Project]:
                 to_attr="visible_help_requests",
             ),
             Prefetch("source_ideas", queryset=_ideas_visible_to(user), to_attr="visible_ideas"),
+            Prefetch(
+                "source_meetings",
+                queryset=_meetings_visible_to(user),
+                to_attr="visible_meetings",
+            ),
             Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("members", queryset=ProjectMember.objects.select_related("user")),
         )
-        .annotate(late_milestone_count=_late_count(), last_update_at=_last_update_at())
+        .annotate(
+            late_milestone_count=_late_count(),
+            last_update_at=_last_update_at(),
+            milestone_weight=_weight_sum(),
+            milestone_done_weight=_weight_sum(done_on__isnull=False),
+        )
     )
 
 

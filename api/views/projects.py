@@ -25,6 +25,7 @@ from projets.models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    PhaseCriterion,
     PhaseTransition,
     Project,
     ProjectMember,
@@ -39,6 +40,7 @@ from ..serializers.projects import (
     IndicatorSerializer,
     IndicatorValueSerializer,
     MilestoneSerializer,
+    PhaseCriterionSerializer,
     ProjectDetailSerializer,
     ProjectMemberSerializer,
     ProjectSerializer,
@@ -357,3 +359,30 @@ class StoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.stories_visible_to(self.request.user)
+
+
+class PhaseCriterionViewSet(viewsets.ModelViewSet):
+    """Entry criteria of each phase (a checklist): organizers configure them, everyone
+    reads them. A project enters a phase only with all of that phase's active criteria
+    ticked (``POST /api/projects/{id}/transition/ {phase, criteria: [ids]}``)."""
+
+    serializer_class = PhaseCriterionSerializer
+    permission_classes = [OrganizerWritesOthersRead]
+    queryset = PhaseCriterion.objects.order_by("phase", "position", "id")
+    filterset_fields = ["phase", "active"]
+    ordering_fields = ["phase", "position", "id"]
+    ordering = ["phase", "position", "id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.phase_criterion_save(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        services.phase_criterion_save(
+            actor=self.request.user, criterion=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.phase_criterion_delete(actor=self.request.user, criterion=instance)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import template
 
 from projets.permissions import is_organizer
+from projets.selectors import event_projects as _event_projects
 from projets.selectors import projects_from_help_request
 
 register = template.Library()
@@ -22,3 +23,11 @@ def provenance_projects(context, help_request):
         "can_open": is_organizer(user),
         "help_request": help_request,
     }
+
+
+@register.inclusion_tag("frontend/projects/_event_projects.html", takes_context=True)
+def event_projects(context, event):
+    """``{% event_projects event %}``: the projects born at an event, each with the ideas,
+    requests and consultations it came from (links both ways with the project page)."""
+    user = context["request"].user
+    return {"projects": list(_event_projects(user, event)), "event": event}

@@ -762,6 +762,26 @@ WRITE += [
     ),
     ("DELETE", "/api/skills/{skill}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
 ]
+# i20: entry criteria of the phases (organizers configure, everyone reads).
+READ += [
+    ("GET", "/api/phase-criteria/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/phase-criteria/{criterion}/", dict.fromkeys(ROLES, 200)),
+]
+WRITE += [
+    (
+        "POST",
+        "/api/phase-criteria/",
+        {"phase": "evaluation", "text_fr": "Bilan écrit"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "PATCH",
+        "/api/phase-criteria/{criterion}/",
+        {"text_en": "Written report"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    ("DELETE", "/api/phase-criteria/{criterion}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+]
 ROUTE_ONLY: list = []
 
 
@@ -817,6 +837,10 @@ def world(db):
     Story.objects.create(project=pub, narrative_fr="Récit", published_at=event.starts_at)
     notification = Notification.objects.create(recipient=member, kind="claimed", title="Pris")
     skill = factories.make_skill("facilitation")
+    from projets.models import PhaseCriterion
+
+    # Inactive: it must not change what the transition rows expect.
+    criterion = PhaseCriterion.objects.create(phase="deployment", text_fr="Budget", active=False)
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "slot": slot.pk,
@@ -826,6 +850,7 @@ def world(db):
         "notification": notification.pk,
         "skill": skill.pk,
         "story": pub.story.pk,
+        "criterion": criterion.pk,
         "user": newcomer.pk,
         **{key: project.pk for key, project in projects.items()},
         "event": event.pk,
