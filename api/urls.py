@@ -146,6 +146,16 @@ urlpatterns = [
         projects.ProjectViewSet.as_view({"get": "export_json"}),
         name="project-export-json",
     ),
+    path(
+        "projects/portfolio.csv",
+        projects.ProjectViewSet.as_view({"get": "portfolio_csv"}),
+        name="project-portfolio-csv",
+    ),
+    path(
+        "projects/portfolio.pdf",
+        projects.ProjectViewSet.as_view({"get": "portfolio_pdf"}),
+        name="project-portfolio-pdf",
+    ),
     path("join/", board.JoinView.as_view(), name="join"),
     path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),
     path("", include(router.urls)),

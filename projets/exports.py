@@ -1,14 +1,13 @@
-"""Open-data exports of projects (CSV and JSON), from a queryset already scoped."""
+"""Open-data exports of projects and the funder's portfolio, from querysets already scoped.
+
+Rows are ``ateliers.reports.exports.Dataset``s, so every CSV here is written by the one
+CSV writer (``csv_chunks``: UTF-8 without BOM, RFC 4180) and every JSON is an array of
+objects (docs/open-data.md).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
-
-from .models import Project
+from ateliers.reports.exports import Dataset
 
 COLUMNS = [
     "id",
@@ -26,51 +25,71 @@ COLUMNS = [
     "updated_at",
 ]
 
+#: The portfolio adds what a funder reads (appended: the first columns stay the same).
+PORTFOLIO_COLUMNS = [
+    *COLUMNS,
+    "theme",
+    "progress",
+    "late_milestones",
+    "last_update_at",
+    "indicators",
+]
 
-def project_rows(projects) -> list[dict]:
-    """One flat dict per project; expects partners and organizations prefetched."""
+
+def _guard(value):
+    """A spreadsheet must never run a cell as a formula (CSV injection); issue 16 moves this
+    into the one CSV writer, after which this goes."""
+    if isinstance(value, list):
+        return [_guard(v) for v in value]
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _row(p) -> list:
     return [
-        {
-            "id": p.pk,
-            "title_fr": p.title_fr,
-            "title_en": p.title_en,
-            "summary_fr": p.summary_fr,
-            "summary_en": p.summary_en,
-            "phase": p.phase,
-            "visibility": p.visibility,
-            "region": p.region,
-            "event": p.event_id,
-            "partners": [o.name for o in p.partners.all()],
-            "organizations": [o.name for o in p.organizations.all()],
-            "created_at": p.created_at,
-            "updated_at": p.updated_at,
-        }
-        for p in projects
+        p.pk,
+        p.title_fr,
+        p.title_en,
+        p.summary_fr,
+        p.summary_en,
+        p.phase,
+        p.visibility,
+        p.region,
+        p.event_id,
+        [o.name for o in p.partners.all()],
+        [o.name for o in p.organizations.all()],
+        p.created_at,
+        p.updated_at,
     ]
 
 
-def _cell(value) -> str:
-    """A spreadsheet must never run a cell as a formula (CSV injection)."""
-    if isinstance(value, list):
-        value = "; ".join(value)
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+def _portfolio_row(p) -> list:
+    indicators = [
+        f"{i.name}: {i.progress_percent} %" if i.progress_percent is not None else i.name
+        for i in p.indicators.all()
+    ]
+    return [
+        *_row(p),
+        p.theme_id,
+        p.progress_percent,
+        getattr(p, "late_milestone_count", None) or 0,
+        getattr(p, "last_update_at", None),
+        indicators,
+    ]
 
 
-def projects_csv(projects: list[Project]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in project_rows(projects):
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def projects_dataset(projects, *, fmt: str, name: str = "projects") -> Dataset:
+    """The projects' documented columns; expects partners and organizations prefetched."""
+    rows = (_row(p) for p in projects)
+    if fmt == "csv":
+        rows = ([_guard(v) for v in row] for row in rows)
+    return Dataset(name, COLUMNS, rows)
 
 
-def projects_json(projects: list[Project]) -> bytes:
-    return json.dumps(
-        {"count": len(projects), "results": project_rows(projects)},
-        cls=DjangoJSONEncoder,
-        ensure_ascii=False,
-    ).encode("utf-8")
+def portfolio_dataset(projects, *, fmt: str) -> Dataset:
+    """The portfolio (``selectors.portfolio``): the project columns and the funder's ones."""
+    rows = (_portfolio_row(p) for p in projects)
+    if fmt == "csv":
+        rows = ([_guard(v) for v in row] for row in rows)
+    return Dataset("portfolio", PORTFOLIO_COLUMNS, rows)

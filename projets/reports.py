@@ -364,3 +364,72 @@ def write_project_report(project: Project, out: IO[bytes], *, lang: str, reader)
 
 def project_report(project: Project, *, lang: str, reader) -> bytes:
     return pdf.to_bytes(lambda out: write_project_report(project, out, lang=lang, reader=reader))
+
+
+# --- the funder's portfolio: every project of a filtered dashboard in one PDF -----------
+
+MAX_PORTFOLIO = 100
+
+
+def _portfolio_summary(projects: list[Project], s, filters: list[tuple[str, str]]) -> list:
+    phases = dict(Phase.choices)
+    story: list[Flowable] = [
+        pdf.para(_("Project portfolio"), s["Kicker"]),
+        pdf.para(_("Projects at a glance"), s["Cover"]),
+    ]
+    if filters:
+        story.append(
+            pdf.para(
+                _("Filters: %(filters)s") % {"filters": "; ".join(f"{k}: {v}" for k, v in filters)},
+                s["Body"],
+            )
+        )
+    story.append(
+        pdf.para(
+            _("Generated on %(date)s") % {"date": pdf.fmt_datetime(timezone.now())}, s["Small"]
+        )
+    )
+    rows = [
+        [
+            pdf.para(_("Project"), s["CellBold"]),
+            pdf.para(_("Phase"), s["CellBold"]),
+            pdf.para(_("Progress"), s["CellBold"]),
+            pdf.para(_("Late"), s["CellBold"]),
+            pdf.para(_("Partners"), s["CellBold"]),
+        ]
+    ]
+    for p in projects:
+        progress = p.progress_percent
+        rows.append(
+            [
+                pdf.para(localized(p, "title", translation.get_language()), s["Cell"]),
+                pdf.para(phases.get(p.phase, p.phase), s["Cell"]),
+                pdf.para("—" if progress is None else f"{progress}\u00a0%", s["Cell"]),
+                pdf.para(str(getattr(p, "late_milestone_count", 0) or 0), s["Cell"]),
+                pdf.para(", ".join(o.name for o in p.partners.all()), s["Cell"]),
+            ]
+        )
+    story += [
+        pdf.para(_("Summary"), s["H1"]),
+        _table(rows, [64 * mm, 32 * mm, 22 * mm, 16 * mm, 40 * mm]),
+    ]
+    return story
+
+
+def write_portfolio(projects, out: IO[bytes], *, lang: str, reader, filters=()) -> None:
+    """One PDF for a funder's filtered portfolio: a summary table, then each project's
+    status (header, phases, milestones, indicators; no journal, no story)."""
+    from reportlab.platypus import PageBreak
+
+    with translation.override(lang):
+        s = pdf.styles()
+        projects = list(projects[:MAX_PORTFOLIO])
+        flowables = _portfolio_summary(projects, s, list(filters))
+        for project in projects:
+            ctx = Context(project=_load(project), lang=lang, styles=s, reader=reader)
+            flowables.append(PageBreak())
+            for section in (header, timeline, milestones, indicators):
+                flowables += section(ctx)
+        title = _("Project portfolio")
+        meta = pdf.Meta(title=title, subject=title, lang=lang)
+        pdf.build(flowables, meta, out)

@@ -221,6 +221,11 @@ def my_projects(user) -> QuerySet[Project]:
     return _mine(project_list(user), user)
 
 
+def my_project_ids(user):
+    """The ids of ``my_projects`` as a subquery (for filter choices and counts)."""
+    return _mine(projects_visible_to(user), user).order_by().values("pk")
+
+
 def my_projects_summary(user) -> dict:
     """Counts for the dashboard's chart over all my projects: by phase, and late milestones."""
     mine = _mine(projects_visible_to(user), user).order_by().values("pk")
@@ -235,6 +240,34 @@ def my_projects_summary(user) -> dict:
         project__in=mine, done_on__isnull=True, due_on__lt=timezone.localdate()
     ).count()
     return {"phases": phases, "total": sum(phases.values()), "late": late}
+
+
+def portfolio_summary(projects: QuerySet[Project]) -> dict:
+    """By phase and late milestones over ``projects`` (already scoped and filtered)."""
+    ids = projects.order_by().values("pk")
+    phases = dict(
+        Project.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+    late = Milestone.objects.filter(
+        project__in=ids, done_on__isnull=True, due_on__lt=timezone.localdate()
+    ).count()
+    return {"phases": phases, "total": sum(phases.values()), "late": late}
+
+
+def portfolio(user, params) -> tuple:
+    """The funder's portfolio: my projects (``my_projects``) narrowed by the directory's
+    filters (event, phase, theme, region, partner…). Returns ``(filterset, queryset)``;
+    invalid filters give the unfiltered set with the form's errors."""
+    from .filtersets import ProjectFilterSet
+
+    base = dashboard_projects(user)
+    filterset = ProjectFilterSet(params or None, queryset=base)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    return filterset, qs.order_by("-updated_at", "-id")
 
 
 def dashboard_projects(user) -> QuerySet[Project]:

@@ -28,6 +28,7 @@ from projets.models import (
     Milestone,
     PhaseCriterion,
     PhaseTransition,
+    Project,
     ProjectMember,
     Story,
 )
@@ -737,15 +738,17 @@ def story_edit(request, pk: int):
 
 @login_required
 def dashboard(request):
-    """The partner's view: every project I follow or support, at a glance, with charts.
+    """The partner's view (the funder's portfolio): every project I follow or support, at
+    a glance, with charts; filterable by event, phase, theme, region and partner, exported
+    as CSV and as one PDF with the same filters.
 
     Paginated (50 a page) so an organizer, who sees every project, gets a bounded page;
-    the phase chart and the late count cover all of them (one aggregate query).
+    the phase chart and the late count cover all the filtered ones (aggregate queries).
     """
-    mine = selectors.dashboard_projects(request.user).order_by("-updated_at", "-id")
+    filterset, mine = selectors.portfolio(request.user, request.GET)
     page = Paginator(mine, 50).get_page(request.GET.get("page"))
     projects = list(page.object_list)
-    totals = selectors.my_projects_summary(request.user)
+    totals = selectors.portfolio_summary(mine)
     counts = {value: totals["phases"].get(value, 0) for value, _label in Phase.choices}
     phase_chart = charts.bar_chart(
         key="phases",
@@ -756,6 +759,8 @@ def dashboard(request):
         ),
         points=[(str(label), counts[value]) for value, label in Phase.choices],
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "frontend/projects/dashboard.html",
@@ -765,8 +770,35 @@ def dashboard(request):
             "total": totals["total"],
             "phase_chart": phase_chart,
             "late_total": totals["late"],
+            "filterset": filterset,
+            "query": query.urlencode(),
+            **_portfolio_choices(request.user),
         },
     )
+
+
+def _portfolio_choices(user) -> dict:
+    """Filter choices drawn only from my projects (a list must not reveal hidden ones)."""
+    from ateliers.models import Event
+
+    mine = selectors.my_project_ids(user)
+    return {
+        "events": list(Event.objects.filter(projects__in=mine).distinct().order_by("starts_at")),
+        "themes": list(
+            Theme.objects.filter(projects__in=mine).distinct().order_by("event_id", "position")
+        ),
+        "regions": list(
+            Project.objects.filter(pk__in=mine)
+            .exclude(region="")
+            .order_by("region")
+            .values_list("region", flat=True)
+            .distinct()
+        ),
+        "partners": list(
+            Organization.objects.filter(partnered_projects__in=mine).distinct().order_by("name")
+        ),
+        "phases": Phase.choices,
+    }
 
 
 def story_list(request):

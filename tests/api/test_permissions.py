@@ -766,6 +766,9 @@ WRITE += [
 READ += [
     ("GET", "/api/phase-criteria/", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/phase-criteria/{criterion}/", dict.fromkeys(ROLES, 200)),
+    # The funder's portfolio: any account, each gets its own projects.
+    ("GET", "/api/projects/portfolio.csv", ACCOUNT),
+    ("GET", "/api/projects/portfolio.pdf", ACCOUNT),
 ]
 WRITE += [
     (
