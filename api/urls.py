@@ -96,6 +96,7 @@ urlpatterns = [
     path("events/<int:pk>/report.pdf", reports.EventReportView.as_view(), name="event-report"),
     path("events/<int:pk>/badges.pdf", reports.EventBadgesView.as_view(), name="event-badges"),
     path("events/<int:pk>/poster.pdf", reports.EventPosterView.as_view(), name="event-poster"),
+    path("events/<int:pk>/stats/", reports.EventStatsView.as_view(), name="event-stats"),
     path(
         "projects/<int:pk>/report.pdf",
         reports.ProjectReportView.as_view(),

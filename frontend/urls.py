@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from .views import accounts, board, events, organizer, profiles, projects, schedule
+from .views import accounts, analytics, board, events, organizer, profiles, projects, schedule
 from .views import help as help_pages
 
 app_name = "frontend"
@@ -28,6 +28,11 @@ urlpatterns += [
     path("organize/events/<int:pk>/", organizer.event_manage, name="organizer-event"),
     path("organize/events/<int:pk>/edit/", organizer.event_edit, name="organizer-event-edit"),
     path("organize/events/<int:pk>/status/", organizer.event_status, name="organizer-event-status"),
+    path(
+        "organize/events/<int:pk>/analytics/",
+        analytics.event_analytics,
+        name="organizer-event-analytics",
+    ),
     path(
         "organize/events/<int:pk>/themes/new/",
         organizer.theme_create,

@@ -269,3 +269,81 @@ IdeasExportCsv = export_view(IdeasExportView, "csv", "events_ideas_export")
 IdeasExportJson = export_view(IdeasExportView, "json", "events_ideas_export")
 IndicatorsExportCsv = export_view(IndicatorsExportView, "csv", "projects_indicators_export")
 IndicatorsExportJson = export_view(IndicatorsExportView, "json", "projects_indicators_export")
+
+
+_COUNT = {"type": "integer"}
+STATS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "event": _COUNT,
+        "generated_at": {"type": "string", "format": "date-time"},
+        "granularity": {"type": "string", "enum": ["hour", "day"]},
+        "registrations": {"type": "object", "additionalProperties": _COUNT},
+        "board": {"type": "object", "additionalProperties": _COUNT},
+        "participation": {
+            "type": "array",
+            "description": "Per hour (events of up to two days) or per day.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "at": {"type": "string", "format": "date-time"},
+                    "joined": _COUNT,
+                    "ideas": _COUNT,
+                    "votes": _COUNT,
+                },
+            },
+        },
+        "themes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer", "nullable": True},
+                    "name_fr": {"type": "string"},
+                    "name_en": {"type": "string"},
+                    "ideas": _COUNT,
+                    "votes": _COUNT,
+                },
+            },
+        },
+        "help_desk": {
+            "type": "object",
+            "properties": {
+                "requests": _COUNT,
+                "open": _COUNT,
+                "claimed": _COUNT,
+                "resolved": _COUNT,
+                "experts": _COUNT,
+                "median_wait_seconds": {"type": "integer", "nullable": True},
+            },
+        },
+        "consultations": {
+            "type": "object",
+            "properties": {
+                "planned": _COUNT,
+                "held": _COUNT,
+                "organizations": _COUNT,
+                "experts": _COUNT,
+                "by_round": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+        "projects": _COUNT,
+    },
+}
+
+
+class EventStatsView(EventPdfView):
+    """Participation and engagement figures of an event (organizers): registrations, the
+    board over time, ideas and votes per theme, the help desk, the consultations held
+    (rounds already started) and the projects born there."""
+
+    @extend_schema(
+        operation_id="events_stats",
+        responses={200: STATS_SCHEMA, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        from rest_framework.response import Response
+
+        from ateliers.reports.stats import event_stats
+
+        return Response(event_stats(self.get_event(pk)))

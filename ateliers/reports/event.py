@@ -19,13 +19,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
-from ..choices import HelpStatus, IdeaStatus, RegistrationRole, ScheduleStatus
+from ..choices import HelpStatus, IdeaStatus, RegistrationRole
 from ..i18n import localized
 from ..models import (
     Event,
     HelpRequest,
     Idea,
-    Meeting,
     Participant,
     Registration,
     Skill,
@@ -308,8 +307,11 @@ def help_requests(ctx: Context) -> list[Flowable]:
 
 
 def _meetings_held(event: Event):
-    """Meetings of the event's published schedule (a draft schedule was not held)."""
-    return Meeting.objects.filter(schedule__event=event, schedule__status=ScheduleStatus.PUBLISHED)
+    """Meetings that took place: of the published schedule (a draft was not held), in
+    rounds already started — before the event the report shows no consultation figure."""
+    from .stats import held_meetings
+
+    return held_meetings(event)
 
 
 def consultations(ctx: Context) -> list[Flowable]:

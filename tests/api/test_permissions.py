@@ -769,6 +769,7 @@ READ += [
     # The funder's portfolio: any account, each gets its own projects.
     ("GET", "/api/projects/portfolio.csv", ACCOUNT),
     ("GET", "/api/projects/portfolio.pdf", ACCOUNT),
+    ("GET", "/api/events/{event}/stats/", ORGANIZER_READ),
 ]
 WRITE += [
     (
