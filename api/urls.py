@@ -98,6 +98,11 @@ urlpatterns = [
     path("events/<int:pk>/poster.pdf", reports.EventPosterView.as_view(), name="event-poster"),
     path("events/<int:pk>/stats/", reports.EventStatsView.as_view(), name="event-stats"),
     path(
+        "events/<int:pk>/datapackage.zip",
+        reports.EventDataPackageView.as_view(),
+        name="event-datapackage",
+    ),
+    path(
         "projects/<int:pk>/report.pdf",
         reports.ProjectReportView.as_view(),
         name="project-report",

@@ -93,7 +93,16 @@ def streamed(
     return response
 
 
-def pdf_response(request, write: Callable[[IO[bytes]], None], filename: str):
+def file_response(
+    request,
+    write: Callable[[IO[bytes]], None],
+    filename: str,
+    *,
+    content_type: str = "application/pdf",
+    attachment: bool = False,
+):
+    """Write a file into a spooled temporary file (memory up to SPOOL, then disk) and
+    stream it in chunks."""
     handle = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 (closed by the stream)
     try:
         write(handle)
@@ -104,10 +113,14 @@ def pdf_response(request, write: Callable[[IO[bytes]], None], filename: str):
     return streamed(
         request,
         FileChunks(handle),
-        content_type="application/pdf",
+        content_type=content_type,
         filename=filename,
-        attachment=False,
+        attachment=attachment,
     )
+
+
+def pdf_response(request, write: Callable[[IO[bytes]], None], filename: str):
+    return file_response(request, write, filename)
 
 
 def export_response(request, dataset: exports.Dataset, fmt: str):
@@ -347,3 +360,27 @@ class EventStatsView(EventPdfView):
         from ateliers.reports.stats import event_stats
 
         return Response(event_stats(self.get_event(pk)))
+
+
+class EventDataPackageView(APIView):
+    """The event's public data as a Frictionless Data Package (ZIP: ``datapackage.json``
+    and one CSV per resource); no personal data. ``manage.py import_event FILE`` loads it
+    into another instance. 404 for an event the caller may not see (drafts)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="events_datapackage_zip",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY, 404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        from ateliers.reports.datapackage import write_event_package
+
+        obj = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+        return file_response(
+            request,
+            lambda out: write_event_package(obj, out),
+            f"event-{obj.pk}-datapackage.zip",
+            content_type="application/zip",
+            attachment=True,
+        )

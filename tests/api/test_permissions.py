@@ -770,6 +770,8 @@ READ += [
     ("GET", "/api/projects/portfolio.csv", ACCOUNT),
     ("GET", "/api/projects/portfolio.pdf", ACCOUNT),
     ("GET", "/api/events/{event}/stats/", ORGANIZER_READ),
+    ("GET", "/api/events/{event}/datapackage.zip", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/datapackage.zip", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
 ]
 WRITE += [
     (
