@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, board, events, help, people, projects, reports
+from .views import accounts, board, events, help, people, projects, reports, webhooks
 from .views import schedule as schedule_views
 
 app_name = "api"
@@ -42,6 +42,7 @@ router.register(
 )
 router.register("stories", projects.StoryViewSet, basename="story")
 router.register("phase-criteria", projects.PhaseCriterionViewSet, basename="phase-criterion")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 router.register(r"events/(?P<event_pk>[0-9]+)/ideas", board.EventIdeaViewSet, basename="event-idea")
 router.register("ideas", board.IdeaViewSet, basename="idea")
 router.register(

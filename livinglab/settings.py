@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "channels",
     "ateliers",
     "projets",
+    "webhooks",
     "api",
     "frontend",
 ]
@@ -209,6 +210,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "livinglab <noreply@localhost>")
+
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------
+# Off by default: a hook may not call loopback, private, link-local or reserved addresses.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Conflict, Forbidden
 from ateliers.models import Event, Organization, User
+from webhooks.services import project_webhook
 
 from . import notify
 from .choices import CYCLE, NotificationKind, Phase, ProjectRole, allowed_moves
@@ -61,8 +62,10 @@ def _require_manager(actor: User, project: Project) -> None:
 
 
 def _notify(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
-    """Notifications are written in the change's transaction and delivered after commit."""
+    """Notifications are written in the change's transaction and delivered after commit;
+    so are webhook deliveries (the outbox, sent by ``manage.py send_webhooks``)."""
     notify.notify_followers(project, kind, actor=actor, payload=payload)
+    project_webhook(kind.split(".", 1)[1], project, **payload)
 
 
 @transaction.atomic
@@ -123,6 +126,7 @@ def project_create(
     PhaseTransition.objects.create(
         project=project, from_phase="", to_phase=Phase.EXPLORATION, note=note, actor=actor
     )
+    project_webhook("created", project)
     return project
 
 

@@ -772,6 +772,9 @@ READ += [
     ("GET", "/api/events/{event}/stats/", ORGANIZER_READ),
     ("GET", "/api/events/{event}/datapackage.zip", dict.fromkeys(ROLES, 200)),
     ("GET", "/api/events/{draft}/datapackage.zip", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/webhooks/", ORGANIZER_READ),
+    ("GET", "/api/webhooks/{webhook}/", ORGANIZER_READ),
+    ("GET", "/api/webhooks/{webhook}/deliveries/", ORGANIZER_READ),
 ]
 WRITE += [
     (
@@ -787,6 +790,15 @@ WRITE += [
         {**ORGANIZER_ONLY, "organizer": 200},
     ),
     ("DELETE", "/api/phase-criteria/{criterion}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+    (
+        "POST",
+        "/api/webhooks/",
+        # A public address given as an IP literal: no DNS needed, allowed by the SSRF policy.
+        {"url": "http://93.184.216.34/hook", "events": ["board.*"], "secret": "x" * 20},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    ("PATCH", "/api/webhooks/{webhook}/", {"active": False}, {**ORGANIZER_ONLY, "organizer": 200}),
+    ("DELETE", "/api/webhooks/{webhook}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
 ]
 ROUTE_ONLY: list = []
 
@@ -847,6 +859,11 @@ def world(db):
 
     # Inactive: it must not change what the transition rows expect.
     criterion = PhaseCriterion.objects.create(phase="deployment", text_fr="Budget", active=False)
+    from webhooks.models import Webhook
+
+    webhook = Webhook.objects.create(
+        url="http://93.184.216.34/hook", events=["help.*"], secret="s" * 20, active=False
+    )
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "slot": slot.pk,
@@ -857,6 +874,7 @@ def world(db):
         "skill": skill.pk,
         "story": pub.story.pk,
         "criterion": criterion.pk,
+        "webhook": webhook.pk,
         "user": newcomer.pk,
         **{key: project.pk for key, project in projects.items()},
         "event": event.pk,
