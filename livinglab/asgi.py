@@ -13,6 +13,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from livinglab.routing import websocket_urlpatterns  # noqa: E402
 
+if os.environ.get("LIVINGLAB_WARM", "1") != "0":
+    # Import the views and load the report code, fonts and catalogues now, not on the
+    # first request after a restart (docs/reports.md, "Cold start").
+    from ateliers.reports.warm import warm
+
+    warm()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

@@ -411,7 +411,7 @@ def _portfolio_summary(projects: list[Project], s, filters: list[tuple[str, str]
         )
     story += [
         pdf.para(_("Summary"), s["H1"]),
-        _table(rows, [64 * mm, 32 * mm, 22 * mm, 16 * mm, 40 * mm]),
+        _table(rows, [52 * mm, 30 * mm, 28 * mm, 22 * mm, 42 * mm]),
     ]
     return story
 

@@ -258,7 +258,7 @@ def top_ideas(ctx: Context) -> list[Flowable]:
         story += [
             CondPageBreak(30 * mm),
             pdf.para(names.get(key, _("No theme")), s["H2"]),
-            _table(rows, [10 * mm, 112 * mm, 22 * mm, 30 * mm]),
+            _table(rows, [10 * mm, 106 * mm, 24 * mm, 34 * mm]),
         ]
     return story
 
@@ -362,7 +362,7 @@ def consultations(ctx: Context) -> list[Flowable]:
     story: list[Flowable] = [
         CondPageBreak(40 * mm),
         pdf.para(_("Consultations held"), s["H1"]),
-        _table(rows, [24 * mm, 14 * mm, 52 * mm, 40 * mm, 44 * mm]),
+        _table(rows, [24 * mm, 18 * mm, 50 * mm, 40 * mm, 42 * mm]),
     ]
     total = ctx.figures.get("consultations", 0)
     if total > MAX_LIST:
