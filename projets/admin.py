@@ -7,6 +7,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    PhaseCriterion,
     PhaseTransition,
     Project,
     ProjectMember,
@@ -49,3 +50,11 @@ class ProjectAdmin(admin.ModelAdmin):
 
 for model in (Milestone, ProjectUpdate, Indicator, IndicatorValue, Story, Follow):
     admin.site.register(model)
+
+
+@admin.register(PhaseCriterion)
+class PhaseCriterionAdmin(admin.ModelAdmin):
+    """Organizers configure each phase's entry checklist here or with /api/phase-criteria/."""
+
+    list_display = ("__str__", "phase", "position", "active")
+    list_filter = ("phase", "active")

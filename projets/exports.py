@@ -66,7 +66,9 @@ def _row(p) -> list:
 
 def _portfolio_row(p) -> list:
     indicators = [
-        f"{i.name}: {i.progress_percent} %" if i.progress_percent is not None else i.name
+        f"{i.name_shown}: {i.progress_percent} %"
+        if i.progress_percent is not None
+        else i.name_shown
         for i in p.indicators.all()
     ]
     return [

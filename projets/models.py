@@ -216,6 +216,23 @@ class PhaseTransition(models.Model):
         return False
 
 
+class ChildTextMixin:
+    """Child content (milestones, journal entries, indicators) is written in the team's
+    language in ``<field>`` (French first, as the site) with an optional English version
+    in ``<field>_en``: ``shown(field)`` is the English one on English pages and PDFs when
+    given, else the original (``ateliers.i18n.localized``'s fallback rule)."""
+
+    def shown(self, field: str, lang: str | None = None) -> str:
+        from ateliers.i18n import current_language
+
+        lang = lang or current_language()
+        original = getattr(self, field, "") or ""
+        english = getattr(self, f"{field}_en", "") or ""
+        if lang == "en" and english:
+            return english
+        return original or english
+
+
 class PhaseCriterion(BilingualMixin, models.Model):
     """An entry criterion of a phase, configured by organizers (Dribdat's stage checklist).
 
@@ -252,7 +269,7 @@ class PhaseCriterion(BilingualMixin, models.Model):
         require_one_language(self, "text")
 
 
-class Milestone(models.Model):
+class Milestone(ChildTextMixin, models.Model):
     """A dated step the team commits to; late when the date passed and it is not done.
 
     ``weight`` says how much of the project's work it stands for: the project's progress
@@ -261,6 +278,7 @@ class Milestone(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     weight = models.PositiveSmallIntegerField(
@@ -279,6 +297,10 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def title_shown(self) -> str:
+        return self.shown("title")
+
+    @property
     def is_done(self) -> bool:
         return self.done_on is not None
 
@@ -287,11 +309,12 @@ class Milestone(models.Model):
         return self.done_on is None and self.due_on < timezone.localdate()
 
 
-class ProjectUpdate(models.Model):
+class ProjectUpdate(ChildTextMixin, models.Model):
     """An entry of the project's journal: what happened, in the team's words."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(_("text"), max_length=5000)
+    text_en = models.TextField(_("text (English)"), max_length=5000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -310,8 +333,12 @@ class ProjectUpdate(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def text_shown(self) -> str:
+        return self.shown("text")
 
-class Indicator(models.Model):
+
+class Indicator(ChildTextMixin, models.Model):
     """An impact indicator: a target to reach from a baseline, measured over time.
 
     ``current`` is the latest measured value (kept by the service that records values).
@@ -319,6 +346,7 @@ class Indicator(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     baseline = models.DecimalField(
@@ -343,6 +371,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_shown(self) -> str:
+        return self.shown("name")
 
     def clean(self) -> None:
         if self.baseline is not None and self.target is not None and self.baseline == self.target:

@@ -180,7 +180,7 @@ def milestones(ctx: Context) -> list[Flowable]:
             status = _("To do")
         rows.append(
             [
-                pdf.para(m.title, s["Cell"]),
+                pdf.para(m.shown("title", ctx.lang), s["Cell"]),
                 pdf.para(pdf.fmt_date(m.due_on), s["Cell"]),
                 pdf.para(status, s["Cell"]),
             ]
@@ -263,7 +263,7 @@ def indicators(ctx: Context) -> list[Flowable]:
             "baseline": _num(ind.baseline) + unit,
         }
         block: list[Flowable] = [
-            pdf.para(ind.name, s["H2"]),
+            pdf.para(ind.shown("name", ctx.lang), s["H2"]),
             pdf.para(figures, s["Body"]),
             _progress_bar(ind),
         ]
@@ -286,7 +286,7 @@ def updates(ctx: Context) -> list[Flowable]:
         who = u.author.public_name if u.author else ""
         story += [
             pdf.para(f"{pdf.fmt_date(u.created_at)} · {who}".strip(" ·"), s["Small"]),
-            pdf.para(u.text, s["Body"]),
+            pdf.para(u.shown("text", ctx.lang), s["Body"]),
             Spacer(1, 2 * mm),
         ]
     return story

@@ -368,11 +368,17 @@ def milestone_create(
     due_on: date,
     done_on: date | None = None,
     weight: int = 1,
+    title_en: str = "",
 ) -> Milestone:
     _require_editor(actor, project)
     _check_done_on(done_on)
     milestone = Milestone(
-        project=project, title=title, due_on=due_on, done_on=done_on, weight=weight or 1
+        project=project,
+        title=title,
+        title_en=title_en or "",
+        due_on=due_on,
+        done_on=done_on,
+        weight=weight or 1,
     )
     milestone.full_clean()
     milestone.save()
@@ -384,7 +390,7 @@ def milestone_update(*, actor: User, milestone: Milestone, **fields: Any) -> Mil
     _require_editor(actor, milestone.project)
     if "done_on" in fields:
         _check_done_on(fields["done_on"])
-    for key in ("title", "due_on", "done_on", "weight"):
+    for key in ("title", "title_en", "due_on", "done_on", "weight"):
         if key in fields:
             setattr(milestone, key, fields[key])
     milestone.full_clean()
@@ -404,10 +410,18 @@ def milestone_delete(*, actor: User, milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def project_post_update(*, actor: User, project: Project, text: str) -> ProjectUpdate:
-    """Add an entry to the journal and tell the followers."""
+def project_post_update(
+    *, actor: User, project: Project, text: str, text_en: str = ""
+) -> ProjectUpdate:
+    """Add an entry to the journal (``text_en``: its English version) and tell the
+    followers."""
     _require_editor(actor, project)
-    update = ProjectUpdate(project=project, text=(text or "").strip(), author=actor)
+    update = ProjectUpdate(
+        project=project,
+        text=(text or "").strip(),
+        text_en=(text_en or "").strip(),
+        author=actor,
+    )
     update.full_clean()
     update.save()
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
@@ -436,12 +450,14 @@ def indicator_create(
     unit: str = "",
     baseline: Decimal | None = None,
     current: Decimal | None = None,
+    name_en: str = "",
 ) -> Indicator:
     """A new indicator; a ``current`` given here is recorded as today's value."""
     _require_editor(actor, project)
     indicator = Indicator(
         project=project,
         name=name,
+        name_en=name_en or "",
         unit=unit,
         target=target,
         baseline=baseline,
@@ -458,7 +474,7 @@ def indicator_create(
 def indicator_update(*, actor: User, indicator: Indicator, **fields: Any) -> Indicator:
     _require_editor(actor, indicator.project)
     current = fields.pop("current", None)
-    for key in ("name", "unit", "target", "baseline", "position"):
+    for key in ("name", "name_en", "unit", "target", "baseline", "position"):
         if key in fields:
             setattr(indicator, key, fields[key])
     indicator.full_clean()

@@ -280,6 +280,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "id",
             "project",
             "title",
+            "title_en",
             "due_on",
             "done_on",
             "done",
@@ -296,7 +297,7 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProjectUpdate
-        fields = ["id", "project", "text", "author", "created_at"]
+        fields = ["id", "project", "text", "text_en", "author", "created_at"]
         read_only_fields = ["id", "project", "author", "created_at"]
 
 
@@ -324,6 +325,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "id",
             "project",
             "name",
+            "name_en",
             "unit",
             "target",
             "baseline",

@@ -106,6 +106,7 @@ RESOURCES: dict[str, list[tuple[str, str, str]]] = {
         ("due_on", "date", ""),
         ("done_on", "date", ""),
         ("weight", "integer", ""),
+        ("title_en", "string", "the title in English (may be empty)"),
     ],
     "indicators": [
         ("id", "integer", ""),
@@ -115,6 +116,7 @@ RESOURCES: dict[str, list[tuple[str, str, str]]] = {
         ("baseline", "number", ""),
         ("target", "number", ""),
         ("position", "integer", ""),
+        ("name_en", "string", "the name in English (may be empty)"),
     ],
     "indicator_values": [
         ("indicator", "integer", "indicators.id"),
@@ -246,11 +248,11 @@ def _rows(event: Event) -> dict[str, list[list]]:
             for p in projects
         ],
         "milestones": [
-            [m.pk, m.project_id, m.title, m.due_on, m.done_on, m.weight]
+            [m.pk, m.project_id, m.title, m.due_on, m.done_on, m.weight, m.title_en]
             for m in Milestone.objects.filter(project__in=project_ids).order_by("id")
         ],
         "indicators": [
-            [i.pk, i.project_id, i.name, i.unit, i.baseline, i.target, i.position]
+            [i.pk, i.project_id, i.name, i.unit, i.baseline, i.target, i.position, i.name_en]
             for i in Indicator.objects.filter(project__in=project_ids).order_by("id")
         ],
         "indicator_values": [
@@ -441,6 +443,7 @@ def import_event_package(file: IO[bytes]) -> Event:
         Milestone.objects.create(
             project=projects[r["project"]],
             title=r["title"],
+            title_en=r.get("title_en", ""),
             due_on=_d(r["due_on"]),
             done_on=_d(r["done_on"]),
             weight=_int(r["weight"]) or 1,
@@ -450,6 +453,7 @@ def import_event_package(file: IO[bytes]) -> Event:
         indicators[r["id"]] = Indicator.objects.create(
             project=projects[r["project"]],
             name=r["name"],
+            name_en=r.get("name_en", ""),
             unit=r["unit"],
             baseline=_num(r["baseline"]),
             target=_num(r["target"]),

@@ -172,6 +172,9 @@ class TransitionForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Milestone"), max_length=200)
+    title_en = forms.CharField(
+        label=gettext_lazy("Milestone in English (optional)"), max_length=200, required=False
+    )
     due_on = forms.DateField(
         label=gettext_lazy("Due on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -191,6 +194,9 @@ class MilestoneEditForm(forms.Form):
         label=gettext_lazy("Milestone"), queryset=Milestone.objects.none()
     )
     title = forms.CharField(label=gettext_lazy("New title"), max_length=200, required=False)
+    title_en = forms.CharField(
+        label=gettext_lazy("New title in English"), max_length=200, required=False
+    )
     due_on = forms.DateField(
         label=gettext_lazy("Due on"),
         required=False,
@@ -203,6 +209,7 @@ class MilestoneEditForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
 
 
 class UpdateForm(forms.Form):
@@ -211,10 +218,19 @@ class UpdateForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    text_en = forms.CharField(
+        label=gettext_lazy("In English (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Indicator"), max_length=200)
+    name_en = forms.CharField(
+        label=gettext_lazy("Indicator in English (optional)"), max_length=200, required=False
+    )
     unit = forms.CharField(label=gettext_lazy("Unit"), max_length=50, required=False)
     target = forms.DecimalField(label=gettext_lazy("Target"), max_digits=14, decimal_places=2)
     baseline = forms.DecimalField(
@@ -236,6 +252,7 @@ class ValueForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(project=project)
+        self.fields["indicator"].label_from_instance = lambda i: i.name_shown
 
 
 class MilestoneDoneForm(forms.Form):
@@ -253,6 +270,7 @@ class MilestoneDoneForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
 
 
 class MilestoneRemoveForm(forms.Form):
@@ -263,6 +281,7 @@ class MilestoneRemoveForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
 
 
 class MemberRemoveForm(forms.Form):
@@ -393,7 +412,7 @@ def _indicator_cards(project) -> list[dict]:
         if indicator.values.all():
             chart = charts.indicator_chart(
                 indicator,
-                title=_("History of “%(name)s”") % {"name": indicator.name},
+                title=_("History of “%(name)s”") % {"name": indicator.name_shown},
                 description=_(
                     "Bar chart of the measured values by date; the line marks the target "
                     "(%(target)s). The same figures are in the table below."
@@ -678,10 +697,12 @@ def _save(which: str, actor, project, data: dict) -> None:
         done_on = (data.get("done_on") or timezone.localdate()) if data["done"] else None
         services.milestone_update(actor=actor, milestone=data["milestone"], done_on=done_on)
     elif which == "milestone_edit":
-        changes = {k: data[k] for k in ("title", "due_on", "weight") if data.get(k)}
+        changes = {k: data[k] for k in ("title", "title_en", "due_on", "weight") if data.get(k)}
         services.milestone_update(actor=actor, milestone=data["milestone"], **changes)
     elif which == "update":
-        services.project_post_update(actor=actor, project=project, text=data["text"])
+        services.project_post_update(
+            actor=actor, project=project, text=data["text"], text_en=data.get("text_en", "")
+        )
     elif which == "indicator":
         services.indicator_create(actor=actor, project=project, **data)
     elif which == "value":
