@@ -189,4 +189,5 @@ def test_a_receiver_that_became_private_is_not_called(organizer, settings):
         call_command("send_webhooks")
     assert receiver.received == []
     delivery = Delivery.objects.get()
-    assert delivery.status == "pending" and "private" in delivery.attempts[0]["error"]
+    assert delivery.status == "pending"
+    assert delivery.attempts[0]["status_code"] is None and delivery.attempts[0]["error"]
