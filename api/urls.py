@@ -4,7 +4,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .views import accounts, board, events, help, people, polls, projects, reports, room
+from .views import (
+    accounts,
+    board,
+    events,
+    help,
+    people,
+    polls,
+    projects,
+    reports,
+    room,
+    webhooks,
+)
 from .views import schedule as schedule_views
 
 app_name = "api"
@@ -41,6 +52,8 @@ router.register(
     basename="project-indicator",
 )
 router.register("stories", projects.StoryViewSet, basename="story")
+router.register("phase-criteria", projects.PhaseCriterionViewSet, basename="phase-criterion")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 router.register(r"events/(?P<event_pk>[0-9]+)/ideas", board.EventIdeaViewSet, basename="event-idea")
 router.register("ideas", board.IdeaViewSet, basename="idea")
 router.register(
@@ -116,6 +129,12 @@ urlpatterns = [
     path("events/<int:pk>/report.pdf", reports.EventReportView.as_view(), name="event-report"),
     path("events/<int:pk>/badges.pdf", reports.EventBadgesView.as_view(), name="event-badges"),
     path("events/<int:pk>/poster.pdf", reports.EventPosterView.as_view(), name="event-poster"),
+    path("events/<int:pk>/stats/", reports.EventStatsView.as_view(), name="event-stats"),
+    path(
+        "events/<int:pk>/datapackage.zip",
+        reports.EventDataPackageView.as_view(),
+        name="event-datapackage",
+    ),
     path(
         "projects/<int:pk>/report.pdf",
         reports.ProjectReportView.as_view(),
@@ -165,6 +184,16 @@ urlpatterns = [
         "projects/export.json",
         projects.ProjectViewSet.as_view({"get": "export_json"}),
         name="project-export-json",
+    ),
+    path(
+        "projects/portfolio.csv",
+        projects.ProjectViewSet.as_view({"get": "portfolio_csv"}),
+        name="project-portfolio-csv",
+    ),
+    path(
+        "projects/portfolio.pdf",
+        projects.ProjectViewSet.as_view({"get": "portfolio_pdf"}),
+        name="project-portfolio-pdf",
     ),
     path("join/", board.JoinView.as_view(), name="join"),
     path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),

@@ -69,6 +69,8 @@ SECTIONS: dict[str, str] = {
     "projets.PhaseTransition.actor": "project_phase_changes",
     "projets.ProjectUpdate.author": "project_updates",
     "projets.IndicatorValue.recorded_by": "indicator_values",
+    # integrations
+    "webhooks.Webhook.created_by": "webhooks_created",
 }
 
 # Field names whose values are secrets: exported as "exists", never as their value.

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 
 from .views import (
     accounts,
+    analytics,
     board,
     events,
     organizer,
@@ -41,6 +42,11 @@ urlpatterns += [
     path("organize/events/<int:pk>/", organizer.event_manage, name="organizer-event"),
     path("organize/events/<int:pk>/edit/", organizer.event_edit, name="organizer-event-edit"),
     path("organize/events/<int:pk>/status/", organizer.event_status, name="organizer-event-status"),
+    path(
+        "organize/events/<int:pk>/analytics/",
+        analytics.event_analytics,
+        name="organizer-event-analytics",
+    ),
     path(
         "organize/events/<int:pk>/themes/new/",
         organizer.theme_create,

@@ -13,6 +13,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from ateliers.realtime.origin import SameOriginValidator  # noqa: E402
 from livinglab.routing import websocket_urlpatterns  # noqa: E402
 
+if os.environ.get("LIVINGLAB_WARM", "1") != "0":
+    # Import the views and load the report code, fonts and catalogues now, not on the
+    # first request after a restart (docs/reports.md, "Cold start").
+    from ateliers.reports.warm import warm
+
+    warm()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "channels",
     "ateliers",
     "projets",
+    "webhooks",
     "api",
     "frontend",
 ]
@@ -225,6 +226,10 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # (ateliers/services/outbox.py). With DEBUG (make run, no worker) and in tests, a message
 # is also tried right after commit.
 EMAIL_QUEUE = {"SEND_ON_COMMIT": env_bool("EMAIL_SEND_ON_COMMIT", DEBUG or TESTING)}
+
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------
+# Off by default: a hook may not call loopback, private, link-local or reserved addresses.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -14,6 +14,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    PhaseCriterion,
     PhaseTransition,
     Project,
     ProjectMember,
@@ -74,3 +75,11 @@ class IndicatorAdmin(ReadOnlyAdmin):
 
 for model in (IndicatorValue, Story, Follow):
     admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(PhaseCriterion)
+class PhaseCriterionAdmin(ReadOnlyAdmin):
+    """Organizers configure each phase's entry checklist with /api/phase-criteria/."""
+
+    list_display = ("__str__", "phase", "position", "active")
+    list_filter = ("phase", "active")

@@ -1,15 +1,14 @@
-"""Open-data exports of projects (CSV and JSON), from a queryset already scoped."""
+"""Open-data exports of projects and the funder's portfolio, from querysets already scoped.
+
+Rows are ``ateliers.reports.exports.Dataset``s, so every CSV here is written by the one
+CSV writer (``csv_chunks`` through ``ateliers.spreadsheet.csv_writer``: UTF-8 without BOM, RFC 4180,
+text cells neutralised against CSV injection) and every JSON is an array of
+objects (docs/open-data.md).
+"""
 
 from __future__ import annotations
 
-import io
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
-
-from ateliers.spreadsheet import csv_writer
-
-from .models import Project
+from ateliers.reports.exports import Dataset
 
 COLUMNS = [
     "id",
@@ -27,41 +26,59 @@ COLUMNS = [
     "updated_at",
 ]
 
+#: The portfolio adds what a funder reads (appended: the first columns stay the same).
+PORTFOLIO_COLUMNS = [
+    *COLUMNS,
+    "theme",
+    "progress",
+    "late_milestones",
+    "last_update_at",
+    "indicators",
+]
 
-def project_rows(projects) -> list[dict]:
-    """One flat dict per project; expects partners and organizations prefetched."""
+
+def _row(p) -> list:
     return [
-        {
-            "id": p.pk,
-            "title_fr": p.title_fr,
-            "title_en": p.title_en,
-            "summary_fr": p.summary_fr,
-            "summary_en": p.summary_en,
-            "phase": p.phase,
-            "visibility": p.visibility,
-            "region": p.region,
-            "event": p.event_id,
-            "partners": [o.name for o in p.partners.all()],
-            "organizations": [o.name for o in p.organizations.all()],
-            "created_at": p.created_at,
-            "updated_at": p.updated_at,
-        }
-        for p in projects
+        p.pk,
+        p.title_fr,
+        p.title_en,
+        p.summary_fr,
+        p.summary_en,
+        p.phase,
+        p.visibility,
+        p.region,
+        p.event_id,
+        [o.name for o in p.partners.all()],
+        [o.name for o in p.organizations.all()],
+        p.created_at,
+        p.updated_at,
     ]
 
 
-def projects_csv(projects: list[Project]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)  # text cells neutralised (CSV injection)
-    writer.writerow(COLUMNS)
-    for row in project_rows(projects):
-        writer.writerow([row[c] for c in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _portfolio_row(p) -> list:
+    indicators = [
+        f"{i.name_shown}: {i.progress_percent} %"
+        if i.progress_percent is not None
+        else i.name_shown
+        for i in p.indicators.all()
+    ]
+    return [
+        *_row(p),
+        p.theme_id,
+        p.progress_percent,
+        getattr(p, "late_milestone_count", None) or 0,
+        getattr(p, "last_update_at", None),
+        indicators,
+    ]
 
 
-def projects_json(projects: list[Project]) -> bytes:
-    return json.dumps(
-        {"count": len(projects), "results": project_rows(projects)},
-        cls=DjangoJSONEncoder,
-        ensure_ascii=False,
-    ).encode("utf-8")
+def projects_dataset(projects, *, fmt: str, name: str = "projects") -> Dataset:
+    """The projects' documented columns; expects partners and organizations prefetched."""
+    rows = (_row(p) for p in projects)
+    return Dataset(name, COLUMNS, rows)
+
+
+def portfolio_dataset(projects, *, fmt: str) -> Dataset:
+    """The portfolio (``selectors.portfolio``): the project columns and the funder's ones."""
+    rows = (_portfolio_row(p) for p in projects)
+    return Dataset("portfolio", PORTFOLIO_COLUMNS, rows)

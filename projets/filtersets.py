@@ -37,6 +37,7 @@ class ProjectFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="search", label=_("Search"))
     idea = filters.NumberFilter(method="from_source", label=_("From idea"))
     help_request = filters.NumberFilter(method="from_source", label=_("From help request"))
+    meeting = filters.NumberFilter(method="from_source", label=_("From consultation"))
 
     class Meta:
         model = Project
@@ -48,9 +49,15 @@ class ProjectFilterSet(filters.FilterSet):
             return queryset
         if value != int(value) or not 0 < value < 2**31:
             return queryset.none()
-        field = {"idea": "source_ideas", "help_request": "source_help_requests"}[name]
+        field = {
+            "idea": "source_ideas",
+            "help_request": "source_help_requests",
+            "meeting": "source_meetings",
+        }[name]
         through = getattr(Project, field).through
-        column = {"idea": "idea_id", "help_request": "helprequest_id"}[name]
+        column = {"idea": "idea_id", "help_request": "helprequest_id", "meeting": "meeting_id"}[
+            name
+        ]
         ids = through.objects.filter(**{column: int(value)}).values("project_id")
         return queryset.filter(pk__in=ids)
 

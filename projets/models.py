@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -74,6 +75,12 @@ class Project(BilingualMixin, models.Model):
         blank=True,
         verbose_name=_("from help requests"),
     )
+    source_meetings = models.ManyToManyField(
+        "ateliers.Meeting",
+        related_name="projects",
+        blank=True,
+        verbose_name=_("from consultations"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -111,6 +118,23 @@ class Project(BilingualMixin, models.Model):
     @property
     def summary(self) -> str:
         return self.tr("summary")
+
+    @property
+    def progress_percent(self) -> int | None:
+        """Weight of the done milestones over all of them, in %; ``None`` without any.
+
+        Read from the annotations of ``selectors.with_progress`` / ``project_list`` when
+        present (no query), else computed.
+        """
+        total = getattr(self, "milestone_weight", None)
+        done = getattr(self, "milestone_done_weight", None)
+        if total is None or done is None:
+            weights = [(m.weight, m.done_on is not None) for m in self.milestones.all()]
+            total = sum(w for w, _d in weights)
+            done = sum(w for w, d in weights if d)
+        if not total:
+            return None
+        return round(100 * done / total)
 
     def clean(self) -> None:
         require_one_language(self, "title")
@@ -155,6 +179,8 @@ class PhaseTransition(models.Model):
     )
     to_phase = models.CharField(_("to"), max_length=20, choices=Phase.choices)
     note = models.TextField(_("note"), blank=True, max_length=5000)
+    #: The entry criteria of ``to_phase`` ticked for this move, as they read then.
+    criteria = models.JSONField(_("entry criteria met"), default=list, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -190,13 +216,76 @@ class PhaseTransition(models.Model):
         return False
 
 
-class Milestone(models.Model):
-    """A dated step the team commits to; late when the date passed and it is not done."""
+class ChildTextMixin:
+    """Child content (milestones, journal entries, indicators) is written in the team's
+    language in ``<field>`` (French first, as the site) with an optional English version
+    in ``<field>_en``: ``shown(field)`` is the English one on English pages and PDFs when
+    given, else the original (``ateliers.i18n.localized``'s fallback rule)."""
+
+    def shown(self, field: str, lang: str | None = None) -> str:
+        from ateliers.i18n import current_language
+
+        lang = lang or current_language()
+        original = getattr(self, field, "") or ""
+        english = getattr(self, f"{field}_en", "") or ""
+        if lang == "en" and english:
+            return english
+        return original or english
+
+
+class PhaseCriterion(BilingualMixin, models.Model):
+    """An entry criterion of a phase, configured by organizers (Dribdat's stage checklist).
+
+    A project enters ``phase`` (moving forward) only once the team ticks every active
+    criterion of that phase; the ticked texts are kept on the transition.
+    """
+
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    text_fr = models.CharField(_("criterion (French)"), max_length=300, blank=True)
+    text_en = models.CharField(_("criterion (English)"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["phase", "position", "id"]
+        verbose_name = _("phase entry criterion")
+        verbose_name_plural = _("phase entry criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__in=Phase.values),
+                name="phase_criterion_phase_valid",
+                violation_error_message=_("Unknown phase."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return self.tr("text")
+
+    def clean(self) -> None:
+        require_one_language(self, "text")
+
+
+class Milestone(ChildTextMixin, models.Model):
+    """A dated step the team commits to; late when the date passed and it is not done.
+
+    ``weight`` says how much of the project's work it stands for: the project's progress
+    is the weight of the done milestones over the weight of all of them.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -208,6 +297,10 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def title_shown(self) -> str:
+        return self.shown("title")
+
+    @property
     def is_done(self) -> bool:
         return self.done_on is not None
 
@@ -216,11 +309,12 @@ class Milestone(models.Model):
         return self.done_on is None and self.due_on < timezone.localdate()
 
 
-class ProjectUpdate(models.Model):
+class ProjectUpdate(ChildTextMixin, models.Model):
     """An entry of the project's journal: what happened, in the team's words."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(_("text"), max_length=5000)
+    text_en = models.TextField(_("text (English)"), max_length=5000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -239,8 +333,12 @@ class ProjectUpdate(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def text_shown(self) -> str:
+        return self.shown("text")
 
-class Indicator(models.Model):
+
+class Indicator(ChildTextMixin, models.Model):
     """An impact indicator: a target to reach from a baseline, measured over time.
 
     ``current`` is the latest measured value (kept by the service that records values).
@@ -248,6 +346,7 @@ class Indicator(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     baseline = models.DecimalField(
@@ -272,6 +371,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_shown(self) -> str:
+        return self.shown("name")
 
     def clean(self) -> None:
         if self.baseline is not None and self.target is not None and self.baseline == self.target:

@@ -180,7 +180,7 @@ def milestones(ctx: Context) -> list[Flowable]:
             status = _("To do")
         rows.append(
             [
-                pdf.para(m.title, s["Cell"]),
+                pdf.para(m.shown("title", ctx.lang), s["Cell"]),
                 pdf.para(pdf.fmt_date(m.due_on), s["Cell"]),
                 pdf.para(status, s["Cell"]),
             ]
@@ -263,7 +263,7 @@ def indicators(ctx: Context) -> list[Flowable]:
             "baseline": _num(ind.baseline) + unit,
         }
         block: list[Flowable] = [
-            pdf.para(ind.name, s["H2"]),
+            pdf.para(ind.shown("name", ctx.lang), s["H2"]),
             pdf.para(figures, s["Body"]),
             _progress_bar(ind),
         ]
@@ -286,7 +286,7 @@ def updates(ctx: Context) -> list[Flowable]:
         who = u.author.public_name if u.author else ""
         story += [
             pdf.para(f"{pdf.fmt_date(u.created_at)} · {who}".strip(" ·"), s["Small"]),
-            pdf.para(u.text, s["Body"]),
+            pdf.para(u.shown("text", ctx.lang), s["Body"]),
             Spacer(1, 2 * mm),
         ]
     return story
@@ -364,3 +364,72 @@ def write_project_report(project: Project, out: IO[bytes], *, lang: str, reader)
 
 def project_report(project: Project, *, lang: str, reader) -> bytes:
     return pdf.to_bytes(lambda out: write_project_report(project, out, lang=lang, reader=reader))
+
+
+# --- the funder's portfolio: every project of a filtered dashboard in one PDF -----------
+
+MAX_PORTFOLIO = 100
+
+
+def _portfolio_summary(projects: list[Project], s, filters: list[tuple[str, str]]) -> list:
+    phases = dict(Phase.choices)
+    story: list[Flowable] = [
+        pdf.para(_("Project portfolio"), s["Kicker"]),
+        pdf.para(_("Projects at a glance"), s["Cover"]),
+    ]
+    if filters:
+        story.append(
+            pdf.para(
+                _("Filters: %(filters)s") % {"filters": "; ".join(f"{k}: {v}" for k, v in filters)},
+                s["Body"],
+            )
+        )
+    story.append(
+        pdf.para(
+            _("Generated on %(date)s") % {"date": pdf.fmt_datetime(timezone.now())}, s["Small"]
+        )
+    )
+    rows = [
+        [
+            pdf.para(_("Project"), s["CellBold"]),
+            pdf.para(_("Phase"), s["CellBold"]),
+            pdf.para(_("Progress"), s["CellBold"]),
+            pdf.para(_("Late"), s["CellBold"]),
+            pdf.para(_("Partners"), s["CellBold"]),
+        ]
+    ]
+    for p in projects:
+        progress = p.progress_percent
+        rows.append(
+            [
+                pdf.para(localized(p, "title", translation.get_language()), s["Cell"]),
+                pdf.para(phases.get(p.phase, p.phase), s["Cell"]),
+                pdf.para("—" if progress is None else f"{progress}\u00a0%", s["Cell"]),
+                pdf.para(str(getattr(p, "late_milestone_count", 0) or 0), s["Cell"]),
+                pdf.para(", ".join(o.name for o in p.partners.all()), s["Cell"]),
+            ]
+        )
+    story += [
+        pdf.para(_("Summary"), s["H1"]),
+        _table(rows, [52 * mm, 30 * mm, 28 * mm, 22 * mm, 42 * mm]),
+    ]
+    return story
+
+
+def write_portfolio(projects, out: IO[bytes], *, lang: str, reader, filters=()) -> None:
+    """One PDF for a funder's filtered portfolio: a summary table, then each project's
+    status (header, phases, milestones, indicators; no journal, no story)."""
+    from reportlab.platypus import PageBreak
+
+    with translation.override(lang):
+        s = pdf.styles()
+        projects = list(projects[:MAX_PORTFOLIO])
+        flowables = _portfolio_summary(projects, s, list(filters))
+        for project in projects:
+            ctx = Context(project=_load(project), lang=lang, styles=s, reader=reader)
+            flowables.append(PageBreak())
+            for section in (header, timeline, milestones, indicators):
+                flowables += section(ctx)
+        title = _("Project portfolio")
+        meta = pdf.Meta(title=title, subject=title, lang=lang)
+        pdf.build(flowables, meta, out)

@@ -7,7 +7,8 @@ a provenance link).
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ateliers.models import Organization
@@ -100,6 +101,39 @@ def _ideas_visible_to(user):
     return qs
 
 
+def _meetings_visible_to(user):
+    """Consultations a caller may read: organizers all; the expert and the members of the
+    organisation their own; nobody else (who met whom is not public)."""
+    from ateliers.models import Meeting
+
+    qs = Meeting.objects.select_related("organization", "expert", "schedule__event").order_by("id")
+    if is_organizer(user):
+        return qs
+    if not is_account(user):
+        return qs.none()
+    return qs.filter(Q(expert=user) | Q(organization__memberships__user=user)).distinct()
+
+
+def _weight_sum(**filters):
+    return Coalesce(
+        Subquery(
+            Milestone.objects.filter(project=OuterRef("pk"), **filters)
+            .order_by()
+            .values("project")
+            .annotate(w=Sum("weight"))
+            .values("w")[:1]
+        ),
+        0,
+    )
+
+
+def with_progress(qs: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate the weights behind ``Project.progress_percent`` (two subqueries)."""
+    return qs.annotate(
+        milestone_weight=_weight_sum(), milestone_done_weight=_weight_sum(done_on__isnull=False)
+    )
+
+
 def projects_from_idea(user, idea) -> QuerySet[Project]:
     """The other way of the provenance link: the visible projects an idea became."""
     return projects_visible_to(user).filter(source_ideas=idea)
@@ -108,6 +142,31 @@ def projects_from_idea(user, idea) -> QuerySet[Project]:
 def projects_from_help_request(user, help_request) -> QuerySet[Project]:
     """The other way of the provenance link: the visible projects a request became."""
     return projects_visible_to(user).filter(source_help_requests=help_request)
+
+
+def projects_from_meeting(user, meeting) -> QuerySet[Project]:
+    """The other way of the provenance link: the visible projects a consultation became."""
+    return projects_visible_to(user).filter(source_meetings=meeting)
+
+
+def event_projects(user, event) -> QuerySet[Project]:
+    """The visible projects born at ``event``, with the visible ideas they came from."""
+    return (
+        projects_visible_to(user)
+        .filter(event=event)
+        .prefetch_related(
+            Prefetch("source_ideas", queryset=_ideas_visible_to(user), to_attr="visible_ideas"),
+            Prefetch(
+                "source_help_requests",
+                queryset=_help_requests_visible_to(user),
+                to_attr="visible_help_requests",
+            ),
+            Prefetch(
+                "source_meetings", queryset=_meetings_visible_to(user), to_attr="visible_meetings"
+            ),
+        )
+        .order_by("id")[:200]
+    )
 
 
 def project_list(user) -> QuerySet[Project]:
@@ -125,11 +184,21 @@ def project_list(user) -> QuerySet[Project]:
                 to_attr="visible_help_requests",
             ),
             Prefetch("source_ideas", queryset=_ideas_visible_to(user), to_attr="visible_ideas"),
+            Prefetch(
+                "source_meetings",
+                queryset=_meetings_visible_to(user),
+                to_attr="visible_meetings",
+            ),
             Prefetch("partners", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("organizations", queryset=Organization.objects.order_by("name", "id")),
             Prefetch("members", queryset=ProjectMember.objects.select_related("user")),
         )
-        .annotate(late_milestone_count=_late_count(), last_update_at=_last_update_at())
+        .annotate(
+            late_milestone_count=_late_count(),
+            last_update_at=_last_update_at(),
+            milestone_weight=_weight_sum(),
+            milestone_done_weight=_weight_sum(done_on__isnull=False),
+        )
     )
 
 
@@ -152,6 +221,11 @@ def my_projects(user) -> QuerySet[Project]:
     return _mine(project_list(user), user)
 
 
+def my_project_ids(user):
+    """The ids of ``my_projects`` as a subquery (for filter choices and counts)."""
+    return _mine(projects_visible_to(user), user).order_by().values("pk")
+
+
 def my_projects_summary(user) -> dict:
     """Counts for the dashboard's chart over all my projects: by phase, and late milestones."""
     mine = _mine(projects_visible_to(user), user).order_by().values("pk")
@@ -166,6 +240,34 @@ def my_projects_summary(user) -> dict:
         project__in=mine, done_on__isnull=True, due_on__lt=timezone.localdate()
     ).count()
     return {"phases": phases, "total": sum(phases.values()), "late": late}
+
+
+def portfolio_summary(projects: QuerySet[Project]) -> dict:
+    """By phase and late milestones over ``projects`` (already scoped and filtered)."""
+    ids = projects.order_by().values("pk")
+    phases = dict(
+        Project.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+    late = Milestone.objects.filter(
+        project__in=ids, done_on__isnull=True, due_on__lt=timezone.localdate()
+    ).count()
+    return {"phases": phases, "total": sum(phases.values()), "late": late}
+
+
+def portfolio(user, params) -> tuple:
+    """The funder's portfolio: my projects (``my_projects``) narrowed by the directory's
+    filters (event, phase, theme, region, partner…). Returns ``(filterset, queryset)``;
+    invalid filters give the unfiltered set with the form's errors."""
+    from .filtersets import ProjectFilterSet
+
+    base = dashboard_projects(user)
+    filterset = ProjectFilterSet(params or None, queryset=base)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    return filterset, qs.order_by("-updated_at", "-id")
 
 
 def dashboard_projects(user) -> QuerySet[Project]:

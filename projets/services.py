@@ -12,19 +12,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Conflict, Forbidden
 from ateliers.models import Event, Organization, User
+from webhooks.services import project_webhook
 
 from . import notify
-from .choices import NotificationKind, Phase, ProjectRole, allowed_moves
+from .choices import CYCLE, NotificationKind, Phase, ProjectRole, allowed_moves
 from .models import (
     Follow,
     Indicator,
     IndicatorValue,
     Milestone,
+    PhaseCriterion,
     PhaseTransition,
     Project,
     ProjectMember,
@@ -82,8 +85,10 @@ def _require_visible_links(actor: User, project: Project | None, fields: dict) -
 
 
 def _notify(project: Project, kind: str, *, actor: User | None, payload: dict) -> None:
-    """Notifications are written in the change's transaction and delivered after commit."""
+    """Notifications are written in the change's transaction and delivered after commit;
+    so are webhook deliveries (the outbox, sent by ``manage.py send_webhooks``)."""
     notify.notify_followers(project, kind, actor=actor, payload=payload)
+    project_webhook(kind.split(".", 1)[1], project, **payload)
 
 
 @transaction.atomic
@@ -104,13 +109,25 @@ def project_create(
     note: str = "",
     source_help_requests: list = (),
     source_ideas: list = (),
+    source_meetings: list = (),
+    confirm_duplicate: bool = False,
 ) -> Project:
-    """Open a project in exploration; the opening is the first line of its history."""
+    """Open a project in exploration; the opening is the first line of its history.
+
+    The project keeps the event it comes from: given, or the theme's, or that of its first
+    source (idea, help request, consultation). A source already carried by a project is
+    refused (``409 source_in_project``) unless ``confirm_duplicate``: the warning shown
+    before making a second project from the same idea, request or consultation.
+    """
     if not is_organizer(actor):
         raise Forbidden(_("Only organizers can open a project."))
     _require_visible_links(
         actor, None, {"event": event, "theme": theme, "source_ideas": source_ideas}
     )
+    if not confirm_duplicate:
+        _refuse_duplicate_source(source_ideas, source_help_requests, source_meetings)
+    if event is None and theme is None:
+        event = source_event(source_ideas, source_help_requests, source_meetings)
     project = Project(
         title_fr=title_fr,
         title_en=title_en,
@@ -129,11 +146,13 @@ def project_create(
     project.organizations.set(organizations)
     project.source_help_requests.set(source_help_requests)
     project.source_ideas.set(_with_merged(source_ideas))
+    project.source_meetings.set(source_meetings)
     for user, role in team:
         _member_add(project=project, user=user, role=role)
     PhaseTransition.objects.create(
         project=project, from_phase="", to_phase=Phase.EXPLORATION, note=note, actor=actor
     )
+    project_webhook("created", project)
     return project
 
 
@@ -149,6 +168,7 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
         "theme",
         "source_help_requests",
         "source_ideas",
+        "source_meetings",
     } & fields.keys()
     if managed:
         _require_manager(actor, project)
@@ -166,7 +186,48 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
         project.source_help_requests.set(fields["source_help_requests"])
     if "source_ideas" in fields:
         project.source_ideas.set(_with_merged(fields["source_ideas"]))
+    if "source_meetings" in fields:
+        project.source_meetings.set(fields["source_meetings"])
     return project
+
+
+def source_event(ideas=(), help_requests=(), meetings=()) -> Event | None:
+    """The event a project's sources come from (the first one that has one)."""
+    for idea in ideas:
+        if idea.event_id:
+            return idea.event
+    for request in help_requests:
+        if request.event_id:
+            return request.event
+    for meeting in meetings:
+        return meeting.schedule.event
+    return None
+
+
+def sources_in_projects(ideas=(), help_requests=(), meetings=()) -> list[Project]:
+    """Projects already made from any of these sources (an idea counts with its group)."""
+    ideas = _with_merged(ideas)
+    condition = Q(pk__in=[])
+    if ideas:
+        condition |= Q(source_ideas__in=[i.pk for i in ideas])
+    if help_requests:
+        condition |= Q(source_help_requests__in=[r.pk for r in help_requests])
+    if meetings:
+        condition |= Q(source_meetings__in=[m.pk for m in meetings])
+    return list(Project.objects.filter(condition).distinct().order_by("id"))
+
+
+def _refuse_duplicate_source(ideas, help_requests, meetings) -> None:
+    existing = sources_in_projects(ideas, help_requests, meetings)
+    if existing:
+        raise Conflict(
+            _(
+                "A project was already made from this source (%(projects)s). "
+                "Confirm to make another one."
+            )
+            % {"projects": ", ".join(f"#{p.pk}" for p in existing)},
+            code="source_in_project",
+        )
 
 
 def _with_merged(ideas) -> list:
@@ -189,12 +250,14 @@ def project_delete(*, actor: User, project: Project) -> None:
 
 @transaction.atomic
 def project_advance_phase(
-    *, actor: User, project: Project, phase: str, note: str = ""
+    *, actor: User, project: Project, phase: str, note: str = "", criteria=None
 ) -> PhaseTransition:
     """Move the project to ``phase`` (see ``choices.allowed_moves``) and record it.
 
-    Compare-and-set on the current phase: two people moving the project at once get one
-    transition and one 409.
+    Entering a phase (any move that is not back to an earlier phase) needs every active
+    entry criterion of that phase ticked: ``criteria`` is the list of their ids; the
+    texts ticked are kept on the transition. Compare-and-set on the current phase: two
+    people moving the project at once get one transition and one 409.
     """
     _require_editor(actor, project)
     if phase not in Phase.values:
@@ -210,6 +273,7 @@ def project_advance_phase(
             _("From this phase the project can go to: %(phases)s.") % {"phases": labels},
             code="phase_not_allowed",
         )
+    met = _entry_criteria_met(current, phase, criteria)
     now = timezone.now()
     moved = Project.objects.filter(pk=project.pk, phase=current).update(
         phase=phase, phase_changed_at=now, updated_at=now
@@ -217,7 +281,12 @@ def project_advance_phase(
     if not moved:
         raise Conflict(_("The project's phase changed meanwhile; reload."), code="stale_phase")
     transition = PhaseTransition(
-        project=project, from_phase=current, to_phase=phase, note=note or "", actor=actor
+        project=project,
+        from_phase=current,
+        to_phase=phase,
+        note=note or "",
+        actor=actor,
+        criteria=met,
     )
     transition.created_at = now
     transition.full_clean(exclude=["project"])
@@ -230,6 +299,66 @@ def project_advance_phase(
         payload={"from": current, "to": phase, "note": note or ""},
     )
     return transition
+
+
+def is_backward_move(current: str, phase: str) -> bool:
+    order = [p.value for p in CYCLE]
+    return current in order and phase in order and order.index(phase) < order.index(current)
+
+
+def entry_criteria(phase: str) -> list[PhaseCriterion]:
+    return list(PhaseCriterion.objects.filter(phase=phase, active=True).order_by("position", "id"))
+
+
+def _entry_criteria_met(current: str, phase: str, ticked) -> list[dict]:
+    """The criteria of ``phase`` as ticked; a missing or unknown one is a 400."""
+    if is_backward_move(current, phase):
+        return []
+    required = entry_criteria(phase)
+    ticked = {int(pk) for pk in (ticked or ())}
+    known = {c.pk for c in required}
+    if ticked - known:
+        raise ValidationError(
+            {
+                "criteria": _("These are not entry criteria of this phase: %(ids)s.")
+                % {"ids": ", ".join(str(pk) for pk in sorted(ticked - known))}
+            }
+        )
+    missing = [c for c in required if c.pk not in ticked]
+    if missing:
+        raise ValidationError(
+            {
+                "criteria": _("To enter %(phase)s, tick every entry criterion: %(list)s.")
+                % {
+                    "phase": Phase(phase).label,
+                    "list": "; ".join(c.text for c in missing),
+                }
+            }
+        )
+    return [{"id": c.pk, "text_fr": c.text_fr, "text_en": c.text_en} for c in required]
+
+
+@transaction.atomic
+def phase_criterion_save(
+    *, actor: User, criterion: PhaseCriterion | None = None, **fields: Any
+) -> PhaseCriterion:
+    """Organizers configure the entry criteria of each phase."""
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers can configure the phases."))
+    criterion = criterion or PhaseCriterion()
+    for key in ("phase", "text_fr", "text_en", "position", "active"):
+        if key in fields:
+            setattr(criterion, key, fields[key])
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def phase_criterion_delete(*, actor: User, criterion: PhaseCriterion) -> None:
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers can configure the phases."))
+    criterion.delete()
 
 
 def _member_add(*, project: Project, user: User, role: str) -> ProjectMember:
@@ -259,10 +388,25 @@ def project_member_remove(*, actor: User, member: ProjectMember) -> None:
 
 @transaction.atomic
 def milestone_create(
-    *, actor: User, project: Project, title: str, due_on: date, done_on: date | None = None
+    *,
+    actor: User,
+    project: Project,
+    title: str,
+    due_on: date,
+    done_on: date | None = None,
+    weight: int = 1,
+    title_en: str = "",
 ) -> Milestone:
     _require_editor(actor, project)
-    milestone = Milestone(project=project, title=title, due_on=due_on, done_on=done_on)
+    _check_done_on(done_on)
+    milestone = Milestone(
+        project=project,
+        title=title,
+        title_en=title_en or "",
+        due_on=due_on,
+        done_on=done_on,
+        weight=weight or 1,
+    )
     milestone.full_clean()
     milestone.save()
     return milestone
@@ -271,12 +415,19 @@ def milestone_create(
 @transaction.atomic
 def milestone_update(*, actor: User, milestone: Milestone, **fields: Any) -> Milestone:
     _require_editor(actor, milestone.project)
-    for key in ("title", "due_on", "done_on"):
+    if "done_on" in fields:
+        _check_done_on(fields["done_on"])
+    for key in ("title", "title_en", "due_on", "done_on", "weight"):
         if key in fields:
             setattr(milestone, key, fields[key])
     milestone.full_clean()
     milestone.save()
     return milestone
+
+
+def _check_done_on(done_on: date | None) -> None:
+    if done_on is not None and done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A milestone cannot be done in the future.")})
 
 
 @transaction.atomic
@@ -286,10 +437,18 @@ def milestone_delete(*, actor: User, milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def project_post_update(*, actor: User, project: Project, text: str) -> ProjectUpdate:
-    """Add an entry to the journal and tell the followers."""
+def project_post_update(
+    *, actor: User, project: Project, text: str, text_en: str = ""
+) -> ProjectUpdate:
+    """Add an entry to the journal (``text_en``: its English version) and tell the
+    followers."""
     _require_editor(actor, project)
-    update = ProjectUpdate(project=project, text=(text or "").strip(), author=actor)
+    update = ProjectUpdate(
+        project=project,
+        text=(text or "").strip(),
+        text_en=(text_en or "").strip(),
+        author=actor,
+    )
     update.full_clean()
     update.save()
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
@@ -318,12 +477,14 @@ def indicator_create(
     unit: str = "",
     baseline: Decimal | None = None,
     current: Decimal | None = None,
+    name_en: str = "",
 ) -> Indicator:
     """A new indicator; a ``current`` given here is recorded as today's value."""
     _require_editor(actor, project)
     indicator = Indicator(
         project=project,
         name=name,
+        name_en=name_en or "",
         unit=unit,
         target=target,
         baseline=baseline,
@@ -340,7 +501,7 @@ def indicator_create(
 def indicator_update(*, actor: User, indicator: Indicator, **fields: Any) -> Indicator:
     _require_editor(actor, indicator.project)
     current = fields.pop("current", None)
-    for key in ("name", "unit", "target", "baseline", "position"):
+    for key in ("name", "name_en", "unit", "target", "baseline", "position"):
         if key in fields:
             setattr(indicator, key, fields[key])
     indicator.full_clean()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ateliers.models import Event, HelpRequest, Idea, Organization, Theme
+from ateliers.choices import EventStatus
+from ateliers.models import Event, HelpRequest, Idea, Meeting, Organization, Theme
 from ateliers.selectors import events_visible_to
 from projets.choices import Phase, ProjectRole, allowed_moves
 from projets.models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    PhaseCriterion,
     PhaseTransition,
     Project,
     ProjectMember,
@@ -52,8 +56,75 @@ class PhaseTransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PhaseTransition
-        fields = ["id", "from_phase", "to_phase", "note", "actor", "date", "created_at"]
+        fields = [
+            "id",
+            "from_phase",
+            "to_phase",
+            "note",
+            "criteria",
+            "actor",
+            "date",
+            "created_at",
+        ]
         read_only_fields = fields
+
+
+_LINK = {"type": "object", "properties": {"id": {"type": "integer"}, "url": {"type": "string"}}}
+PROVENANCE_SCHEMA = {
+    "type": "object",
+    "description": "Where the project comes from, each source with its page's address "
+    "(only the sources the caller may read).",
+    "properties": {
+        "event": {**_LINK, "nullable": True},
+        "ideas": {"type": "array", "items": _LINK},
+        "help_requests": {"type": "array", "items": _LINK},
+        "consultations": {"type": "array", "items": _LINK},
+    },
+}
+
+
+def provenance(project) -> dict:
+    """The project's sources as links (read from ``selectors.project_list``'s prefetches).
+
+    A draft event is never named here: the project may be public while its event is not
+    (issue 16, item 4)."""
+    event = project.event
+    if event is not None and event.status == EventStatus.DRAFT:
+        event = None
+    return {
+        "event": {
+            "id": event.pk,
+            "title": event.title,
+            "url": reverse("frontend:event-detail", args=[event.pk]),
+        }
+        if event
+        else None,
+        "ideas": [
+            {
+                "id": idea.pk,
+                "event": idea.event_id,
+                "text": idea.text,
+                "url": reverse("frontend:board", args=[idea.event_id]) + f"#idea-{idea.pk}",
+            }
+            for idea in getattr(project, "visible_ideas", ())
+        ],
+        "help_requests": [
+            {"id": hr.pk, "title": hr.title, "url": reverse("frontend:help-detail", args=[hr.pk])}
+            for hr in getattr(project, "visible_help_requests", ())
+        ],
+        "consultations": [
+            {
+                "id": m.pk,
+                "event": m.schedule.event_id,
+                "organization": m.organization.name,
+                "expert": m.expert.public_name,
+                "round": m.round,
+                "table": m.table,
+                "url": reverse("frontend:event-agenda", args=[m.schedule.event_id]),
+            }
+            for m in getattr(project, "visible_meetings", ())
+        ],
+    }
 
 
 class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
@@ -66,6 +137,24 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         many=True, queryset=HelpRequest.objects.all(), required=False, write_only=True
     )
     source_ideas = IdField(many=True, queryset=Idea.objects.all(), required=False, write_only=True)
+    source_meetings = IdField(
+        many=True,
+        queryset=Meeting.objects.select_related("schedule__event"),
+        required=False,
+        write_only=True,
+        help_text="Consultations (meetings) the project comes from.",
+    )
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Make the project even if one of its sources already became a project "
+        "(otherwise 409 `source_in_project`).",
+    )
+    provenance = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField(
+        help_text="Weight of the done milestones over all of them, in %; null without any."
+    )
     partners_detail = OrganizationBriefSerializer(source="partners", many=True, read_only=True)
     organizations_detail = OrganizationBriefSerializer(
         source="organizations", many=True, read_only=True
@@ -96,6 +185,10 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "organizations_detail",
             "source_ideas",
             "source_help_requests",
+            "source_meetings",
+            "confirm_duplicate",
+            "provenance",
+            "progress",
             "team",
             "late_milestone_count",
             "last_update_at",
@@ -121,6 +214,19 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     def get_allowed_phases(self, project) -> list[str]:
         return allowed_moves(project.phase)
 
+    @extend_schema_field(PROVENANCE_SCHEMA)
+    def get_provenance(self, project) -> dict:
+        return provenance(project)
+
+    def get_progress(self, project) -> int | None:
+        return project.progress_percent
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            attrs.pop("confirm_duplicate", None)
+        return attrs
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["late_milestone_count"] = getattr(instance, "late_milestone_count", None) or 0
@@ -129,6 +235,9 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         data["source_help_requests"] = [hr.pk for hr in visible] if visible is not None else []
         ideas = getattr(instance, "visible_ideas", None)
         data["source_ideas"] = [idea.pk for idea in ideas] if ideas is not None else []
+        meetings = getattr(instance, "visible_meetings", None)
+        data["source_meetings"] = [m.pk for m in meetings] if meetings is not None else []
+        data.pop("confirm_duplicate", None)
         return data
 
 
@@ -142,6 +251,23 @@ class ProjectDetailSerializer(ProjectSerializer):
 class TransitionSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Phase.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    criteria = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=100,
+        default=list,
+        help_text="Ids of the entry criteria of `phase` the team ticks: all of them are "
+        "needed to enter a phase (not to go back).",
+    )
+
+
+class PhaseCriterionSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = PhaseCriterion
+        fields = ["id", "phase", "text_fr", "text_en", "position", "active"]
+        read_only_fields = ["id"]
+        bilingual = ["text"]
+        bilingual_required = ["text"]
 
 
 class TeamAddSerializer(serializers.Serializer):
@@ -159,8 +285,20 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["id", "project", "title", "due_on", "done_on", "done", "late", "created_at"]
+        fields = [
+            "id",
+            "project",
+            "title",
+            "title_en",
+            "due_on",
+            "done_on",
+            "done",
+            "late",
+            "weight",
+            "created_at",
+        ]
         read_only_fields = ["id", "project", "done", "late", "created_at"]
+        extra_kwargs = {"weight": {"min_value": 1, "max_value": 100}}
 
 
 class ProjectUpdateSerializer(serializers.ModelSerializer):
@@ -168,7 +306,7 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProjectUpdate
-        fields = ["id", "project", "text", "author", "created_at"]
+        fields = ["id", "project", "text", "text_en", "author", "created_at"]
         read_only_fields = ["id", "project", "author", "created_at"]
 
 
@@ -196,6 +334,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "id",
             "project",
             "name",
+            "name_en",
             "unit",
             "target",
             "baseline",

@@ -7,17 +7,17 @@ may not read is a 404 everywhere (list, detail, children, exports).
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from ateliers.i18n import current_language
 from ateliers.models import Organization, User
 from projets import exports, selectors, services
 from projets.filtersets import ProjectFilterSet
@@ -25,6 +25,7 @@ from projets.models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    PhaseCriterion,
     PhaseTransition,
     Project,
     ProjectMember,
@@ -39,6 +40,7 @@ from ..serializers.projects import (
     IndicatorSerializer,
     IndicatorValueSerializer,
     MilestoneSerializer,
+    PhaseCriterionSerializer,
     ProjectDetailSerializer,
     ProjectMemberSerializer,
     ProjectSerializer,
@@ -47,7 +49,13 @@ from ..serializers.projects import (
     TeamAddSerializer,
     TransitionSerializer,
 )
-from .reports import JSON_ROWS
+from .reports import JSON_ROWS, export_response, pdf_response
+
+ERROR = OpenApiTypes.OBJECT
+PORTFOLIO_PARAMETERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, description=f"Filter by {name}, as on the page.")
+    for name in ("event", "phase", "theme", "region", "partner", "organization", "q")
+]
 
 PROJECT_ORDERING = ["updated_at", "created_at", "phase_changed_at", "title_fr", "title_en", "id"]
 
@@ -69,6 +77,8 @@ class ProjectViewSet(viewsets.ModelViewSet):
             return [AccountWritesOthersRead()]
         if self.action in {"export_csv", "export_json"}:
             return []
+        if self.action in {"portfolio_csv", "portfolio_pdf"}:
+            return [IsAccount()]
         return super().get_permissions()
 
     def get_serializer_class(self):
@@ -202,33 +212,76 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return list(self.filter_queryset(qs)[:10000])
 
     @extend_schema(
-        operation_id="projects_export_csv", responses={(200, "text/csv"): OpenApiTypes.BYTE}
+        operation_id="projects_export_csv", responses={(200, "text/csv"): OpenApiTypes.BINARY}
     )
     def export_csv(self, request):
-        """The projects the caller may see, as CSV (filters apply)."""
-        response = HttpResponse(
-            exports.projects_csv(self._export(request)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="projects.csv"'
-        return response
+        """The projects the caller may see, as CSV (filters apply; docs/open-data.md)."""
+        dataset = exports.projects_dataset(self._export(request), fmt="csv")
+        return export_response(request, dataset, "csv")
 
     @extend_schema(
-        operation_id="projects_export_json",
-        responses={
-            (200, "application/json"): {
-                "type": "object",
-                "properties": {"count": {"type": "integer"}, "results": JSON_ROWS},
-                "required": ["count", "results"],
-            }
-        },
+        operation_id="projects_export_json", responses={(200, "application/json"): JSON_ROWS}
     )
     def export_json(self, request):
-        """The projects the caller may see, as JSON (filters apply)."""
-        response = HttpResponse(
-            exports.projects_json(self._export(request)), content_type="application/json"
+        """The projects the caller may see, as a JSON array (filters apply)."""
+        dataset = exports.projects_dataset(self._export(request), fmt="json")
+        return export_response(request, dataset, "json")
+
+    def _portfolio(self, request):
+        filterset, qs = selectors.portfolio(request.user, request.query_params)
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset, qs
+
+    @extend_schema(
+        operation_id="projects_portfolio_csv",
+        parameters=PORTFOLIO_PARAMETERS,
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, 400: ERROR, 401: ERROR},
+    )
+    def portfolio_csv(self, request):
+        """The caller's portfolio (the partner dashboard's projects: shared with me, mine,
+        followed; all for organizers) as CSV, narrowed by the same filters as the page."""
+        _filterset, qs = self._portfolio(request)
+        dataset = exports.portfolio_dataset(qs[:10000].iterator(chunk_size=500), fmt="csv")
+        return export_response(request, dataset, "csv")
+
+    @extend_schema(
+        operation_id="projects_portfolio_pdf",
+        parameters=PORTFOLIO_PARAMETERS,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 400: ERROR, 401: ERROR},
+    )
+    def portfolio_pdf(self, request):
+        """The caller's portfolio as one PDF: a summary table, then each project's status
+        (at most 100 projects; narrow with the filters)."""
+        from projets import reports as project_reports
+
+        filterset, qs = self._portfolio(request)
+        lang, reader = current_language(), request.user
+        labels = portfolio_filter_labels(filterset)
+        return pdf_response(
+            request,
+            lambda out: project_reports.write_portfolio(
+                qs, out, lang=lang, reader=reader, filters=labels
+            ),
+            "portfolio.pdf",
         )
-        response["Content-Disposition"] = 'attachment; filename="projects.json"'
-        return response
+
+
+def portfolio_filter_labels(filterset) -> list[tuple[str, str]]:
+    """The filters in use, as (label, value) for the PDF's cover."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    out = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", []):
+            continue
+        field = filterset.form.fields[name]
+        if hasattr(value, "pk"):  # a model choice: its name (no query over every choice)
+            shown = value
+        else:
+            shown = dict(getattr(field, "choices", ())).get(value, value)
+        out.append((str(field.label), str(shown)))
+    return out
 
 
 class ProjectChildMixin:
@@ -357,3 +410,30 @@ class StoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.stories_visible_to(self.request.user)
+
+
+class PhaseCriterionViewSet(viewsets.ModelViewSet):
+    """Entry criteria of each phase (a checklist): organizers configure them, everyone
+    reads them. A project enters a phase only with all of that phase's active criteria
+    ticked (``POST /api/projects/{id}/transition/ {phase, criteria: [ids]}``)."""
+
+    serializer_class = PhaseCriterionSerializer
+    permission_classes = [OrganizerWritesOthersRead]
+    queryset = PhaseCriterion.objects.order_by("phase", "position", "id")
+    filterset_fields = ["phase", "active"]
+    ordering_fields = ["phase", "position", "id"]
+    ordering = ["phase", "position", "id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.phase_criterion_save(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        services.phase_criterion_save(
+            actor=self.request.user, criterion=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.phase_criterion_delete(actor=self.request.user, criterion=instance)

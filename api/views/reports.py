@@ -93,7 +93,16 @@ def streamed(
     return response
 
 
-def pdf_response(request, write: Callable[[IO[bytes]], None], filename: str):
+def file_response(
+    request,
+    write: Callable[[IO[bytes]], None],
+    filename: str,
+    *,
+    content_type: str = "application/pdf",
+    attachment: bool = False,
+):
+    """Write a file into a spooled temporary file (memory up to SPOOL, then disk) and
+    stream it in chunks."""
     handle = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 (closed by the stream)
     try:
         write(handle)
@@ -104,10 +113,14 @@ def pdf_response(request, write: Callable[[IO[bytes]], None], filename: str):
     return streamed(
         request,
         FileChunks(handle),
-        content_type="application/pdf",
+        content_type=content_type,
         filename=filename,
-        attachment=False,
+        attachment=attachment,
     )
+
+
+def pdf_response(request, write: Callable[[IO[bytes]], None], filename: str):
+    return file_response(request, write, filename)
 
 
 def export_response(request, dataset: exports.Dataset, fmt: str):
@@ -269,3 +282,105 @@ IdeasExportCsv = export_view(IdeasExportView, "csv", "events_ideas_export")
 IdeasExportJson = export_view(IdeasExportView, "json", "events_ideas_export")
 IndicatorsExportCsv = export_view(IndicatorsExportView, "csv", "projects_indicators_export")
 IndicatorsExportJson = export_view(IndicatorsExportView, "json", "projects_indicators_export")
+
+
+_COUNT = {"type": "integer"}
+STATS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "event": _COUNT,
+        "generated_at": {"type": "string", "format": "date-time"},
+        "granularity": {"type": "string", "enum": ["hour", "day"]},
+        "registrations": {"type": "object", "additionalProperties": _COUNT},
+        "board": {"type": "object", "additionalProperties": _COUNT},
+        "participation": {
+            "type": "array",
+            "description": "Per hour (events of up to two days) or per day.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "at": {"type": "string", "format": "date-time"},
+                    "joined": _COUNT,
+                    "ideas": _COUNT,
+                    "votes": _COUNT,
+                },
+            },
+        },
+        "themes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer", "nullable": True},
+                    "name_fr": {"type": "string"},
+                    "name_en": {"type": "string"},
+                    "ideas": _COUNT,
+                    "votes": _COUNT,
+                },
+            },
+        },
+        "help_desk": {
+            "type": "object",
+            "properties": {
+                "requests": _COUNT,
+                "open": _COUNT,
+                "claimed": _COUNT,
+                "resolved": _COUNT,
+                "experts": _COUNT,
+                "median_wait_seconds": {"type": "integer", "nullable": True},
+            },
+        },
+        "consultations": {
+            "type": "object",
+            "properties": {
+                "planned": _COUNT,
+                "held": _COUNT,
+                "organizations": _COUNT,
+                "experts": _COUNT,
+                "by_round": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+        "projects": _COUNT,
+    },
+}
+
+
+class EventStatsView(EventPdfView):
+    """Participation and engagement figures of an event (organizers): registrations, the
+    board over time, ideas and votes per theme, the help desk, the consultations held
+    (rounds already started) and the projects born there."""
+
+    @extend_schema(
+        operation_id="events_stats",
+        responses={200: STATS_SCHEMA, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        from rest_framework.response import Response
+
+        from ateliers.reports.stats import event_stats
+
+        return Response(event_stats(self.get_event(pk)))
+
+
+class EventDataPackageView(APIView):
+    """The event's public data as a Frictionless Data Package (ZIP: ``datapackage.json``
+    and one CSV per resource); no personal data. ``manage.py import_event FILE`` loads it
+    into another instance. 404 for an event the caller may not see (drafts)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="events_datapackage_zip",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY, 404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        from ateliers.reports.datapackage import write_event_package
+
+        obj = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+        return file_response(
+            request,
+            lambda out: write_event_package(obj, out),
+            f"event-{obj.pk}-datapackage.zip",
+            content_type="application/zip",
+            attachment=True,
+        )

@@ -57,5 +57,10 @@ class User(AbstractUser):
             roles.append(Role.PARTNER.value)
         return roles
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles as people read them, in the page's language (``/me/``)."""
+        return [str(Role(role).label) for role in self.roles]
+
     def has_role(self, role: str) -> bool:
         return role in self.roles

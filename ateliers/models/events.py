@@ -44,6 +44,20 @@ class Event(BilingualMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Who backs the event (public, shown on its page, in its data package and in the
+    # funders' portfolio filter).
+    partners = models.ManyToManyField(
+        "ateliers.Organization",
+        related_name="partnered_events",
+        blank=True,
+        verbose_name=_("partners"),
+    )
+    sponsors = models.ManyToManyField(
+        "ateliers.Organization",
+        related_name="sponsored_events",
+        blank=True,
+        verbose_name=_("sponsors"),
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -19,13 +19,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
-from ..choices import HelpStatus, IdeaStatus, RegistrationRole, ScheduleStatus
+from ..choices import HelpStatus, IdeaStatus, RegistrationRole
 from ..i18n import localized
 from ..models import (
     Event,
     HelpRequest,
     Idea,
-    Meeting,
     Participant,
     Registration,
     Skill,
@@ -259,7 +258,7 @@ def top_ideas(ctx: Context) -> list[Flowable]:
         story += [
             CondPageBreak(30 * mm),
             pdf.para(names.get(key, _("No theme")), s["H2"]),
-            _table(rows, [10 * mm, 112 * mm, 22 * mm, 30 * mm]),
+            _table(rows, [10 * mm, 106 * mm, 24 * mm, 34 * mm]),
         ]
     return story
 
@@ -308,8 +307,11 @@ def help_requests(ctx: Context) -> list[Flowable]:
 
 
 def _meetings_held(event: Event):
-    """Meetings of the event's published schedule (a draft schedule was not held)."""
-    return Meeting.objects.filter(schedule__event=event, schedule__status=ScheduleStatus.PUBLISHED)
+    """Meetings that took place: of the published schedule (a draft was not held), in
+    rounds already started — before the event the report shows no consultation figure."""
+    from .stats import held_meetings
+
+    return held_meetings(event)
 
 
 def consultations(ctx: Context) -> list[Flowable]:
@@ -360,7 +362,7 @@ def consultations(ctx: Context) -> list[Flowable]:
     story: list[Flowable] = [
         CondPageBreak(40 * mm),
         pdf.para(_("Consultations held"), s["H1"]),
-        _table(rows, [24 * mm, 14 * mm, 52 * mm, 40 * mm, 44 * mm]),
+        _table(rows, [24 * mm, 18 * mm, 50 * mm, 40 * mm, 42 * mm]),
     ]
     total = ctx.figures.get("consultations", 0)
     if total > MAX_LIST:

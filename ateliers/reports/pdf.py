@@ -9,6 +9,7 @@ Bitstream Vera files that ship inside reportlab (same design, Latin-1 coverage).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,12 +125,29 @@ def styles() -> StyleSheet1:
     sheet.add(
         ParagraphStyle("FigureLabel", parent=base, fontSize=9, leading=11, alignment=TA_CENTER)
     )
+    # Headings, table headers and figures never cut a word ("Commentaire / s", "50 / 000"):
+    # columns are sized for their headers, a word too long overflows a little instead.
+    for name in ("Cover", "H1", "H2", "CellBold", "Figure", "FigureLabel", "Kicker"):
+        sheet[name].splitLongWords = 0
+    # A heading never stays alone at the foot of a page: it goes with what follows.
+    for name in ("Cover", "Kicker", "H1", "H2"):
+        sheet[name].keepWithNext = 1
     return sheet
 
 
+_GROUPED = re.compile(r"(?<=\d)[ \u202f](?=\d{3}(?!\d))")
+
+
 def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of user text: escaped, so ``<`` or ``&`` in a title stay text."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    """A paragraph of user text: escaped, so ``<`` or ``&`` in a title stay text.
+
+    Numbers are never split: an int is grouped with no-break spaces (``50 000``), and a
+    space between digit groups typed in a title becomes a no-break space.
+    """
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = formats.number_format(text, force_grouping=True, use_l10n=True)
+    text = _GROUPED.sub("\u00a0", str(text)).replace("\u202f", "\u00a0")
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def fmt_datetime(value, fmt: str = "DATETIME_FORMAT") -> str:

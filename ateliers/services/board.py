@@ -30,6 +30,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
+from webhooks.services import emit as emit_webhook
+
 from ..board_selectors import comment_dict, idea_dict
 from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
 from ..exceptions import Conflict, Forbidden, NotFound
@@ -163,6 +165,7 @@ def _append(event_id: int, type: str, payload: dict) -> BoardEvent:
     last = BoardEvent.objects.filter(event_id=event_id).aggregate(m=Max("seq"))["m"] or 0
     row = BoardEvent.objects.create(event_id=event_id, seq=last + 1, type=type, payload=payload)
     transaction.on_commit(partial(broadcast, event_id, row.as_message()))
+    emit_webhook(f"board.{type}", {"event": event_id, **row.as_message()}, event_id=event_id)
     return row
 
 

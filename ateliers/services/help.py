@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from webhooks.services import help_request_webhook
+
 from ..choices import HelpStatus, Language, NotificationKind
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import (
@@ -70,6 +72,7 @@ def _record(
     )
     transition.full_clean()
     transition.save()
+    help_request_webhook(help_request, from_status, to_status)
     return transition
 
 

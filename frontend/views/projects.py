@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
-from ateliers.models import HelpRequest, Idea, Organization, Theme
+from ateliers.models import HelpRequest, Idea, Meeting, Organization, Theme
 from ateliers.permissions import can_see_event
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
@@ -27,7 +27,9 @@ from projets.models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    PhaseCriterion,
     PhaseTransition,
+    Project,
     ProjectMember,
     Story,
 )
@@ -89,8 +91,18 @@ class ProjectForm(forms.Form):
     source_ideas = IdsField(
         queryset=Idea.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )
+    source_meetings = IdsField(
+        queryset=Meeting.objects.select_related("schedule__event"),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=gettext_lazy("Make another project from this source anyway"), required=False
+    )
 
-    def __init__(self, *args, manage: bool = True, creating: bool = False, **kwargs):
+    def __init__(
+        self, *args, manage: bool = True, creating: bool = False, duplicate=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if not manage:
             for name in ("visibility", "partners", "organizations"):
@@ -98,6 +110,9 @@ class ProjectForm(forms.Form):
         if not creating:
             del self.fields["source_help_requests"]
             del self.fields["source_ideas"]
+            del self.fields["source_meetings"]
+        if not duplicate:
+            del self.fields["confirm_duplicate"]
 
 
 class TransitionForm(forms.Form):
@@ -109,17 +124,93 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    criteria = forms.MultipleChoiceField(
+        label=gettext_lazy("Entry criteria met"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Tick every criterion of the phase the project enters."),
+    )
+    confirm_backward = forms.BooleanField(
+        label=gettext_lazy("I confirm moving the project back to an earlier phase"),
+        required=False,
+    )
+
     def __init__(self, *args, current: str = Phase.EXPLORATION, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current = current
         moves = allowed_moves(current)
         self.fields["phase"].choices = [(v, lbl) for v, lbl in Phase.choices if v in moves]
+        # The default is the next step forward, never a step back.
+        forward = [m for m in moves if not services.is_backward_move(current, m)]
+        self.fields["phase"].initial = forward[0] if forward else None
+        self.criteria = list(
+            PhaseCriterion.objects.filter(phase__in=forward, active=True).order_by("position", "id")
+        )
+        if self.criteria:
+            labels = dict(Phase.choices)
+            self.fields["criteria"].choices = [
+                (str(c.pk), f"{labels[c.phase]} — {c.text}") for c in self.criteria
+            ]
+        else:
+            del self.fields["criteria"]
+        if not any(services.is_backward_move(current, m) for m in moves):
+            del self.fields["confirm_backward"]
+
+    def clean(self):
+        data = super().clean()
+        phase = data.get("phase")
+        backward = phase and services.is_backward_move(self.current, phase)
+        if backward and not data.get("confirm_backward"):
+            self.add_error(
+                "confirm_backward",
+                _("Moving back is recorded and told to the followers: confirm it."),
+            )
+        ticked = {int(pk) for pk in data.get("criteria") or ()}
+        data["criteria"] = [c.pk for c in self.criteria if c.phase == phase and c.pk in ticked]
+        data.pop("confirm_backward", None)
+        return data
 
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Milestone"), max_length=200)
+    title_en = forms.CharField(
+        label=gettext_lazy("Milestone in English (optional)"), max_length=200, required=False
+    )
     due_on = forms.DateField(
         label=gettext_lazy("Due on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    weight = forms.IntegerField(
+        label=gettext_lazy("Weight"),
+        min_value=1,
+        max_value=100,
+        initial=1,
+        help_text=gettext_lazy("How much of the project's work it stands for (1 to 100)."),
+    )
+
+
+class MilestoneEditForm(forms.Form):
+    """Rename a milestone, move its due date, change its weight (blank: unchanged)."""
+
+    milestone = forms.ModelChoiceField(
+        label=gettext_lazy("Milestone"), queryset=Milestone.objects.none()
+    )
+    title = forms.CharField(label=gettext_lazy("New title"), max_length=200, required=False)
+    title_en = forms.CharField(
+        label=gettext_lazy("New title in English"), max_length=200, required=False
+    )
+    due_on = forms.DateField(
+        label=gettext_lazy("Due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    weight = forms.IntegerField(
+        label=gettext_lazy("Weight"), min_value=1, max_value=100, required=False
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
 
 
 class UpdateForm(forms.Form):
@@ -128,10 +219,19 @@ class UpdateForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    text_en = forms.CharField(
+        label=gettext_lazy("In English (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Indicator"), max_length=200)
+    name_en = forms.CharField(
+        label=gettext_lazy("Indicator in English (optional)"), max_length=200, required=False
+    )
     unit = forms.CharField(label=gettext_lazy("Unit"), max_length=50, required=False)
     target = forms.DecimalField(label=gettext_lazy("Target"), max_digits=14, decimal_places=2)
     baseline = forms.DecimalField(
@@ -153,15 +253,25 @@ class ValueForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(project=project)
+        self.fields["indicator"].label_from_instance = lambda i: i.name_shown
 
 
 class MilestoneDoneForm(forms.Form):
-    milestone = forms.ModelChoiceField(queryset=Milestone.objects.none())
-    done = forms.BooleanField(required=False)
+    milestone = forms.ModelChoiceField(
+        label=gettext_lazy("Milestone"), queryset=Milestone.objects.none()
+    )
+    done = forms.BooleanField(label=gettext_lazy("Done"), required=False)
+    done_on = forms.DateField(
+        label=gettext_lazy("Done on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Leave empty for today."),
+    )
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
 
 
 class MilestoneRemoveForm(forms.Form):
@@ -172,6 +282,7 @@ class MilestoneRemoveForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
+        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
 
 
 class MemberRemoveForm(forms.Form):
@@ -302,7 +413,7 @@ def _indicator_cards(project) -> list[dict]:
         if indicator.values.all():
             chart = charts.indicator_chart(
                 indicator,
-                title=_("History of “%(name)s”") % {"name": indicator.name},
+                title=_("History of “%(name)s”") % {"name": indicator.name_shown},
                 description=_(
                     "Bar chart of the measured values by date; the line marks the target "
                     "(%(target)s). The same figures are in the table below."
@@ -410,7 +521,16 @@ def project_create(request):
     initial = {}
     source = _source_help_request(request)
     idea = _source_idea(request)
-    if source is not None:
+    meeting = _source_meeting(request)
+    if meeting is not None:
+        initial = {
+            "title_fr": _("Consultation: %(org)s with %(expert)s")
+            % {"org": meeting.organization.name, "expert": meeting.expert.public_name},
+            "organizations": [meeting.organization],
+            "source_meetings": [meeting],
+            "visibility": "private",
+        }
+    elif source is not None:
         initial = {
             "title_fr": source.title,
             "summary_fr": source.description,
@@ -425,7 +545,12 @@ def project_create(request):
             "source_ideas": [idea],
             "visibility": "private",
         }
-    form = ProjectForm(request.POST or None, initial=initial, creating=True)
+    # The warning before a second project from the same source: the existing ones are
+    # listed and a confirmation box appears (the service refuses without it).
+    existing = _existing_from_sources(request, idea, source, meeting)
+    form = ProjectForm(
+        request.POST or None, initial=initial, creating=True, duplicate=bool(existing)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
@@ -435,8 +560,39 @@ def project_create(request):
             messages.success(request, _("Project opened."))
             return redirect("frontend:project-edit", pk=project.pk)
     return render(
-        request, "frontend/projects/create.html", {"form": form, "source": source, "idea": idea}
+        request,
+        "frontend/projects/create.html",
+        {
+            "form": form,
+            "source": source,
+            "idea": idea,
+            "meeting": meeting,
+            "existing": existing,
+        },
     )
+
+
+def _existing_from_sources(request, idea, source, meeting) -> list:
+    if request.method == "POST":
+        form = ProjectForm(request.POST, creating=True)
+        form.is_valid()
+        data = form.cleaned_data
+        ideas = data.get("source_ideas") or ()
+        requests_ = data.get("source_help_requests") or ()
+        meetings = data.get("source_meetings") or ()
+    else:
+        ideas = [idea] if idea else ()
+        requests_ = [source] if source else ()
+        meetings = [meeting] if meeting else ()
+    return services.sources_in_projects(ideas, requests_, meetings)
+
+
+def _source_meeting(request):
+    """``?meeting=<id>``: "create a project from this consultation" (organizers)."""
+    raw = request.GET.get("meeting", "")
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    return selectors._meetings_visible_to(request.user).filter(pk=int(raw)).first()
 
 
 def _source_idea(request):
@@ -468,6 +624,7 @@ EDIT_FORMS = (
     "member",
     "milestone_remove",
     "member_remove",
+    "milestone_edit",
 )
 
 
@@ -507,6 +664,7 @@ def project_edit(request, pk: int):
         "member": bound("member", MemberForm),
         "milestone_remove": bound("milestone_remove", MilestoneRemoveForm, project=project),
         "member_remove": bound("member_remove", MemberRemoveForm, project=project),
+        "milestone_edit": bound("milestone_edit", MilestoneEditForm, project=project),
     }
     if which:
         form = forms_[which]
@@ -544,13 +702,15 @@ def _save(which: str, actor, project, data: dict) -> None:
     elif which == "done":
         from django.utils import timezone
 
-        services.milestone_update(
-            actor=actor,
-            milestone=data["milestone"],
-            done_on=timezone.localdate() if data["done"] else None,
-        )
+        done_on = (data.get("done_on") or timezone.localdate()) if data["done"] else None
+        services.milestone_update(actor=actor, milestone=data["milestone"], done_on=done_on)
+    elif which == "milestone_edit":
+        changes = {k: data[k] for k in ("title", "title_en", "due_on", "weight") if data.get(k)}
+        services.milestone_update(actor=actor, milestone=data["milestone"], **changes)
     elif which == "update":
-        services.project_post_update(actor=actor, project=project, text=data["text"])
+        services.project_post_update(
+            actor=actor, project=project, text=data["text"], text_en=data.get("text_en", "")
+        )
     elif which == "indicator":
         services.indicator_create(actor=actor, project=project, **data)
     elif which == "value":
@@ -607,15 +767,17 @@ def story_edit(request, pk: int):
 
 @login_required
 def dashboard(request):
-    """The partner's view: every project I follow or support, at a glance, with charts.
+    """The partner's view (the funder's portfolio): every project I follow or support, at
+    a glance, with charts; filterable by event, phase, theme, region and partner, exported
+    as CSV and as one PDF with the same filters.
 
     Paginated (50 a page) so an organizer, who sees every project, gets a bounded page;
-    the phase chart and the late count cover all of them (one aggregate query).
+    the phase chart and the late count cover all the filtered ones (aggregate queries).
     """
-    mine = selectors.dashboard_projects(request.user).order_by("-updated_at", "-id")
+    filterset, mine = selectors.portfolio(request.user, request.GET)
     page = Paginator(mine, 50).get_page(request.GET.get("page"))
     projects = list(page.object_list)
-    totals = selectors.my_projects_summary(request.user)
+    totals = selectors.portfolio_summary(mine)
     counts = {value: totals["phases"].get(value, 0) for value, _label in Phase.choices}
     phase_chart = charts.bar_chart(
         key="phases",
@@ -626,6 +788,8 @@ def dashboard(request):
         ),
         points=[(str(label), counts[value]) for value, label in Phase.choices],
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "frontend/projects/dashboard.html",
@@ -635,8 +799,35 @@ def dashboard(request):
             "total": totals["total"],
             "phase_chart": phase_chart,
             "late_total": totals["late"],
+            "filterset": filterset,
+            "query": query.urlencode(),
+            **_portfolio_choices(request.user),
         },
     )
+
+
+def _portfolio_choices(user) -> dict:
+    """Filter choices drawn only from my projects (a list must not reveal hidden ones)."""
+    from ateliers.models import Event
+
+    mine = selectors.my_project_ids(user)
+    return {
+        "events": list(Event.objects.filter(projects__in=mine).distinct().order_by("starts_at")),
+        "themes": list(
+            Theme.objects.filter(projects__in=mine).distinct().order_by("event_id", "position")
+        ),
+        "regions": list(
+            Project.objects.filter(pk__in=mine)
+            .exclude(region="")
+            .order_by("region")
+            .values_list("region", flat=True)
+            .distinct()
+        ),
+        "partners": list(
+            Organization.objects.filter(partnered_projects__in=mine).distinct().order_by("name")
+        ),
+        "phases": Phase.choices,
+    }
 
 
 def story_list(request):

@@ -825,6 +825,44 @@ READ += [
     ("GET", "/api/polls/{draft_poll}/", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
     ("GET", "/api/events/{event}/duplicates/", {**ORGANIZER_READ, "organizer": 200}),
 ]
+# i20: entry criteria of the phases (organizers configure, everyone reads).
+READ += [
+    ("GET", "/api/phase-criteria/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/phase-criteria/{criterion}/", dict.fromkeys(ROLES, 200)),
+    # The funder's portfolio: any account, each gets its own projects.
+    ("GET", "/api/projects/portfolio.csv", ACCOUNT),
+    ("GET", "/api/projects/portfolio.pdf", ACCOUNT),
+    ("GET", "/api/events/{event}/stats/", ORGANIZER_READ),
+    ("GET", "/api/events/{event}/datapackage.zip", dict.fromkeys(ROLES, 200)),
+    ("GET", "/api/events/{draft}/datapackage.zip", {**dict.fromkeys(ROLES, 404), "organizer": 200}),
+    ("GET", "/api/webhooks/", ORGANIZER_READ),
+    ("GET", "/api/webhooks/{webhook}/", ORGANIZER_READ),
+    ("GET", "/api/webhooks/{webhook}/deliveries/", ORGANIZER_READ),
+]
+WRITE += [
+    (
+        "POST",
+        "/api/phase-criteria/",
+        {"phase": "evaluation", "text_fr": "Bilan écrit"},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    (
+        "PATCH",
+        "/api/phase-criteria/{criterion}/",
+        {"text_en": "Written report"},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    ("DELETE", "/api/phase-criteria/{criterion}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+    (
+        "POST",
+        "/api/webhooks/",
+        # A public address given as an IP literal: no DNS needed, allowed by the SSRF policy.
+        {"url": "http://93.184.216.34/hook", "events": ["board.*"], "secret": "x" * 20},
+        {**ORGANIZER_ONLY, "organizer": 201},
+    ),
+    ("PATCH", "/api/webhooks/{webhook}/", {"active": False}, {**ORGANIZER_ONLY, "organizer": 200}),
+    ("DELETE", "/api/webhooks/{webhook}/", None, {**ORGANIZER_ONLY, "organizer": 204}),
+]
 ROUTE_ONLY: list = []
 
 
@@ -888,6 +926,15 @@ def world(db):
     Story.objects.create(project=pub, narrative_fr="Récit", published_at=event.starts_at)
     notification = Notification.objects.create(recipient=member, kind="claimed", title="Pris")
     skill = factories.make_skill("facilitation")
+    from projets.models import PhaseCriterion
+
+    # Inactive: it must not change what the transition rows expect.
+    criterion = PhaseCriterion.objects.create(phase="deployment", text_fr="Budget", active=False)
+    from webhooks.models import Webhook
+
+    webhook = Webhook.objects.create(
+        url="http://93.184.216.34/hook", events=["help.*"], secret="s" * 20, active=False
+    )
     users = {"expert": expert, "member": member, "partner": partner, "organizer": organizer}
     ids = {
         "slot": slot.pk,
@@ -897,6 +944,8 @@ def world(db):
         "notification": notification.pk,
         "skill": skill.pk,
         "story": pub.story.pk,
+        "criterion": criterion.pk,
+        "webhook": webhook.pk,
         "user": newcomer.pk,
         **{key: project.pk for key, project in projects.items()},
         "event": event.pk,

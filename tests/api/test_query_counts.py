@@ -97,7 +97,7 @@ API_LISTS = [
 PAGES = [
     ("/", 3),
     ("/events/", 4),
-    ("/events/{event}/", 10),
+    ("/events/{event}/", 12),  # +2: projects born there, partners and sponsors (i20)
     ("/organize/", 3),
     ("/organize/events/{event}/", 6),
     ("/organize/events/{event}/registrations/", 6),

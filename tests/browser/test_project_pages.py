@@ -89,9 +89,48 @@ def test_follow_and_move_a_project_with_the_keyboard(live_server, page, demo):
     page.select_option("#id_transition-phase", "experimentation")
     page.keyboard.press("Tab")
     page.keyboard.type("Pilot starts")
-    page.keyboard.press("Tab")
+    for _ in range(10):  # past the "confirm going back" box (not needed going forward)
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
     with page.expect_navigation():
         page.keyboard.press("Enter")
     project.refresh_from_db()
     assert project.phase == "experimentation"
     assert project.transitions.last().note == "Pilot starts"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_issue_20_pages_are_accessible(live_server, page, audit, demo, lang):
+    """The analytics page, the warning before a second project from one idea, the phase
+    form with entry criteria, the filtered portfolio and the event page with its trail."""
+    from projets.models import PhaseCriterion
+
+    event, projects = demo
+    PhaseCriterion.objects.create(phase="evaluation", text_fr="Bilan écrit", text_en="Report")
+    idea = projects["experimentation"].source_ideas.first()
+    login(page, live_server, *DEMO_ORGANIZER)
+    for path in (
+        f"/organize/events/{event.pk}/analytics/",
+        f"/projects/new/?idea={idea.pk}",
+        f"/projects/{projects['experimentation'].pk}/edit/",
+        f"/partners/?event={event.pk}",
+        f"/events/{event.pk}/",
+    ):
+        sep = "&" if "?" in path else "?"
+        page.goto(f"{live_server.url}{path}{sep}lang={lang}")
+        audit(page)
+    page.goto(f"{live_server.url}/organize/events/{event.pk}/analytics/?lang={lang}")
+    assert page.locator("svg.chart[role=img]").count() >= 4
+    assert not page.js_errors
+
+
+def test_the_portfolio_table_does_not_scroll_the_page_on_a_phone(live_server, page, demo):
+    login(page, live_server, "partenaire", DEMO_PASSWORD)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/partners/?lang=fr")
+    assert page.locator(".table-scroll table.dashboard").count() == 1
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, overflow

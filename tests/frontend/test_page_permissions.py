@@ -30,6 +30,8 @@ GET = [
     ("/organize/events/{event}/themes/{theme}/delete/", {**ORGANIZER_ONLY, "organizer": 200}),
     ("/organize/events/{event}/slots/{slot}/delete/", {**ORGANIZER_ONLY, "organizer": 200}),
     ("/organize/events/999999/", {**ORGANIZER_ONLY, "organizer": 404}),
+    ("/organize/events/{event}/analytics/", {**ORGANIZER_ONLY, "organizer": 200}),
+    ("/organize/events/999999/analytics/", {**ORGANIZER_ONLY, "organizer": 404}),
     ("/organizations/", EVERYONE),
     ("/organizations/{org}/", EVERYONE),
     ("/organizations/999999/", dict.fromkeys(ROLES, 404)),

@@ -105,7 +105,9 @@ def test_idea_links_do_not_leak_hidden_projects_or_hidden_ideas(organizer, event
     guest = factories.make_participant(event, "Invitée")
     idea = factories.post_idea(guest, "Idée masquée plus tard")
     project = factories.make_project(actor=organizer, visibility="private", source_ideas=[idea])
-    public = factories.make_project(actor=organizer, visibility="public", source_ideas=[idea])
+    public = factories.make_project(
+        actor=organizer, visibility="public", source_ideas=[idea], confirm_duplicate=True
+    )
     anon = token_client(None)
     listed = anon.get(f"/api/projects/?idea={idea.pk}").json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == public.pk
@@ -151,6 +153,7 @@ def test_help_request_page_links_to_visible_projects_only(organizer, org, expert
         visibility="private",
         organizations=[org],
         source_help_requests=[request],
+        confirm_duplicate=True,
     )
     pages = {}
     for user in (expert, member, organizer):

@@ -195,10 +195,10 @@ def test_exports(world, role):
     users, projects, _ = world
     client = api_client(role, users)
     expected = expected_ids(role, projects)
-    payload = json.loads(client.get("/api/projects/export.json").content)
-    assert {row["id"] for row in payload["results"]} == expected
-    assert payload["count"] == len(expected)
-    csv_text = client.get("/api/projects/export.csv").content.decode("utf-8-sig")
+    # docs/open-data.md: a JSON array of objects; CSV without a byte-order mark (i20).
+    payload = json.loads(b"".join(client.get("/api/projects/export.json").streaming_content))
+    assert {row["id"] for row in payload} == expected
+    csv_text = b"".join(client.get("/api/projects/export.csv").streaming_content).decode()
     response = client.get("/api/projects/indicators/export.csv")
     indicators = b"".join(response.streaming_content if response.streaming else [response.content])
     indicators = indicators.decode("utf-8-sig")

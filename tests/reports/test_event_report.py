@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from ateliers.models import Meeting, Schedule
 from ateliers.reports.event import event_report
@@ -16,10 +17,12 @@ from tests.reports import pdftext
 
 @pytest.fixture
 def day(db, organizer):
+    # The day took place (yesterday): consultations count only once their round started.
     event = factories.make_event(
         title_fr="Journée numérique à Québec",
         title_en="Digital day in Quebec City",
         created_by=organizer,
+        starts_at=timezone.now() - timedelta(days=1),
     )
     event.themes.create(name_fr="Accessibilité", name_en="Accessibility")
     factories.make_skill("accessibility", "Accessibilité", "Accessibility")
@@ -207,13 +210,21 @@ def _count_queries(event) -> int:
 
 
 def test_the_report_costs_a_constant_number_of_queries(day, organizer):
-    small = factories.make_event()
+    small = factories.make_event(starts_at=timezone.now() - timedelta(days=2))
     small.themes.create(name_fr="Seul thème")
     guest = factories.make_participant(small, "Seule")
     factories.post_idea(guest, "Seule idée", theme=small.themes.get())
     factories.make_help_request(title="Seule demande", event=small)
     factories.make_project(actor=organizer, event=small)
-    schedule = Schedule.objects.create(event=small, tables=1, status="published", rounds=[])
+    past = small.starts_at
+    schedule = Schedule.objects.create(
+        event=small,
+        tables=1,
+        status="published",
+        rounds=[
+            {"starts_at": past.isoformat(), "ends_at": (past + timedelta(minutes=9)).isoformat()}
+        ],
+    )
     Meeting.objects.create(
         schedule=schedule,
         organization=factories.make_org(),
@@ -224,3 +235,29 @@ def test_the_report_costs_a_constant_number_of_queries(day, organizer):
         skills=["accessibility"],
     )
     assert _count_queries(small) == _count_queries(day)
+
+
+def test_no_consultation_figure_before_the_event(organizer):
+    """A published schedule is a plan: before its rounds start nothing was held (issue 20:
+    "Consultations tenues 22" printed before the event)."""
+    event = factories.make_event(created_by=organizer)  # next week
+    start = event.starts_at
+    schedule = Schedule.objects.create(
+        event=event,
+        tables=1,
+        status="published",
+        rounds=[
+            {"starts_at": start.isoformat(), "ends_at": (start + timedelta(minutes=9)).isoformat()}
+        ],
+    )
+    Meeting.objects.create(
+        schedule=schedule,
+        organization=factories.make_org(),
+        expert=factories.make_expert(),
+        round=1,
+        table=1,
+        fit=1,
+    )
+    text = pdftext.text(event_report(event, lang="fr"))
+    assert "Consultations tenues" not in text
+    assert "Organisations servies" not in text
