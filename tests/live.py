@@ -7,6 +7,7 @@ killed and started again on the same data.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -18,6 +19,20 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(coro):
+    """Run a client scenario on a loop of its own, closed at the end.
+
+    Not ``asyncio.run``: it also resets the thread's current loop, which orphans the loop
+    pytest-asyncio keeps for the async tests of the session (an "unclosed event loop"
+    ResourceWarning at the end of the run, an error under ``filterwarnings = error``)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
 
 
 def free_port() -> int:

@@ -34,7 +34,7 @@ class HelpRequestSerializer(serializers.ModelSerializer):
     format = serializers.ChoiceField(choices=HelpFormat.choices, required=False)
     claimed_by_name = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
-    expert = serializers.PrimaryKeyRelatedField(
+    expert = IdField(
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,

@@ -7,6 +7,8 @@ from rest_framework import serializers
 from ateliers.models import Event
 from webhooks.models import Delivery, Webhook
 
+from ..fields import IdField
+
 
 class WebhookSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
@@ -22,7 +24,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         max_length=200,
         help_text="Signs each body: `X-Livinglab-Signature: sha256=<HMAC-SHA256 hex>`.",
     )
-    event = serializers.PrimaryKeyRelatedField(
+    event = IdField(
         queryset=Event.objects.all(),
         required=False,
         allow_null=True,

@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.live import DaphneServer
+from tests.live import DaphneServer, run
 
 CAP = 20
 
@@ -41,7 +41,7 @@ def test_idle_sockets_per_address_are_capped(server):
             for ws in sockets:
                 await ws.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_the_default_cap_is_in_the_thousands():

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.live import DaphneServer
+from tests.live import DaphneServer, run
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_bad_frame_gets_an_error_and_the_socket_stays_usable(server, name, frame
             await ws.send(json.dumps({"type": "ping"}))
             assert (await next_message(ws))["type"] == "pong"  # still open, still usable
 
-    asyncio.run(scenario())
+    run(scenario())
     assert "Traceback" not in server.log.read_text()
 
 
@@ -98,4 +98,4 @@ def test_oversize_frames_get_an_error_or_the_documented_close_code(server):
                 await next_message(ws)
             assert ws.close_code == 1006
 
-    asyncio.run(scenario())
+    run(scenario())

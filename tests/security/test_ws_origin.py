@@ -4,13 +4,11 @@ visitor's cookies. The origin must name the port the client connected to."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.live import DaphneServer
+from tests.live import DaphneServer, run
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +26,7 @@ def handshake(server, origin: str | None) -> int:
         except InvalidStatus as exc:
             return exc.response.status_code
 
-    return asyncio.run(attempt())
+    return run(attempt())
 
 
 @pytest.mark.parametrize(
