@@ -157,6 +157,32 @@ async def test_redis_outage_degrades_and_recovers_without_losing_a_write(cluster
     await b.close()
 
 
+async def test_one_redis_subscription_per_room_and_process_not_per_socket(cluster):
+    """Issue 14: 2,000 guests meant 2,000 SUBSCRIBEs and as many task wake-ups per push;
+    now each process subscribes once per room and fans out in process."""
+    import redis
+
+    one, two = cluster.servers
+    token, event_id = join(one, "Nombreux")
+    clients = [
+        BoardClient(server, event_id, token if i == 1 else None)
+        for i, server in enumerate([one, two] * 15)
+    ]
+    for client in clients:
+        try:
+            await client.open()
+        except ConnectionClosed:
+            raise AssertionError(client.errors) from None
+    channels = redis.Redis.from_url(cluster.redis.url).pubsub_channels()
+    assert len(channels) <= 6, channels  # per process: the room and its one channel
+    ack = await clients[1].post("à tous, une fois")
+    for client in clients:
+        await client.pump(lambda c: c.events and c.last_seq >= ack["seq"])
+        assert client.seqs[-1] == ack["seq"]
+    for client in clients:
+        await client.close()
+
+
 async def test_kill_9_mid_burst_loses_no_ack_and_clients_catch_up_on_the_other(cluster):
     victim, survivor = cluster.servers
     event_id = join(survivor, "Témoin")[1]
@@ -215,29 +241,3 @@ async def test_kill_9_mid_burst_loses_no_ack_and_clients_catch_up_on_the_other(c
     for client in [*writers, *readers, watcher]:
         await client.close()
     # Last test of the module: the cluster stays one process short.
-
-
-async def test_one_redis_subscription_per_room_and_process_not_per_socket(cluster):
-    """Issue 14: 2,000 guests meant 2,000 SUBSCRIBEs and as many task wake-ups per push;
-    now each process subscribes once per room and fans out in process."""
-    import redis
-
-    one, two = cluster.servers
-    token, event_id = join(one, "Nombreux")
-    clients = [
-        BoardClient(server, event_id, token if i == 1 else None)
-        for i, server in enumerate([one, two] * 15)
-    ]
-    for client in clients:
-        try:
-            await client.open()
-        except ConnectionClosed:
-            raise AssertionError(client.errors) from None
-    channels = redis.Redis.from_url(cluster.redis.url).pubsub_channels()
-    assert len(channels) <= 6, channels  # per process: the room and its one channel
-    ack = await clients[1].post("à tous, une fois")
-    for client in clients:
-        await client.pump(lambda c: c.events and c.last_seq >= ack["seq"])
-        assert client.seqs[-1] == ack["seq"]
-    for client in clients:
-        await client.close()
