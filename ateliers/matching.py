@@ -61,16 +61,6 @@ def covered(needs: Mapping[str, int], expert_skills: Iterable[str]) -> list[str]
     return sorted((s for s in needs if s in skills), key=lambda s: (-needs[s], s))
 
 
-def merge_needs(requests: Iterable[tuple[Iterable[str], str]]) -> dict[str, int]:
-    """Needs from ``(skill slugs, urgency)`` pairs: each skill at its highest urgency."""
-    needs: dict[str, int] = {}
-    for slugs, urgency in requests:
-        weight = urgency_weight(urgency)
-        for slug in slugs:
-            needs[slug] = max(needs.get(slug, 0), weight)
-    return needs
-
-
 def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)

@@ -49,10 +49,6 @@ def can_see_event(user, event: Event) -> bool:
     return event.status != EventStatus.DRAFT or is_organizer(user)
 
 
-def can_manage_event(user, event: Event) -> bool:
-    return is_organizer(user)
-
-
 def can_see_help_contacts(user, help_request) -> bool:
     """E-mail addresses behind a request: its organisation, its expert and organizers only."""
     if not is_account(user):

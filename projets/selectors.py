@@ -127,26 +127,9 @@ def _weight_sum(**filters):
     )
 
 
-def with_progress(qs: QuerySet[Project]) -> QuerySet[Project]:
-    """Annotate the weights behind ``Project.progress_percent`` (two subqueries)."""
-    return qs.annotate(
-        milestone_weight=_weight_sum(), milestone_done_weight=_weight_sum(done_on__isnull=False)
-    )
-
-
-def projects_from_idea(user, idea) -> QuerySet[Project]:
-    """The other way of the provenance link: the visible projects an idea became."""
-    return projects_visible_to(user).filter(source_ideas=idea)
-
-
 def projects_from_help_request(user, help_request) -> QuerySet[Project]:
     """The other way of the provenance link: the visible projects a request became."""
     return projects_visible_to(user).filter(source_help_requests=help_request)
-
-
-def projects_from_meeting(user, meeting) -> QuerySet[Project]:
-    """The other way of the provenance link: the visible projects a consultation became."""
-    return projects_visible_to(user).filter(source_meetings=meeting)
 
 
 def event_projects(user, event) -> QuerySet[Project]:
@@ -224,22 +207,6 @@ def my_projects(user) -> QuerySet[Project]:
 def my_project_ids(user):
     """The ids of ``my_projects`` as a subquery (for filter choices and counts)."""
     return _mine(projects_visible_to(user), user).order_by().values("pk")
-
-
-def my_projects_summary(user) -> dict:
-    """Counts for the dashboard's chart over all my projects: by phase, and late milestones."""
-    mine = _mine(projects_visible_to(user), user).order_by().values("pk")
-    phases = dict(
-        Project.objects.filter(pk__in=mine)
-        .order_by()
-        .values_list("phase")
-        .annotate(n=Count("pk"))
-        .values_list("phase", "n")
-    )
-    late = Milestone.objects.filter(
-        project__in=mine, done_on__isnull=True, due_on__lt=timezone.localdate()
-    ).count()
-    return {"phases": phases, "total": sum(phases.values()), "late": late}
 
 
 def portfolio_summary(projects: QuerySet[Project]) -> dict:

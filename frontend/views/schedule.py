@@ -206,10 +206,6 @@ def _board(schedule, event) -> dict:
     }
 
 
-def _round_url(event, number: int) -> str:
-    return reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{number}"
-
-
 def _schedule_or_404(event):
     schedule = reads.schedule_of(event)
     if schedule is None:
