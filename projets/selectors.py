@@ -77,7 +77,7 @@ def _last_update_at():
 
 
 def _help_requests_visible_to(user):
-    from ateliers.selectors import help_requests_visible_to
+    from ateliers.selectors.help import help_requests_visible_to
 
     return (
         help_requests_visible_to(user)
@@ -90,10 +90,10 @@ def _help_requests_visible_to(user):
 
 def _ideas_visible_to(user):
     """Ideas of events the caller may see, hidden ones for organizers only: the rule of
-    ``ateliers.board_selectors.ideas_visible_to``, across events."""
+    ``ateliers.selectors.board.ideas_visible_to``, across events."""
     from ateliers.choices import IdeaStatus
     from ateliers.models import Idea
-    from ateliers.selectors import events_visible_to
+    from ateliers.selectors.events import events_visible_to
 
     qs = Idea.objects.filter(event__in=events_visible_to(user).values("pk")).order_by("id")
     if not is_organizer(user):

@@ -12,8 +12,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from ..matching import _join, language_name
-from ..models import Event, Meeting, Membership, Organization, Schedule, Skill, User
+from ..models import Event, Meeting, Membership, Organization, Schedule, User
 from ..permissions import is_organizer
+from .people import skill_names
 
 
 def schedule_of(event: Event) -> Schedule | None:
@@ -22,10 +23,6 @@ def schedule_of(event: Event) -> Schedule | None:
 
 def round_times(schedule: Schedule) -> list[tuple[datetime, datetime]]:
     return [(parse_datetime(r["starts_at"]), parse_datetime(r["ends_at"])) for r in schedule.rounds]
-
-
-def skill_names() -> dict[str, str]:
-    return {s.slug: s.name for s in Skill.objects.all()}
 
 
 def reasons(meeting: Meeting, names: dict[str, str]) -> list[str]:

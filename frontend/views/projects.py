@@ -608,7 +608,7 @@ def _source_help_request(request):
     raw = request.GET.get("help_request", "")
     if not raw.isdigit() or len(raw) > 9:
         return None
-    from ateliers.selectors import help_requests_visible_to
+    from ateliers.selectors.help import help_requests_visible_to
 
     return help_requests_visible_to(request.user).filter(pk=int(raw)).first()
 

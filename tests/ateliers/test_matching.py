@@ -6,15 +6,9 @@ import pytest
 from django.utils import translation
 
 from ateliers.choices import HelpStatus, RegistrationRole
-from ateliers.matching import (
-    fit,
-    organization_needs,
-    score_expert_for_request,
-    suggest_experts,
-    suggest_requests,
-    urgency_weight,
-)
+from ateliers.matching import fit, score_expert_for_request, urgency_weight
 from ateliers.models import Registration
+from ateliers.selectors.matching import organization_needs, suggest_experts, suggest_requests
 from tests import factories
 
 
