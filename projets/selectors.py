@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ateliers.models import Organization
+from ateliers.permissions import is_account, is_organizer, is_partner
 
 from .choices import Visibility
 from .models import Follow, Indicator, Milestone, Project, ProjectMember, ProjectUpdate, Story
-from .permissions import is_account, is_organizer, is_partner
 
 
 def _my_org_projects(through, user):
@@ -50,10 +50,6 @@ def projects_visible_to(user) -> QuerySet[Project]:
             pk__in=_my_org_projects(Project.partners.through, user),
         )
     return qs.filter(condition)
-
-
-def can_see_project(user, project: Project) -> bool:
-    return projects_visible_to(user).filter(pk=project.pk).exists()
 
 
 def _late_count():

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from ateliers.filtersets import HelpRequestFilterSet
 from ateliers.matching import URGENCY_WEIGHTS
 from ateliers.models import ExpertProfile, HelpRequest, Membership, Notification
-from ateliers.permissions import is_expert
+from ateliers.permissions import can_see_help_stats, can_talk_on_help_request, is_expert
 from ateliers.selectors import events as event_selectors
 from ateliers.selectors import help as help_selectors
 from ateliers.selectors import matching as matching_selectors
@@ -207,7 +207,7 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
     def messages(self, request, pk=None):
         """The thread between the organisation and its expert (organizers may join)."""
         help_request = self.get_object()
-        if not help_services.can_talk_on(request.user, help_request):
+        if not can_talk_on_help_request(request.user, help_request):
             raise PermissionDenied(
                 "Only the organisation, its expert and organizers can read this thread."
             )
@@ -311,9 +311,7 @@ class EventHelpStatsView(APIView):
         responses={200: HelpStatsSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
     )
     def get(self, request, pk):
-        from ateliers.permissions import is_organizer
-
         event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
-        if not is_organizer(request.user):
+        if not can_see_help_stats(request.user):
             raise PermissionDenied("Only organizers see the help desk's figures.")
         return Response(help_selectors.help_stats(event))

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from ateliers.exceptions import NotFound
 from ateliers.models import AgendaFeed, Event, Meeting, Organization, User
+from ateliers.permissions import can_see_schedule
 from ateliers.schedule.ical import agenda_ical, feed_ical
 from ateliers.schedule.pdf import agenda_pdf
 from ateliers.selectors import events as event_selectors
@@ -50,7 +51,7 @@ class EventScheduleMixin:
 
     def get_schedule(self, event: Event):
         schedule = reads.schedule_of(event)
-        if not reads.may_see_schedule(self.request.user, schedule):
+        if not can_see_schedule(self.request.user, schedule):
             raise NotFound(_("This event has no published consultation schedule."))
         return schedule
 

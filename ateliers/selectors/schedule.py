@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..matching import _join, language_name
 from ..models import Event, Meeting, Membership, Organization, Schedule, User
-from ..permissions import is_organizer
+from ..permissions import can_see_agenda_of_expert, can_see_agenda_of_organization
 from .people import skill_names
 
 
@@ -165,12 +165,6 @@ def caller_scope(user) -> tuple[list[int], int | None]:
     return org_ids, user.pk
 
 
-def may_see_schedule(user, schedule: Schedule | None) -> bool:
-    if schedule is None:
-        return False
-    return is_organizer(user) or schedule.is_published
-
-
 def _as_id(value, field: str) -> int | None:
     from django.core.exceptions import ValidationError
 
@@ -194,19 +188,18 @@ def agenda_for(
 
     org_id = _as_id(organization, "organization")
     expert_id = _as_id(expert, "expert")
-    organizer = is_organizer(user)
     if org_id is not None:
         org = Organization.objects.filter(pk=org_id).first()
         if org is None:
             raise NotFound(_("No such organisation."))
-        if not organizer and not Membership.objects.filter(user=user, organization=org).exists():
+        if not can_see_agenda_of_organization(user, org):
             raise Forbidden(_("You may see only your own agenda."))
         return org.name, agenda(schedule, organization_ids=[org.pk])
     if expert_id is not None:
         person = User.objects.filter(pk=expert_id).first()
         if person is None:
             raise NotFound(_("No such expert."))
-        if not organizer and person.pk != user.pk:
+        if not can_see_agenda_of_expert(user, person):
             raise Forbidden(_("You may see only your own agenda."))
         return person.public_name, agenda(schedule, expert_id=person.pk)
     org_ids, own = caller_scope(user)

@@ -18,7 +18,16 @@ from ateliers.choices import EventStatus, HelpFormat, HelpStatus, Language, Urge
 from ateliers.exceptions import DomainError
 from ateliers.filtersets import HelpRequestFilterSet
 from ateliers.models import Event, ExpertProfile, HelpRequest, Organization, Skill
-from ateliers.permissions import can_see_help_contacts, is_expert, is_member_of, is_organizer
+from ateliers.permissions import (
+    can_claim_help_request,
+    can_edit_help_request,
+    can_see_help_contacts,
+    can_see_help_stats,
+    can_talk_on_help_request,
+    can_work_on_help_request,
+    is_expert,
+    is_organizer,
+)
 from ateliers.selectors import events as event_selectors
 from ateliers.selectors import help as help_selectors
 from ateliers.selectors import matching as matching_selectors
@@ -127,7 +136,7 @@ def help_create(request):
 @login_required
 def help_edit(request, pk: int):
     help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
-    if not help_services.can_edit_help_request(request.user, help_request):
+    if not can_edit_help_request(request.user, help_request):
         raise PermissionDenied
     initial = {
         "title": help_request.title,
@@ -162,10 +171,10 @@ def help_edit(request, pk: int):
 def help_detail(request, pk: int):
     help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
     user = request.user
-    can_talk = help_services.can_talk_on(user, help_request)
-    can_edit = help_services.can_edit_help_request(user, help_request)
+    can_talk = can_talk_on_help_request(user, help_request)
+    can_edit = can_edit_help_request(user, help_request)
     held = help_request.status in (HelpStatus.CLAIMED, HelpStatus.IN_PROGRESS)
-    works_on = help_services.can_work_on(user, help_request)
+    works_on = can_work_on_help_request(user, help_request)
     suggestions = []
     if (can_edit or is_organizer(user)) and help_request.status == HelpStatus.OPEN:
         suggestions = matching_selectors.suggest_experts(help_request, limit=5)
@@ -179,8 +188,7 @@ def help_detail(request, pk: int):
             "can_talk": can_talk,
             "can_edit": can_edit and help_request.status != HelpStatus.RESOLVED,
             "can_claim": help_request.status == HelpStatus.OPEN
-            and is_expert(user)
-            and not is_member_of(user, help_request.organization),
+            and can_claim_help_request(user, help_request),
             "can_start": works_on and help_request.status == HelpStatus.CLAIMED,
             "can_resolve": works_on and held,
             "can_release": works_on and held,
@@ -289,8 +297,7 @@ def notification_list(request):
 def help_desk_stats(request, pk: int):
     """Organizers: the event's help desk — open, claimed, resolved, the median wait, each
     expert's load and rating; ``help-stats.js`` refreshes the figures from the API."""
-
-    if not is_organizer(request.user):
+    if not can_see_help_stats(request.user):
         raise PermissionDenied
     event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
     return render(

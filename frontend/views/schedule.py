@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from ateliers.choices import RegistrationRole
 from ateliers.exceptions import DomainError
 from ateliers.models import Meeting, Organization, Registration, User
+from ateliers.permissions import can_see_schedule
 from ateliers.schedule.pdf import signin_pdf
 from ateliers.selectors import events as event_selectors
 from ateliers.selectors import people as people_selectors
@@ -365,7 +366,7 @@ def agenda_page(request, pk: int):
     """A person's own consultations (organizers: ``?organization=`` or ``?expert=``)."""
     event = _event(request, pk)
     schedule = reads.schedule_of(event)
-    if not reads.may_see_schedule(request.user, schedule):
+    if not can_see_schedule(request.user, schedule):
         return render(
             request,
             "frontend/schedule/agenda.html",
