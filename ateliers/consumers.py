@@ -27,11 +27,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from rest_framework.authtoken.models import Token
 
-from . import board_selectors
 from .exceptions import DomainError
 from .models import Event, Idea, Participant, Theme
 from .permissions import can_moderate_event, can_see_event, is_account
 from .realtime import budget, fanout
+from .selectors import board as board_selectors
 from .services import board as board_services
 
 logger = logging.getLogger(__name__)

@@ -325,8 +325,8 @@ def event_suggestions(event, *, limit: int = SHOWN_GROUPS) -> list[dict]:
     """Groups of likely duplicates on a board, best first: ``{"lead": idea, "others":
     [ideas], "score"}``; the lead (pinned, then most voted, then oldest) is the idea the
     others would be merged into."""
-    from .board_selectors import board_seq
     from .models import Idea
+    from .selectors.board import board_seq
 
     event_id = getattr(event, "pk", event)
     found = _suggested(event_id, board_seq(event_id))[:limit]

@@ -1,4 +1,7 @@
-"""Who may do what, as plain predicates shared by the API, the pages and the consumers."""
+"""Who may do what: one predicate per rule, asked by the pages, the API (``api/permissions.py``
+wraps some as DRF permission classes), the sockets and the services alike. A rule is written
+here once; callers never combine ``is_organizer``/``is_member_of`` into a rule of their own.
+Who may *read* a list is the matching ``selectors`` function (``*_visible_to``)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import TYPE_CHECKING
 from .choices import EventStatus
 
 if TYPE_CHECKING:
-    from .models import Event, Organization
+    from .models import Event, HelpRequest, Organization, Registration, Schedule, User
 
 
 def is_account(user) -> bool:
@@ -49,17 +52,65 @@ def can_see_event(user, event: Event) -> bool:
     return event.status != EventStatus.DRAFT or is_organizer(user)
 
 
-def can_manage_event(user, event: Event) -> bool:
+def can_change_registration(user, registration: Registration) -> bool:
+    """Change or cancel a registration: its person, the members of the organisation it
+    registers, and organizers."""
+    if not is_account(user):
+        return False
+    if registration.user_id == user.pk or is_organizer(user):
+        return True
+    return registration.organization_id is not None and is_member_of(
+        user, registration.organization
+    )
+
+
+# --- help requests ------------------------------------------------------------------------
+
+
+def can_edit_help_request(user, help_request: HelpRequest) -> bool:
+    """Edit a request, see who fits it: the organisation's members and organizers."""
+    return can_manage_organization(user, help_request.organization)
+
+
+def can_claim_help_request(user, help_request: HelpRequest) -> bool:
+    """Claim a request (when it is open): experts from outside its organisation; an
+    organizer who is an expert may claim any. The page shows the button on this rule and
+    the service enforces it."""
+    if not is_expert(user):
+        return False
+    return is_organizer(user) or not is_member_of(user, help_request.organization)
+
+
+def can_work_on_help_request(user, help_request: HelpRequest) -> bool:
+    """Start, resolve or release a request: the expert who claimed it and organizers."""
+    return is_organizer(user) or (
+        is_account(user)
+        and help_request.claimed_by_id is not None
+        and help_request.claimed_by_id == user.pk
+    )
+
+
+def can_talk_on_help_request(user, help_request: HelpRequest) -> bool:
+    """Read and write the thread: the organisation's members, its expert and organizers."""
+    return can_work_on_help_request(user, help_request) or is_member_of(
+        user, help_request.organization
+    )
+
+
+def can_rate_help_request(user, help_request: HelpRequest) -> bool:
+    """Rate the help a request got: the organisation's members only."""
+    return is_member_of(user, help_request.organization)
+
+
+def can_see_help_stats(user) -> bool:
+    """The figures of the events' help desks (queue, waits, each expert's load): organizers."""
     return is_organizer(user)
 
 
-def can_see_help_contacts(user, help_request) -> bool:
-    """E-mail addresses behind a request: its organisation, its expert and organizers only."""
-    if not is_account(user):
-        return False
-    if is_organizer(user) or (help_request.claimed_by_id and help_request.claimed_by_id == user.pk):
-        return True
-    return is_member_of(user, help_request.organization)
+def can_see_help_contacts(user, help_request: HelpRequest) -> bool:
+    """E-mail addresses behind a request: those in its thread (its organisation, its
+    expert, organizers)."""
+    return can_talk_on_help_request(user, help_request)
 
 
 def _event_id(event) -> int | None:
@@ -99,3 +150,23 @@ def can_run_polls(user, event) -> bool:
 
 def can_appoint_moderators(user, event) -> bool:
     return is_organizer(user)
+
+
+# --- consultation schedule ----------------------------------------------------------------
+
+
+def can_see_schedule(user, schedule: Schedule | None) -> bool:
+    """Organizers see a schedule being prepared; everyone else once it is published."""
+    if schedule is None:
+        return False
+    return is_organizer(user) or schedule.is_published
+
+
+def can_see_agenda_of_organization(user, organization: Organization) -> bool:
+    """An organisation's meetings: its members and organizers."""
+    return is_organizer(user) or is_member_of(user, organization)
+
+
+def can_see_agenda_of_expert(user, expert: User) -> bool:
+    """An expert's meetings: the expert and organizers."""
+    return is_organizer(user) or (is_account(user) and expert.pk == user.pk)

@@ -39,7 +39,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
-from ateliers.matching import suggest_experts
+from ateliers.selectors.matching import suggest_experts
 from ateliers.models import ExpertProfile, HelpRequest, Membership, Organization, Skill, User
 
 rng = random.Random(5)

@@ -123,7 +123,7 @@ class Project(BilingualMixin, models.Model):
     def progress_percent(self) -> int | None:
         """Weight of the done milestones over all of them, in %; ``None`` without any.
 
-        Read from the annotations of ``selectors.with_progress`` / ``project_list`` when
+        Read from the annotations of ``selectors.project_list`` when
         present (no query), else computed.
         """
         total = getattr(self, "milestone_weight", None)

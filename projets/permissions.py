@@ -1,37 +1,21 @@
-"""Who may change a project. Who may *read* one is ``selectors.projects_visible_to``."""
+"""Who may do what with a project: one predicate per rule, asked by the pages, the API and
+``projets.services`` alike. Who may *read* projects is ``selectors.projects_visible_to``;
+the roles (``is_account``, ``is_organizer``, ``is_partner``) are ``ateliers.permissions``'."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ateliers.permissions import is_account, is_organizer
+
 from .choices import ProjectRole
+from .selectors import projects_visible_to
 
 if TYPE_CHECKING:
     from .models import Project
 
 
-def is_account(user) -> bool:
-    """A logged-in account (not a board guest), without computing ``user.roles``.
-
-    ``ateliers.permissions.is_account`` evaluates the ``roles`` property (two queries);
-    these checks run several times per request, so they read the flags only.
-    """
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and hasattr(user, "is_partner")
-    )
-
-
-def is_organizer(user) -> bool:
-    return is_account(user) and bool(user.is_superuser or user.is_organizer)
-
-
-def is_partner(user) -> bool:
-    return is_account(user) and bool(user.is_superuser or user.is_partner)
-
-
-def team_role(user, project: Project) -> str | None:
+def _team_role(user, project: Project) -> str | None:
     if not is_account(user):
         return None
     for member in project.members.all():  # uses a prefetch when there is one
@@ -40,11 +24,16 @@ def team_role(user, project: Project) -> str | None:
     return None
 
 
+def can_see_project(user, project: Project) -> bool:
+    """Read one project (its page, its journal, following it): ``projects_visible_to``."""
+    return projects_visible_to(user).filter(pk=project.pk).exists()
+
+
 def can_edit_project(user, project: Project) -> bool:
     """Organizers and the project's team write the journal, milestones and indicators."""
-    return is_organizer(user) or team_role(user, project) is not None
+    return is_organizer(user) or _team_role(user, project) is not None
 
 
 def can_manage_project(user, project: Project) -> bool:
     """Visibility, partners and team changes: organizers and the project lead."""
-    return is_organizer(user) or team_role(user, project) == ProjectRole.LEAD
+    return is_organizer(user) or _team_role(user, project) == ProjectRole.LEAD

@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ateliers.models import Organization
+from ateliers.permissions import is_account, is_organizer, is_partner
 
 from .choices import Visibility
 from .models import Follow, Indicator, Milestone, Project, ProjectMember, ProjectUpdate, Story
-from .permissions import is_account, is_organizer, is_partner
 
 
 def _my_org_projects(through, user):
@@ -52,10 +52,6 @@ def projects_visible_to(user) -> QuerySet[Project]:
     return qs.filter(condition)
 
 
-def can_see_project(user, project: Project) -> bool:
-    return projects_visible_to(user).filter(pk=project.pk).exists()
-
-
 def _late_count():
     return Subquery(
         Milestone.objects.filter(
@@ -77,7 +73,7 @@ def _last_update_at():
 
 
 def _help_requests_visible_to(user):
-    from ateliers.selectors import help_requests_visible_to
+    from ateliers.selectors.help import help_requests_visible_to
 
     return (
         help_requests_visible_to(user)
@@ -90,10 +86,10 @@ def _help_requests_visible_to(user):
 
 def _ideas_visible_to(user):
     """Ideas of events the caller may see, hidden ones for organizers only: the rule of
-    ``ateliers.board_selectors.ideas_visible_to``, across events."""
+    ``ateliers.selectors.board.ideas_visible_to``, across events."""
     from ateliers.choices import IdeaStatus
     from ateliers.models import Idea
-    from ateliers.selectors import events_visible_to
+    from ateliers.selectors.events import events_visible_to
 
     qs = Idea.objects.filter(event__in=events_visible_to(user).values("pk")).order_by("id")
     if not is_organizer(user):
@@ -127,26 +123,9 @@ def _weight_sum(**filters):
     )
 
 
-def with_progress(qs: QuerySet[Project]) -> QuerySet[Project]:
-    """Annotate the weights behind ``Project.progress_percent`` (two subqueries)."""
-    return qs.annotate(
-        milestone_weight=_weight_sum(), milestone_done_weight=_weight_sum(done_on__isnull=False)
-    )
-
-
-def projects_from_idea(user, idea) -> QuerySet[Project]:
-    """The other way of the provenance link: the visible projects an idea became."""
-    return projects_visible_to(user).filter(source_ideas=idea)
-
-
 def projects_from_help_request(user, help_request) -> QuerySet[Project]:
     """The other way of the provenance link: the visible projects a request became."""
     return projects_visible_to(user).filter(source_help_requests=help_request)
-
-
-def projects_from_meeting(user, meeting) -> QuerySet[Project]:
-    """The other way of the provenance link: the visible projects a consultation became."""
-    return projects_visible_to(user).filter(source_meetings=meeting)
 
 
 def event_projects(user, event) -> QuerySet[Project]:
@@ -224,22 +203,6 @@ def my_projects(user) -> QuerySet[Project]:
 def my_project_ids(user):
     """The ids of ``my_projects`` as a subquery (for filter choices and counts)."""
     return _mine(projects_visible_to(user), user).order_by().values("pk")
-
-
-def my_projects_summary(user) -> dict:
-    """Counts for the dashboard's chart over all my projects: by phase, and late milestones."""
-    mine = _mine(projects_visible_to(user), user).order_by().values("pk")
-    phases = dict(
-        Project.objects.filter(pk__in=mine)
-        .order_by()
-        .values_list("phase")
-        .annotate(n=Count("pk"))
-        .values_list("phase", "n")
-    )
-    late = Milestone.objects.filter(
-        project__in=mine, done_on__isnull=True, due_on__lt=timezone.localdate()
-    ).count()
-    return {"phases": phases, "total": sum(phases.values()), "late": late}
 
 
 def portfolio_summary(projects: QuerySet[Project]) -> dict:

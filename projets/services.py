@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Conflict, Forbidden
 from ateliers.models import Event, Organization, User
+from ateliers.permissions import can_see_event, is_account, is_organizer
 from webhooks.services import project_webhook
 
 from . import notify
@@ -34,7 +35,7 @@ from .models import (
     ProjectUpdate,
     Story,
 )
-from .permissions import can_edit_project, can_manage_project, is_account, is_organizer
+from .permissions import can_edit_project, can_manage_project, can_see_project
 
 PROJECT_TEXT_FIELDS = {"title_fr", "title_en", "summary_fr", "summary_en", "region"}
 STORY_FIELDS = {
@@ -65,7 +66,6 @@ def _require_visible_links(actor: User, project: Project | None, fields: dict) -
     """A project links only to what its manager may see: a draft event (its themes, its
     ideas) is refused exactly like one that does not exist, so its title never reaches
     the public project page and the answer tells nothing about which drafts exist."""
-    from ateliers.permissions import can_see_event
 
     def changed(key):
         value = fields.get(key)
@@ -571,8 +571,6 @@ def story_save(
 @transaction.atomic
 def project_follow(*, actor: User, project: Project, follow: bool = True) -> bool:
     """Follow (or stop following) a project one may read; idempotent. Returns the state."""
-    from .selectors import can_see_project
-
     if not is_account(actor):
         raise Forbidden(_("Log in to follow a project."))
     if not can_see_project(actor, project):

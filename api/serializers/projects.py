@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from ateliers.choices import EventStatus
 from ateliers.models import Event, HelpRequest, Idea, Meeting, Organization, Theme
-from ateliers.selectors import events_visible_to
+from ateliers.selectors.events import events_visible_to
 from projets.choices import Phase, ProjectRole, allowed_moves
 from projets.models import (
     Indicator,

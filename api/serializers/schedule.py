@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ateliers.schedule import agenda as agenda_reads
+from ateliers.selectors import people as people_selectors
+from ateliers.selectors import schedule as agenda_reads
 
 from ..fields import IdNumberField
 
@@ -112,7 +113,7 @@ def meeting_data(meeting, times, names, event_id: int = 0) -> dict:
 def schedule_data(schedule, meetings=None) -> dict:
     """The schedule as CONTRACT.md names it; three queries whatever its size."""
     times = agenda_reads.round_times(schedule)
-    names = agenda_reads.skill_names()
+    names = people_selectors.skill_names()
     if meetings is None:
         meetings = agenda_reads.meetings(schedule)
     stats = dict(schedule.stats)

@@ -28,12 +28,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
 from ateliers.exceptions import NotFound
 from ateliers.filtersets import IdeaFilterSet
 from ateliers.models import Comment, Event, Idea, Participant
 from ateliers.permissions import can_moderate_event, is_account, is_organizer
+from ateliers.selectors import board as board_selectors
+from ateliers.selectors import events as event_selectors
 from ateliers.services import board as board_services
 
 from .. import examples
@@ -191,11 +192,11 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        qs = Idea.objects.filter(event__in=selectors.events_visible_to(user)).select_related(
+        qs = Idea.objects.filter(event__in=event_selectors.events_visible_to(user)).select_related(
             "author"
         )
         if not is_organizer(user):
-            moderated = selectors.events_moderated_by(user)
+            moderated = event_selectors.events_moderated_by(user)
             qs = qs.filter(~Q(status=IdeaStatus.HIDDEN) | Q(event__in=moderated))
         return qs
 

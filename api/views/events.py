@@ -10,12 +10,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from ateliers import selectors
 from ateliers.calendar import events_to_ical
 from ateliers.filtersets import EventFilterSet, RegistrationFilterSet
 from ateliers.i18n import current_language
 from ateliers.models import Event, Registration, Theme, TimeSlot
 from ateliers.permissions import is_account, is_organizer
+from ateliers.selectors import events as event_selectors
+from ateliers.selectors import people as people_selectors
 from ateliers.services import events as event_services
 
 from ..permissions import IsAccount, OrganizerWritesOthersRead
@@ -46,7 +47,7 @@ class EventViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return selectors.event_list(self.request.user)
+        return event_selectors.event_list(self.request.user)
 
     def get_permissions(self):
         if self.action in {"calendar", "calendar_all"}:
@@ -71,7 +72,7 @@ class EventViewSet(viewsets.ModelViewSet):
     )
     def calendar_all(self, request):
         """All published events as an iCalendar feed."""
-        events = selectors.events_visible_to(None).exclude(status="draft")
+        events = event_selectors.events_visible_to(None).exclude(status="draft")
         return ical_response(events_to_ical(events, lang=current_language()), "livinglab.ics")
 
     @extend_schema(
@@ -91,7 +92,7 @@ class EventChildMixin:
     def get_event(self) -> Event:
         if not hasattr(self, "_event"):
             self._event = get_object_or_404(
-                selectors.events_visible_to(self.request.user), pk=self.kwargs["event_pk"]
+                event_selectors.events_visible_to(self.request.user), pk=self.kwargs["event_pk"]
             )
         return self._event
 
@@ -169,7 +170,7 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if not is_account(self.request.user):
             return Registration.objects.none()
-        return selectors.registrations_visible_to(self.request.user, self.get_event())
+        return people_selectors.registrations_visible_to(self.request.user, self.get_event())
 
     def _windows(self, data):
         return [

@@ -11,11 +11,13 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ateliers import matching, selectors
 from ateliers.filtersets import HelpRequestFilterSet
 from ateliers.matching import URGENCY_WEIGHTS
 from ateliers.models import ExpertProfile, HelpRequest, Membership, Notification
-from ateliers.permissions import is_expert
+from ateliers.permissions import can_see_help_stats, can_talk_on_help_request, is_expert
+from ateliers.selectors import events as event_selectors
+from ateliers.selectors import help as help_selectors
+from ateliers.selectors import matching as matching_selectors
 from ateliers.services import help as help_services
 from ateliers.services import notifications as notification_services
 
@@ -74,7 +76,7 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         """``?ordering=-urgency_rank`` puts high urgency first (low 1, normal 2, high 3)."""
         return (
-            selectors.help_requests_visible_to(self.request.user)
+            help_selectors.help_requests_visible_to(self.request.user)
             .select_related("rating")
             .annotate(
                 urgency_rank=Case(
@@ -184,7 +186,7 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
         ``{count, results: [{expert, user, score, fit, covered, reasons, summary}]}``.
         """
         help_request = self.get_object()
-        ranked = matching.suggest_experts(help_request, limit=_limit(request))
+        ranked = matching_selectors.suggest_experts(help_request, limit=_limit(request))
         data = ExpertSuggestionSerializer(ranked, many=True).data
         return Response({"count": len(data), "results": data})
 
@@ -192,7 +194,7 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         help_request = self.get_object()
-        rows = selectors.help_request_history(help_request)
+        rows = help_selectors.help_request_history(help_request)
         return Response(HelpRequestTransitionSerializer(rows, many=True).data)
 
     @extend_schema(methods=["GET"], responses=HelpRequestMessageSerializer(many=True))
@@ -205,12 +207,12 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
     def messages(self, request, pk=None):
         """The thread between the organisation and its expert (organizers may join)."""
         help_request = self.get_object()
-        if not help_services.can_talk_on(request.user, help_request):
+        if not can_talk_on_help_request(request.user, help_request):
             raise PermissionDenied(
                 "Only the organisation, its expert and organizers can read this thread."
             )
         if request.method in SAFE_METHODS:
-            rows = selectors.help_request_thread(help_request)
+            rows = help_selectors.help_request_thread(help_request)
             return Response(HelpRequestMessageSerializer(rows, many=True).data)
         serializer = HelpRequestMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -235,8 +237,8 @@ def expert_suggestions_response(view, request):
     profile = ExpertProfile.objects.filter(user=request.user).prefetch_related("skills").first()
     if profile is None:
         return Response({"count": 0, "results": []})
-    base = selectors.help_requests_visible_to(request.user)
-    ranked = matching.suggest_requests(profile, queryset=base, limit=_limit(request))
+    base = help_selectors.help_requests_visible_to(request.user)
+    ranked = matching_selectors.suggest_requests(profile, queryset=base, limit=_limit(request))
     context = {"request": request, "my_org_ids": set()}
     data = RequestSuggestionSerializer(ranked, many=True, context=context).data
     return Response({"count": len(data), "results": data})
@@ -263,7 +265,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.none()
 
     def get_queryset(self):
-        qs = selectors.notifications_for(self.request.user)
+        qs = help_selectors.notifications_for(self.request.user)
         unread = self.request.query_params.get("unread")
         if unread in ("true", "1"):
             qs = qs.filter(read_at__isnull=True)
@@ -309,10 +311,7 @@ class EventHelpStatsView(APIView):
         responses={200: HelpStatsSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
     )
     def get(self, request, pk):
-        from ateliers.help_stats import help_stats
-        from ateliers.permissions import is_organizer
-
-        event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
-        if not is_organizer(request.user):
+        event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
+        if not can_see_help_stats(request.user):
             raise PermissionDenied("Only organizers see the help desk's figures.")
-        return Response(help_stats(event))
+        return Response(help_selectors.help_stats(event))

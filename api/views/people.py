@@ -9,10 +9,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from ateliers import selectors
 from ateliers.filtersets import ExpertFilterSet, OrganizationFilterSet, SkillFilterSet
 from ateliers.models import ExpertProfile, Organization, Skill, User
 from ateliers.permissions import can_manage_organization, is_account
+from ateliers.selectors import people as people_selectors
 from ateliers.services import people
 
 from ..permissions import AccountWritesOthersRead, IsAccount, OrganizerWritesOthersRead
@@ -37,7 +37,7 @@ class SkillViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return selectors.skills_list()
+        return people_selectors.skills_list()
 
     def perform_create(self, serializer):
         serializer.instance = people.skill_create(
@@ -66,7 +66,7 @@ class OrganizationViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return (
-            selectors.organizations_list()
+            people_selectors.organizations_list()
             .annotate(member_count=Count("memberships"))
             .order_by("name", "id")
         )
@@ -124,7 +124,7 @@ class ExpertViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         if not is_account(self.request.user):
             return ExpertProfile.objects.none()
-        return selectors.experts_list()
+        return people_selectors.experts_list()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

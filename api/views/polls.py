@@ -10,8 +10,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ateliers import poll_selectors, selectors
 from ateliers.models import Poll
+from ateliers.selectors import events as event_selectors
+from ateliers.selectors import polls as poll_selectors
 from ateliers.services import polls as poll_services
 
 from ..serializers.polls import (
@@ -36,7 +37,7 @@ ERRORS = {
 def _poll(request, pk: int) -> Poll:
     """A poll the caller may see: in an event it may see, drafts for the runners only."""
     poll = get_object_or_404(
-        Poll.objects.filter(event__in=selectors.events_visible_to(request.user)), pk=pk
+        Poll.objects.filter(event__in=event_selectors.events_visible_to(request.user)), pk=pk
     )
     return get_object_or_404(poll_selectors.polls_visible_to(request.user, poll.event_id), pk=pk)
 

@@ -23,10 +23,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from ateliers import selectors
 from ateliers.i18n import current_language
 from ateliers.models import Event
 from ateliers.reports import badges, event, exports
+from ateliers.selectors import events as event_selectors
 
 from ..permissions import IsOrganizer
 
@@ -155,7 +155,7 @@ class EventPdfView(APIView):
     permission_classes = [IsOrganizer]
 
     def get_event(self, pk: int) -> Event:
-        return get_object_or_404(selectors.events_visible_to(self.request.user), pk=pk)
+        return get_object_or_404(event_selectors.events_visible_to(self.request.user), pk=pk)
 
 
 class EventReportView(EventPdfView):
@@ -235,7 +235,7 @@ class IdeasExportView(APIView):
     fmt = "csv"
 
     def get(self, request, pk: int):
-        obj = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+        obj = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
         return export_response(request, exports.ideas_dataset(obj), self.fmt)
 
 
@@ -376,7 +376,7 @@ class EventDataPackageView(APIView):
     def get(self, request, pk: int):
         from ateliers.reports.datapackage import write_event_package
 
-        obj = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+        obj = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
         return file_response(
             request,
             lambda out: write_event_package(obj, out),

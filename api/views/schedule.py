@@ -15,12 +15,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ateliers import selectors
 from ateliers.exceptions import NotFound
 from ateliers.models import AgendaFeed, Event, Meeting, Organization, User
-from ateliers.schedule import agenda as reads
+from ateliers.permissions import can_see_schedule
 from ateliers.schedule.ical import agenda_ical, feed_ical
 from ateliers.schedule.pdf import agenda_pdf
+from ateliers.selectors import events as event_selectors
+from ateliers.selectors import schedule as reads
 from ateliers.services import schedule as services
 
 from .. import examples
@@ -45,12 +46,12 @@ class EventScheduleMixin:
 
     def get_event(self) -> Event:
         return get_object_or_404(
-            selectors.events_visible_to(self.request.user), pk=self.kwargs["pk"]
+            event_selectors.events_visible_to(self.request.user), pk=self.kwargs["pk"]
         )
 
     def get_schedule(self, event: Event):
         schedule = reads.schedule_of(event)
-        if not reads.may_see_schedule(self.request.user, schedule):
+        if not can_see_schedule(self.request.user, schedule):
             raise NotFound(_("This event has no published consultation schedule."))
         return schedule
 

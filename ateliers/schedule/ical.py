@@ -18,14 +18,8 @@ from icalendar import Event as VEvent
 from ..calendar import _host, local
 from ..choices import ScheduleStatus
 from ..models import Event, Meeting, User
-from .agenda import (
-    AgendaEntry,
-    caller_scope,
-    entry_fields,
-    online_url,
-    round_times,
-    skill_names,
-)
+from ..selectors.people import skill_names
+from ..selectors.schedule import AgendaEntry, caller_scope, entry_fields, online_url, round_times
 
 
 def _calendar(name: str) -> Calendar:

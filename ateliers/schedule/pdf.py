@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
-from .agenda import AgendaEntry
+from ..selectors.schedule import AgendaEntry
 
 FONT = "LivinglabSans"
 FONT_BOLD = "LivinglabSans-Bold"

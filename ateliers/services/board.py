@@ -32,11 +32,11 @@ from django.utils.translation import gettext as _
 
 from webhooks.services import emit as emit_webhook
 
-from ..board_selectors import comment_dict, idea_dict
 from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import BoardEvent, Comment, Event, Idea, Participant, User, Vote
 from ..permissions import can_moderate_event, is_account
+from ..selectors.board import comment_dict, idea_dict
 from ..text import clean_text
 
 logger = logging.getLogger(__name__)

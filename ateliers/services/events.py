@@ -13,7 +13,13 @@ from ..choices import EventStatus, RegistrationRole
 from ..exceptions import Conflict, Forbidden
 from ..models import Event, Registration, Theme, TimeSlot, User
 from ..models.events import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
-from ..permissions import is_expert, is_member_of, is_organizer
+from ..permissions import (
+    can_change_registration,
+    can_manage_organization,
+    can_see_event,
+    is_expert,
+    is_organizer,
+)
 
 EVENT_FIELDS = {
     "title_fr",
@@ -220,14 +226,14 @@ def registration_create(
     """Register oneself (expert, participant) or one's organisation for an event."""
     if event.status == EventStatus.CLOSED:
         raise Conflict(_("This event is closed."), code="event_closed")
-    if event.status == EventStatus.DRAFT and not is_organizer(actor):
+    if not can_see_event(actor, event):
         raise Conflict(_("This event is not open for registration yet."), code="event_draft")
     if role not in RegistrationRole.values:
         raise ValidationError({"role": _("Choose organisation, expert or participant.")})
     if role == RegistrationRole.ORGANIZATION:
         if organization is None:
             raise ValidationError({"organization": _("Choose the organisation to register.")})
-        if not is_member_of(actor, organization) and not is_organizer(actor):
+        if not can_manage_organization(actor, organization):
             raise Forbidden(_("You can only register an organisation you belong to."))
     else:
         organization = None
@@ -260,11 +266,7 @@ def registration_create(
 def registration_update(
     *, actor: User, registration: Registration, available=None, max_meetings=_UNSET
 ) -> Registration:
-    if (
-        actor.pk != registration.user_id
-        and not is_organizer(actor)
-        and not (registration.organization_id and is_member_of(actor, registration.organization))
-    ):
+    if not can_change_registration(actor, registration):
         raise Forbidden(_("You can only change your own registration."))
     if available is not None and registration.role != RegistrationRole.PARTICIPANT:
         registration.available = _clean_windows(available)
@@ -276,11 +278,7 @@ def registration_update(
 
 @transaction.atomic
 def registration_cancel(*, actor: User, registration: Registration) -> None:
-    if (
-        actor.pk != registration.user_id
-        and not is_organizer(actor)
-        and not (registration.organization_id and is_member_of(actor, registration.organization))
-    ):
+    if not can_change_registration(actor, registration):
         raise Forbidden(_("You can only cancel your own registration."))
     registration.delete()
 

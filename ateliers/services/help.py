@@ -31,7 +31,17 @@ from ..models import (
     Organization,
     User,
 )
-from ..permissions import can_manage_organization, is_expert, is_member_of, is_organizer
+from ..permissions import (
+    can_claim_help_request,
+    can_edit_help_request,
+    can_manage_organization,
+    can_rate_help_request,
+    can_see_event,
+    can_talk_on_help_request,
+    can_work_on_help_request,
+    is_expert,
+    is_member_of,
+)
 from . import notifications
 from .people import _skills_from_slugs
 
@@ -39,24 +49,8 @@ EDITABLE_FIELDS = ("title", "description", "language", "urgency", "format", "eve
 HELD = (HelpStatus.CLAIMED, HelpStatus.IN_PROGRESS)
 
 
-def can_edit_help_request(user, help_request: HelpRequest) -> bool:
-    return can_manage_organization(user, help_request.organization)
-
-
-def can_work_on(user, help_request: HelpRequest) -> bool:
-    """The claiming expert or an organizer may start, resolve or release a request."""
-    return is_organizer(user) or (
-        help_request.claimed_by_id is not None and help_request.claimed_by_id == user.pk
-    )
-
-
-def can_talk_on(user, help_request: HelpRequest) -> bool:
-    """The organisation's members, its claiming expert and organizers write in the thread."""
-    return can_work_on(user, help_request) or is_member_of(user, help_request.organization)
-
-
 def _check_event(actor: User, event: Event | None) -> None:
-    if event is not None and event.status == "draft" and not is_organizer(actor):
+    if event is not None and not can_see_event(actor, event):
         raise ValidationError({"event": _("This event is not published yet.")})
 
 
@@ -167,9 +161,9 @@ def _refresh(help_request: HelpRequest) -> HelpRequest:
 @transaction.atomic
 def help_request_claim(*, actor: User, help_request: HelpRequest) -> HelpRequest:
     """Claim an open request: one conditional UPDATE, so exactly one claimant wins."""
-    if not is_expert(actor):
-        raise Forbidden(_("Only experts can claim a help request."))
-    if not is_organizer(actor) and is_member_of(actor, help_request.organization):
+    if not can_claim_help_request(actor, help_request):
+        if not is_expert(actor):
+            raise Forbidden(_("Only experts can claim a help request."))
         raise Forbidden(_("You cannot claim a request of your own organisation."))
     now = timezone.now()
     offer_over = Q(offered_to__isnull=True) | Q(offered_to=actor) | Q(offered_until__lte=now)
@@ -209,7 +203,7 @@ def _move(
     note: str = "",
     release: bool = False,
 ) -> HelpRequest:
-    if not can_work_on(actor, help_request):
+    if not can_work_on_help_request(actor, help_request):
         raise Forbidden(_("Only the expert who claimed this request or an organizer can do this."))
     sources = list(sources)
     previous = help_request.status
@@ -276,7 +270,7 @@ def help_request_release(*, actor: User, help_request: HelpRequest, note: str = 
 @transaction.atomic
 def help_message_post(*, actor: User, help_request: HelpRequest, text: str) -> HelpRequestMessage:
     """A message in the request's thread; the other side is told."""
-    if not can_talk_on(actor, help_request):
+    if not can_talk_on_help_request(actor, help_request):
         raise Forbidden(
             _("Only the organisation, its expert and organizers can write in this thread.")
         )
@@ -304,7 +298,7 @@ def help_request_rate(
 ) -> tuple[HelpRequestRating, bool]:
     """The organisation rates the help it got, once resolved (again: the rating changes).
     Returns (rating, created)."""
-    if not is_member_of(actor, help_request.organization):
+    if not can_rate_help_request(actor, help_request):
         raise Forbidden(_("Only the organisation's members can rate the help it got."))
     _refresh(help_request)
     if help_request.status != HelpStatus.RESOLVED:

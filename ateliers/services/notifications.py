@@ -20,8 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..choices import NotificationKind
-from ..matching import score_expert_for_request, suggest_experts
+from ..matching import score_expert_for_request
 from ..models import HelpRequest, HelpRequestMessage, Notification, User
+from ..selectors.matching import suggest_experts
 from . import outbox
 
 logger = logging.getLogger(__name__)

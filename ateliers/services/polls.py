@@ -28,7 +28,7 @@ from ..i18n import CONTENT_LANGUAGES
 from ..models import BoardEvent, Event, Participant, Poll, PollAnswer, PollChoice, User
 from ..models.polls import LABEL_MAX_LENGTH, MAX_CHOICES, QUESTION_MAX_LENGTH, WORD_MAX_LENGTH
 from ..permissions import can_run_polls
-from ..poll_selectors import poll_dict
+from ..selectors.polls import poll_dict
 from ..textnorm import word_key
 from . import board as board_services
 

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from ..choices import NotificationKind, RegistrationRole, ScheduleStatus
 from ..exceptions import Conflict, DomainError, Forbidden
-from ..matching import organization_needs
 from ..models import (
     AgendaFeed,
     Event,
@@ -38,6 +37,7 @@ from ..models import (
 from ..permissions import is_organizer
 from ..schedule import solver
 from ..schedule.validate import violations
+from ..selectors.matching import organization_needs
 
 logger = logging.getLogger(__name__)
 
@@ -699,7 +699,7 @@ def _notify_changes(schedule: Schedule, changes: Sequence[Change]) -> list[Notif
 
 def _place_text(schedule: Schedule):
     """``(round, table)`` → "round 2 (09:25), table 3" in the active language."""
-    from ..schedule.agenda import round_times
+    from ..selectors.schedule import round_times
 
     times = round_times(schedule)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django import template
 
-from ateliers import poll_selectors
 from ateliers.choices import PollKind, PollStatus
 from ateliers.models import Poll
 from ateliers.permissions import can_run_polls
+from ateliers.selectors import polls as poll_selectors
 
 from ..forms_polls import PollForm
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ateliers import selectors
 from ateliers.i18n import localized
 from ateliers.permissions import is_organizer
 from ateliers.reports.stats import event_stats
+from ateliers.selectors import events as event_selectors
 from projets import charts
 
 
@@ -31,7 +31,7 @@ def _when(value, granularity: str) -> str:
 def event_analytics(request, pk: int):
     if not is_organizer(request.user):
         raise PermissionDenied
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
     stats = event_stats(event)
     lang = request.LANGUAGE_CODE
     table_note = _("The same figures are in the table below.")

@@ -24,11 +24,12 @@ from django.views.decorators.http import require_POST
 
 from api.throttles import JoinFailureThrottle
 from api.views.board import device_of, remember_device
-from ateliers import board_selectors, selectors
 from ateliers.choices import IdeaStatus
 from ateliers.exceptions import DomainError, NotFound
 from ateliers.models import Comment, Event, Idea, Participant
 from ateliers.permissions import can_moderate_event, is_account
+from ateliers.selectors import board as board_selectors
+from ateliers.selectors import events as event_selectors
 from ateliers.services import board as board_services
 from ateliers.services.events import normalize_join_code
 
@@ -56,7 +57,7 @@ class _Placeholder:
 
 
 def _event(request, pk: int) -> Event:
-    return get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    return get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
 
 
 def _remember(request, participant: Participant) -> str:

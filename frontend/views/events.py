@@ -9,18 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ateliers import selectors
 from ateliers.choices import RegistrationRole
 from ateliers.exceptions import DomainError
 from ateliers.filtersets import EventFilterSet
 from ateliers.models import Organization
 from ateliers.permissions import is_expert
+from ateliers.selectors import events as event_selectors
 from ateliers.services import events as event_services
 
 
 def home(request):
     upcoming = (
-        selectors.events_visible_to(request.user)
+        event_selectors.events_visible_to(request.user)
         .exclude(status="draft")
         .filter(ends_at__gte=timezone.now())
         .order_by("starts_at")[:5]
@@ -29,7 +29,7 @@ def home(request):
 
 
 def event_list(request):
-    base = selectors.events_visible_to(request.user)
+    base = event_selectors.events_visible_to(request.user)
     filterset = EventFilterSet(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = Paginator(qs.order_by("-starts_at", "id"), 20).get_page(request.GET.get("page"))
@@ -37,7 +37,7 @@ def event_list(request):
 
 
 def event_detail(request, pk: int):
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
     themes = event.themes.all()
     slots = event.slots.select_related("theme")
     my_registrations = []
@@ -79,7 +79,7 @@ def event_detail(request, pk: int):
 @require_POST
 def event_register(request, pk: int):
     """One click: the saved profile is reused, nothing is typed again."""
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
     role = request.POST.get("role", "")
     organization = None
     if role == RegistrationRole.ORGANIZATION:

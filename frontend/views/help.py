@@ -14,12 +14,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ateliers import matching, selectors
 from ateliers.choices import EventStatus, HelpFormat, HelpStatus, Language, Urgency
 from ateliers.exceptions import DomainError
 from ateliers.filtersets import HelpRequestFilterSet
 from ateliers.models import Event, ExpertProfile, HelpRequest, Organization, Skill
-from ateliers.permissions import can_see_help_contacts, is_expert, is_member_of, is_organizer
+from ateliers.permissions import (
+    can_claim_help_request,
+    can_edit_help_request,
+    can_see_help_contacts,
+    can_see_help_stats,
+    can_talk_on_help_request,
+    can_work_on_help_request,
+    is_expert,
+    is_organizer,
+)
+from ateliers.selectors import events as event_selectors
+from ateliers.selectors import help as help_selectors
+from ateliers.selectors import matching as matching_selectors
 from ateliers.services import help as help_services
 from ateliers.services import notifications as notification_services
 
@@ -59,7 +70,7 @@ class HelpRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.all() if is_organizer(user) else user.organizations.all()
         self.fields["organization"].queryset = orgs.order_by("name", "id")
-        events = selectors.events_visible_to(user).exclude(status=EventStatus.CLOSED)
+        events = event_selectors.events_visible_to(user).exclude(status=EventStatus.CLOSED)
         self.fields["event"].queryset = events.order_by("-starts_at", "id")
         self.fields["event"].label_from_instance = lambda e: e.title
         if editing:
@@ -81,7 +92,7 @@ def _my_org_ids(user) -> set[int]:
 @login_required
 def help_list(request):
     """All requests an account may read, filtered with the API's FilterSet."""
-    base = selectors.help_requests_visible_to(request.user).order_by("-created_at", "-id")
+    base = help_selectors.help_requests_visible_to(request.user).order_by("-created_at", "-id")
     mine = request.GET.get("mine") == "1"
     if mine:
         base = base.filter(
@@ -124,8 +135,8 @@ def help_create(request):
 
 @login_required
 def help_edit(request, pk: int):
-    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
-    if not help_services.can_edit_help_request(request.user, help_request):
+    help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
+    if not can_edit_help_request(request.user, help_request):
         raise PermissionDenied
     initial = {
         "title": help_request.title,
@@ -158,27 +169,26 @@ def help_edit(request, pk: int):
 
 @login_required
 def help_detail(request, pk: int):
-    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
+    help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
     user = request.user
-    can_talk = help_services.can_talk_on(user, help_request)
-    can_edit = help_services.can_edit_help_request(user, help_request)
+    can_talk = can_talk_on_help_request(user, help_request)
+    can_edit = can_edit_help_request(user, help_request)
     held = help_request.status in (HelpStatus.CLAIMED, HelpStatus.IN_PROGRESS)
-    works_on = help_services.can_work_on(user, help_request)
+    works_on = can_work_on_help_request(user, help_request)
     suggestions = []
     if (can_edit or is_organizer(user)) and help_request.status == HelpStatus.OPEN:
-        suggestions = matching.suggest_experts(help_request, limit=5)
+        suggestions = matching_selectors.suggest_experts(help_request, limit=5)
     return render(
         request,
         "frontend/help/detail.html",
         {
             "help_request": help_request,
-            "history": selectors.help_request_history(help_request),
-            "thread": selectors.help_request_thread(help_request) if can_talk else None,
+            "history": help_selectors.help_request_history(help_request),
+            "thread": help_selectors.help_request_thread(help_request) if can_talk else None,
             "can_talk": can_talk,
             "can_edit": can_edit and help_request.status != HelpStatus.RESOLVED,
             "can_claim": help_request.status == HelpStatus.OPEN
-            and is_expert(user)
-            and not is_member_of(user, help_request.organization),
+            and can_claim_help_request(user, help_request),
             "can_start": works_on and help_request.status == HelpStatus.CLAIMED,
             "can_resolve": works_on and held,
             "can_release": works_on and held,
@@ -199,7 +209,7 @@ TRANSITIONS = {
 @login_required
 @require_POST
 def help_transition(request, pk: int, verb: str):
-    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
+    help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
     service, done = TRANSITIONS[verb]
     kwargs = {"actor": request.user, "help_request": help_request}
     if verb != "claim":
@@ -221,7 +231,7 @@ def help_transition(request, pk: int, verb: str):
 @login_required
 @require_POST
 def help_message(request, pk: int):
-    help_request = get_object_or_404(selectors.help_requests_visible_to(request.user), pk=pk)
+    help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
     try:
         help_services.help_message_post(
             actor=request.user, help_request=help_request, text=request.POST.get("text", "")
@@ -248,14 +258,14 @@ def expert_dashboard(request):
         raise PermissionDenied
     profile = ExpertProfile.objects.filter(user=request.user).prefetch_related("skills").first()
     suggestions = (
-        matching.suggest_requests(
-            profile, queryset=selectors.help_requests_visible_to(request.user), limit=20
+        matching_selectors.suggest_requests(
+            profile, queryset=help_selectors.help_requests_visible_to(request.user), limit=20
         )
         if profile
         else []
     )
     claims = (
-        selectors.help_requests_visible_to(request.user)
+        help_selectors.help_requests_visible_to(request.user)
         .filter(claimed_by=request.user)
         .order_by("status", "-claimed_at", "-id")
     )
@@ -274,7 +284,7 @@ def notification_list(request):
             ids = [int(request.POST["id"])]
         notification_services.notification_mark_read(user=request.user, ids=ids)
         return redirect("frontend:notifications")
-    qs = selectors.notifications_for(request.user)
+    qs = help_selectors.notifications_for(request.user)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -287,9 +297,11 @@ def notification_list(request):
 def help_desk_stats(request, pk: int):
     """Organizers: the event's help desk — open, claimed, resolved, the median wait, each
     expert's load and rating; ``help-stats.js`` refreshes the figures from the API."""
-    from ateliers.help_stats import help_stats
-
-    if not is_organizer(request.user):
+    if not can_see_help_stats(request.user):
         raise PermissionDenied
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
-    return render(request, "frontend/help/stats.html", {"event": event, "stats": help_stats(event)})
+    event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "frontend/help/stats.html",
+        {"event": event, "stats": help_selectors.help_stats(event)},
+    )

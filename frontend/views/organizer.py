@@ -19,12 +19,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ateliers import selectors
 from ateliers.choices import EventStatus, RegistrationRole
 from ateliers.exceptions import DomainError
 from ateliers.filtersets import RegistrationFilterSet
 from ateliers.models import Event, Registration, Theme, TimeSlot
 from ateliers.permissions import is_organizer
+from ateliers.selectors import events as event_selectors
+from ateliers.selectors import people as people_selectors
 from ateliers.services import events as event_services
 
 from ..forms import EventForm, ThemeForm, TimeSlotForm
@@ -65,7 +66,7 @@ def _event(pk: int) -> Event:
 
 @organizer_required
 def dashboard(request):
-    events = selectors.event_list(request.user).order_by("-starts_at", "id")
+    events = event_selectors.event_list(request.user).order_by("-starts_at", "id")
     return render(request, "frontend/organizer/dashboard.html", {"events": events})
 
 
@@ -311,7 +312,7 @@ def slot_delete(request, pk: int, slot_pk: int):
 @organizer_required
 def registrations(request, pk: int):
     event = _event(pk)
-    base = selectors.registrations_visible_to(request.user, event).order_by(
+    base = people_selectors.registrations_visible_to(request.user, event).order_by(
         "role", "organization__name", "user__username", "id"
     )
     filterset = RegistrationFilterSet(request.GET or None, queryset=base)

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ateliers import selectors
 from ateliers.permissions import is_account
+from ateliers.selectors import events as event_selectors
 from ateliers.services import board as board_services
 from ateliers.services import privacy
 from ateliers.services.privacy import GUEST_RETENTION_DAYS
@@ -70,7 +70,7 @@ def guest_forget(request, pk: int):
     comments and votes stay under the neutral name, and this browser forgets the guest."""
     from .board import SESSION_KEY
 
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
     tokens = dict(request.session.get(SESSION_KEY, {}))
     token = tokens.get(str(event.pk))
     participant = board_services.participant_from_token(token) if token else None

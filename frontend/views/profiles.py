@@ -13,11 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ateliers import selectors
 from ateliers.exceptions import DomainError
 from ateliers.filtersets import OrganizationFilterSet
 from ateliers.models import ExpertProfile, Organization, User
 from ateliers.permissions import can_manage_organization
+from ateliers.selectors import people as people_selectors
 from ateliers.services import accounts, people
 
 from ..forms import ExpertProfileForm, MemberAddForm, OrganizationForm, PreferencesForm
@@ -107,7 +107,7 @@ def expert_profile(request):
 
 
 def organization_list(request):
-    base = selectors.organizations_list().annotate(member_count=Count("memberships"))
+    base = people_selectors.organizations_list().annotate(member_count=Count("memberships"))
     filterset = OrganizationFilterSet(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = Paginator(qs.order_by("name", "id"), 30).get_page(request.GET.get("page"))

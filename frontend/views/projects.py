@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
 from ateliers.models import HelpRequest, Idea, Meeting, Organization, Theme
-from ateliers.permissions import can_see_event
+from ateliers.permissions import can_see_event, is_account, is_organizer
 from projets import charts, selectors, services
 from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
 from projets.filtersets import ProjectFilterSet
@@ -33,7 +33,7 @@ from projets.models import (
     ProjectMember,
     Story,
 )
-from projets.permissions import can_edit_project, can_manage_project, is_account, is_organizer
+from projets.permissions import can_edit_project, can_manage_project
 
 # --- forms -----------------------------------------------------------------------------
 
@@ -608,7 +608,7 @@ def _source_help_request(request):
     raw = request.GET.get("help_request", "")
     if not raw.isdigit() or len(raw) > 9:
         return None
-    from ateliers.selectors import help_requests_visible_to
+    from ateliers.selectors.help import help_requests_visible_to
 
     return help_requests_visible_to(request.user).filter(pk=int(raw)).first()
 

@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ateliers import selectors
 from ateliers.choices import RegistrationRole
 from ateliers.exceptions import DomainError
 from ateliers.models import Meeting, Organization, Registration, User
-from ateliers.schedule import agenda as reads
+from ateliers.permissions import can_see_schedule
 from ateliers.schedule.pdf import signin_pdf
+from ateliers.selectors import events as event_selectors
+from ateliers.selectors import people as people_selectors
+from ateliers.selectors import schedule as reads
 from ateliers.services import schedule as services
 
 from .organizer import apply_errors, organizer_required
@@ -106,7 +108,7 @@ class PinForm(forms.Form):
 
 
 def _event(request, pk: int):
-    return get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    return get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
 
 
 def _initial(event, schedule) -> dict:
@@ -168,7 +170,7 @@ def schedule_manage(request, pk: int):
 
 def _board(schedule, event) -> dict:
     times = reads.round_times(schedule)
-    names = reads.skill_names()
+    names = people_selectors.skill_names()
     meetings = list(reads.meetings(schedule))
     by_round = []
     for number, (start, end) in enumerate(times, start=1):
@@ -189,7 +191,7 @@ def _board(schedule, event) -> dict:
             orgs[m.organization_id]["n"] += 1
         if m.expert_id in experts:
             experts[m.expert_id]["n"] += 1
-    from ateliers.matching import organization_needs
+    from ateliers.selectors.matching import organization_needs
 
     needs = organization_needs(event)
     stats = schedule.stats or {}
@@ -204,10 +206,6 @@ def _board(schedule, event) -> dict:
         "unserved": sum(1 for o in orgs.values() if o["n"] == 0),
         "without_needs": sorted(o["name"] for o in orgs.values() if not needs.get(o["id"])),
     }
-
-
-def _round_url(event, number: int) -> str:
-    return reverse("frontend:organizer-schedule", args=[event.pk]) + f"#round-{number}"
 
 
 def _schedule_or_404(event):
@@ -368,7 +366,7 @@ def agenda_page(request, pk: int):
     """A person's own consultations (organizers: ``?organization=`` or ``?expert=``)."""
     event = _event(request, pk)
     schedule = reads.schedule_of(event)
-    if not reads.may_see_schedule(request.user, schedule):
+    if not can_see_schedule(request.user, schedule):
         return render(
             request,
             "frontend/schedule/agenda.html",

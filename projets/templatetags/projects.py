@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from projets.permissions import is_organizer
+from ateliers.permissions import is_organizer
 from projets.selectors import event_projects as _event_projects
 from projets.selectors import projects_from_help_request
 

@@ -71,7 +71,7 @@ def generate(client, event, **body):
 
 def problem_from_db(schedule) -> Problem:
     """An independent reading of the database for the validator."""
-    from ateliers.matching import organization_needs
+    from ateliers.selectors.matching import organization_needs
 
     event = schedule.event
     needs = organization_needs(event)

@@ -10,14 +10,14 @@ import uuid
 
 import pytest
 
-from ateliers.board_selectors import (
+from ateliers.exceptions import Conflict
+from ateliers.selectors.board import (
     PartCursor,
     board_events_since,
     board_head,
     board_part,
     board_snapshot,
 )
-from ateliers.exceptions import Conflict
 from ateliers.services import board as svc
 from tests import factories
 

@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from ateliers.board_selectors import board_events_since, board_snapshot
 from ateliers.models import BoardEvent
+from ateliers.selectors.board import board_events_since, board_snapshot
 from ateliers.services import board as svc
 from tests import factories
 

@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from ateliers.board_selectors import board_events_since, board_snapshot
 from ateliers.exceptions import Conflict, Forbidden, NotFound
 from ateliers.models import BoardEvent, Comment, Idea, Vote
+from ateliers.selectors.board import board_events_since, board_snapshot
 from ateliers.services import board as svc
 from tests import factories
 

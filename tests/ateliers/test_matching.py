@@ -6,16 +6,9 @@ import pytest
 from django.utils import translation
 
 from ateliers.choices import HelpStatus, RegistrationRole
-from ateliers.matching import (
-    fit,
-    merge_needs,
-    organization_needs,
-    score_expert_for_request,
-    suggest_experts,
-    suggest_requests,
-    urgency_weight,
-)
+from ateliers.matching import fit, score_expert_for_request, urgency_weight
 from ateliers.models import Registration
+from ateliers.selectors.matching import organization_needs, suggest_experts, suggest_requests
 from tests import factories
 
 
@@ -25,10 +18,8 @@ def test_fit_sums_the_weights_of_covered_needs():
     assert fit({}, {"crm"}) == 0
 
 
-def test_urgency_weights_and_merge_takes_the_highest():
+def test_urgency_weights():
     assert [urgency_weight(u) for u in ("low", "normal", "high")] == [1, 2, 3]
-    needs = merge_needs([(["crm", "wordpress"], "low"), (["crm"], "high")])
-    assert needs == {"crm": 3, "wordpress": 1}
 
 
 def _score(**kw):

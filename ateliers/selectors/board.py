@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
-from .choices import IdeaStatus
-from .models import BoardEvent, Comment, Event, Idea, Participant
-from .permissions import can_moderate_event
+from ..choices import IdeaStatus
+from ..models import BoardEvent, Comment, Event, Idea, Participant
+from ..permissions import can_moderate_event
 
 
 def _iso(value: datetime) -> str:

@@ -12,8 +12,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from ..matching import _join, language_name
-from ..models import Event, Meeting, Membership, Organization, Schedule, Skill, User
-from ..permissions import is_organizer
+from ..models import Event, Meeting, Membership, Organization, Schedule, User
+from ..permissions import can_see_agenda_of_expert, can_see_agenda_of_organization
+from .people import skill_names
 
 
 def schedule_of(event: Event) -> Schedule | None:
@@ -22,10 +23,6 @@ def schedule_of(event: Event) -> Schedule | None:
 
 def round_times(schedule: Schedule) -> list[tuple[datetime, datetime]]:
     return [(parse_datetime(r["starts_at"]), parse_datetime(r["ends_at"])) for r in schedule.rounds]
-
-
-def skill_names() -> dict[str, str]:
-    return {s.slug: s.name for s in Skill.objects.all()}
 
 
 def reasons(meeting: Meeting, names: dict[str, str]) -> list[str]:
@@ -168,12 +165,6 @@ def caller_scope(user) -> tuple[list[int], int | None]:
     return org_ids, user.pk
 
 
-def may_see_schedule(user, schedule: Schedule | None) -> bool:
-    if schedule is None:
-        return False
-    return is_organizer(user) or schedule.is_published
-
-
 def _as_id(value, field: str) -> int | None:
     from django.core.exceptions import ValidationError
 
@@ -197,19 +188,18 @@ def agenda_for(
 
     org_id = _as_id(organization, "organization")
     expert_id = _as_id(expert, "expert")
-    organizer = is_organizer(user)
     if org_id is not None:
         org = Organization.objects.filter(pk=org_id).first()
         if org is None:
             raise NotFound(_("No such organisation."))
-        if not organizer and not Membership.objects.filter(user=user, organization=org).exists():
+        if not can_see_agenda_of_organization(user, org):
             raise Forbidden(_("You may see only your own agenda."))
         return org.name, agenda(schedule, organization_ids=[org.pk])
     if expert_id is not None:
         person = User.objects.filter(pk=expert_id).first()
         if person is None:
             raise NotFound(_("No such expert."))
-        if not organizer and person.pk != user.pk:
+        if not can_see_agenda_of_expert(user, person):
             raise Forbidden(_("You may see only your own agenda."))
         return person.public_name, agenda(schedule, expert_id=person.pk)
     org_ids, own = caller_scope(user)

@@ -1,17 +1,27 @@
-"""Figures of an event's help desk (issue 19), read by the API and the organizer's page.
+"""Reads of help requests: what a caller may see, a request's history and thread, and the
+figures of an event's help desk (issue 19), read by the API and the organizer's page.
 
-Four queries whatever the number of requests: the counts by status, the first claim of
-each request (from its history), the claims and resolutions per expert, the ratings.
+``help_stats`` takes four queries whatever the number of requests: the counts by status,
+the first claim of each request (from its history), the claims and resolutions per expert,
+the ratings.
 """
 
 from __future__ import annotations
 
 from statistics import median
 
-from django.db.models import Avg, Count, Min, Q
+from django.db.models import Avg, Count, Min, Q, QuerySet
 
-from .choices import HelpStatus
-from .models import Event, HelpRequest, HelpRequestRating, HelpRequestTransition, User
+from ..choices import HelpStatus
+from ..models import (
+    Event,
+    HelpRequest,
+    HelpRequestRating,
+    HelpRequestTransition,
+    Notification,
+    User,
+)
+from ..permissions import is_account
 
 
 def help_stats(event: Event) -> dict:
@@ -68,3 +78,26 @@ def help_stats(event: Event) -> dict:
         "median_wait_seconds": round(median(waits), 1) if waits else None,
         "experts": experts,
     }
+
+
+def help_requests_visible_to(user) -> QuerySet:
+    """Help requests an account may read: all of them (organisations publish them to get
+    help); guests and anonymous callers none. Contact details and threads are narrower
+    (see ``can_see_help_contacts``)."""
+    if not is_account(user):
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.select_related(
+        "organization", "event", "claimed_by", "created_by"
+    ).prefetch_related("skills")
+
+
+def help_request_history(help_request) -> QuerySet:
+    return help_request.transitions.select_related("actor").order_by("created_at", "id")
+
+
+def help_request_thread(help_request) -> QuerySet:
+    return help_request.messages.select_related("author").order_by("created_at", "id")
+
+
+def notifications_for(user) -> QuerySet:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

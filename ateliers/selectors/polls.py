@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from .choices import PollKind, PollStatus
-from .i18n import CONTENT_LANGUAGES, localized
-from .models import Event, Poll, PollAnswer, PollChoice
-from .permissions import can_run_polls
+from ..choices import PollKind, PollStatus
+from ..i18n import CONTENT_LANGUAGES, localized
+from ..models import Event, Poll, PollAnswer, PollChoice
+from ..permissions import can_run_polls
 
 # A word cloud shows its most frequent answers; the long tail stays in the database.
 WORDS_SHOWN = 60
