@@ -10,7 +10,7 @@ from ateliers.choices import PollKind, PollStatus
 from ateliers.models import Poll
 from ateliers.permissions import can_run_polls
 
-from ..forms_polls import PollForm
+from ..forms.polls import PollForm
 
 register = template.Library()
 

@@ -32,6 +32,7 @@ from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import board as board_services
 from ateliers.services.events import normalize_join_code
 
+from ..errors import SERVICE_ERRORS, error_text, errors_by_field
 from ..inline import inline_assets, render_inline
 
 SESSION_KEY = "board_tokens"
@@ -79,14 +80,6 @@ def _participant(request, event: Event) -> Participant | None:
     return None
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        return exc.message
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
-
 def join(request):
     """Join a board with the event's code and a name (or anonymously); no account needed.
 
@@ -119,7 +112,7 @@ def join(request):
                 anonymous=anonymous,
             )
         except ValidationError as exc:
-            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            errors = {k: " ".join(v) for k, v in errors_by_field(exc).items()}
             if "display_name" in errors and not name.strip():
                 errors["display_name"] = _("Give a name, or tick “Stay anonymous”.")
         except DomainError as exc:
@@ -174,8 +167,8 @@ def _joined(request, participant: Participant, *, text: str, client_id: uuid.UUI
             board_services.idea_post(
                 participant=participant, text=text, theme=None, client_id=client_id
             )
-        except (DomainError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+        except SERVICE_ERRORS as exc:
+            messages.error(request, error_text(exc))
             draft = text
         else:
             messages.success(request, _("Your idea is on the board."))
@@ -285,11 +278,11 @@ def board_post(request, pk: int):
             theme=theme,
             client_id=request.POST.get("client_id") or uuid.uuid4(),
         )
-    except (DomainError, ValidationError) as exc:
+    except SERVICE_ERRORS as exc:
         if _wants_json(request):
             status = exc.status if isinstance(exc, DomainError) else 400
-            return JsonResponse({"type": "error", "detail": _error_text(exc)}, status=status)
-        messages.error(request, _error_text(exc))
+            return JsonResponse({"type": "error", "detail": error_text(exc)}, status=status)
+        messages.error(request, error_text(exc))
         return redirect(_back(event, "post-idea"))
     if _wants_json(request):
         # board.js posts here while its socket is still opening: the same ack as the
@@ -321,8 +314,8 @@ def board_vote(request, pk: int, idea_pk: int):
         board_services.vote_set(
             participant=participant, idea=idea, value=1 if request.POST.get("value") == "1" else 0
         )
-    except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     return redirect(_back(event, f"idea-{idea.pk}"))
 
 
@@ -340,8 +333,8 @@ def board_comment(request, pk: int, idea_pk: int):
             text=request.POST.get("text", ""),
             client_id=request.POST.get("client_id") or uuid.uuid4(),
         )
-    except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Your comment is posted."))
     return redirect(_back(event, f"idea-{idea.pk}"))
@@ -385,8 +378,8 @@ def moderate(request, pk: int):
                 board_services.idea_moderate(
                     actor=request.user, idea=idea, action=request.POST.get("action", ""), into=into
                 )
-        except (DomainError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+        except SERVICE_ERRORS as exc:
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Done."))
         return redirect("frontend:board-moderate", pk=event.pk)
