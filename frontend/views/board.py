@@ -354,6 +354,22 @@ def projector(request, pk: int):
     return render(request, "frontend/board/projector.html", context)
 
 
+def _moderate_lock(request, event: Event) -> None:
+    board_services.board_set_locked(
+        actor=request.user, event=event, locked=request.POST["locked"] == "1"
+    )
+
+
+def _moderate_idea(request, event: Event) -> None:
+    """Hide, show, pin, unpin, or merge into ``into`` (the service checks the action)."""
+    idea = get_object_or_404(Idea, pk=request.POST.get("idea") or 0, event=event)
+    action = request.POST.get("action", "")
+    into = None
+    if action == "merge":
+        into = Idea.objects.filter(pk=request.POST.get("into") or 0, event=event).first()
+    board_services.idea_moderate(actor=request.user, idea=idea, action=action, into=into)
+
+
 @cache_control(no_store=True)
 def moderate(request, pk: int):
     """The event's moderators hide, show, pin, merge duplicates and lock the board."""
@@ -363,21 +379,10 @@ def moderate(request, pk: int):
     if not can_moderate_event(request.user, event):
         raise PermissionDenied
     if request.method == "POST":
+        # Two kinds of form post here: the board's lock switch, and an idea's buttons.
+        act = _moderate_lock if "locked" in request.POST else _moderate_idea
         try:
-            if "locked" in request.POST:
-                board_services.board_set_locked(
-                    actor=request.user, event=event, locked=request.POST["locked"] == "1"
-                )
-            else:
-                idea = get_object_or_404(Idea, pk=request.POST.get("idea") or 0, event=event)
-                into = None
-                if request.POST.get("action") == "merge":
-                    into = Idea.objects.filter(
-                        pk=request.POST.get("into") or 0, event=event
-                    ).first()
-                board_services.idea_moderate(
-                    actor=request.user, idea=idea, action=request.POST.get("action", ""), into=into
-                )
+            act(request, event)
         except SERVICE_ERRORS as exc:
             messages.error(request, error_text(exc))
         else:
