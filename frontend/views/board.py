@@ -118,7 +118,7 @@ def join(request):
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 wrong_codes.record_failure(request)
-            errors = {"code": exc.message}
+            errors = {"code": error_text(exc)}
         else:
             _remember(request, participant)
             request.session[JOIN_FORM_KEY] = str(client_id)

@@ -17,7 +17,7 @@ from ateliers.models import Event, EventModerator, User
 from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import moderators as moderator_services
 
-from ..errors import SERVICE_ERRORS, form_errors
+from ..errors import SERVICE_ERRORS, error_text, form_errors
 from ..forms.room import AppointForm
 from .board import _event as board_event
 from .organizer import organizer_required, posted_data
@@ -61,7 +61,7 @@ def moderator_remove(request, pk: int, user_pk: int):
     try:
         moderator_services.moderator_remove(actor=request.user, event=event, user=user)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request, _("%(name)s no longer helps run this event.") % {"name": user.public_name}
