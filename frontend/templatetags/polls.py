@@ -10,7 +10,7 @@ from ateliers.models import Poll
 from ateliers.permissions import can_run_polls
 from ateliers.selectors import polls as poll_selectors
 
-from ..forms_polls import PollForm
+from ..forms.polls import PollForm
 
 register = template.Library()
 

@@ -1,21 +1,20 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from api.throttles import SignupAddressThrottle, page_allowed, page_login_allowed
-from ateliers.exceptions import DomainError
 from ateliers.services import accounts
+
+from ..errors import SERVICE_ERRORS, form_errors
+from ..forms.accounts import SignupForm
 
 
 def _refuse(form, *, field=None) -> None:
@@ -54,28 +53,6 @@ def admin_login(request, extra_context=None):
     return admin.site.login(request, extra_context)
 
 
-class SignupForm(forms.Form):
-    username = forms.RegexField(
-        label=gettext_lazy("Username"),
-        regex=r"^[\w.@+-]+\Z",
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
-    display_name = forms.CharField(
-        label=gettext_lazy("Name shown to others"), max_length=80, required=False
-    )
-    email = forms.EmailField(
-        label=gettext_lazy("Email (never shown to others)"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    password = forms.CharField(
-        label=gettext_lazy("Password"),
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-
 def signup(request):
     if request.user.is_authenticated:
         return redirect("frontend:home")
@@ -86,11 +63,8 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = accounts.user_register(language=request.LANGUAGE_CODE, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except DomainError as exc:
-            form.add_error("username", exc.message)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc, domain_field="username")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))

@@ -33,6 +33,7 @@ from ateliers.selectors import events as event_selectors
 from ateliers.services import board as board_services
 from ateliers.services.events import normalize_join_code
 
+from ..errors import SERVICE_ERRORS, error_text, errors_by_field
 from ..inline import inline_assets, render_inline
 
 SESSION_KEY = "board_tokens"
@@ -80,14 +81,6 @@ def _participant(request, event: Event) -> Participant | None:
     return None
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        return exc.message
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
-
 def join(request):
     """Join a board with the event's code and a name (or anonymously); no account needed.
 
@@ -120,13 +113,13 @@ def join(request):
                 anonymous=anonymous,
             )
         except ValidationError as exc:
-            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            errors = {k: " ".join(v) for k, v in errors_by_field(exc).items()}
             if "display_name" in errors and not name.strip():
                 errors["display_name"] = _("Give a name, or tick “Stay anonymous”.")
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 wrong_codes.record_failure(request)
-            errors = {"code": exc.message}
+            errors = {"code": error_text(exc)}
         else:
             _remember(request, participant)
             request.session[JOIN_FORM_KEY] = str(client_id)
@@ -175,8 +168,8 @@ def _joined(request, participant: Participant, *, text: str, client_id: uuid.UUI
             board_services.idea_post(
                 participant=participant, text=text, theme=None, client_id=client_id
             )
-        except (DomainError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+        except SERVICE_ERRORS as exc:
+            messages.error(request, error_text(exc))
             draft = text
         else:
             messages.success(request, _("Your idea is on the board."))
@@ -286,11 +279,11 @@ def board_post(request, pk: int):
             theme=theme,
             client_id=request.POST.get("client_id") or uuid.uuid4(),
         )
-    except (DomainError, ValidationError) as exc:
+    except SERVICE_ERRORS as exc:
         if _wants_json(request):
             status = exc.status if isinstance(exc, DomainError) else 400
-            return JsonResponse({"type": "error", "detail": _error_text(exc)}, status=status)
-        messages.error(request, _error_text(exc))
+            return JsonResponse({"type": "error", "detail": error_text(exc)}, status=status)
+        messages.error(request, error_text(exc))
         return redirect(_back(event, "post-idea"))
     if _wants_json(request):
         # board.js posts here while its socket is still opening: the same ack as the
@@ -322,8 +315,8 @@ def board_vote(request, pk: int, idea_pk: int):
         board_services.vote_set(
             participant=participant, idea=idea, value=1 if request.POST.get("value") == "1" else 0
         )
-    except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     return redirect(_back(event, f"idea-{idea.pk}"))
 
 
@@ -341,8 +334,8 @@ def board_comment(request, pk: int, idea_pk: int):
             text=request.POST.get("text", ""),
             client_id=request.POST.get("client_id") or uuid.uuid4(),
         )
-    except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Your comment is posted."))
     return redirect(_back(event, f"idea-{idea.pk}"))
@@ -362,6 +355,22 @@ def projector(request, pk: int):
     return render(request, "frontend/board/projector.html", context)
 
 
+def _moderate_lock(request, event: Event) -> None:
+    board_services.board_set_locked(
+        actor=request.user, event=event, locked=request.POST["locked"] == "1"
+    )
+
+
+def _moderate_idea(request, event: Event) -> None:
+    """Hide, show, pin, unpin, or merge into ``into`` (the service checks the action)."""
+    idea = get_object_or_404(Idea, pk=request.POST.get("idea") or 0, event=event)
+    action = request.POST.get("action", "")
+    into = None
+    if action == "merge":
+        into = Idea.objects.filter(pk=request.POST.get("into") or 0, event=event).first()
+    board_services.idea_moderate(actor=request.user, idea=idea, action=action, into=into)
+
+
 @cache_control(no_store=True)
 def moderate(request, pk: int):
     """The event's moderators hide, show, pin, merge duplicates and lock the board."""
@@ -371,23 +380,12 @@ def moderate(request, pk: int):
     if not can_moderate_event(request.user, event):
         raise PermissionDenied
     if request.method == "POST":
+        # Two kinds of form post here: the board's lock switch, and an idea's buttons.
+        act = _moderate_lock if "locked" in request.POST else _moderate_idea
         try:
-            if "locked" in request.POST:
-                board_services.board_set_locked(
-                    actor=request.user, event=event, locked=request.POST["locked"] == "1"
-                )
-            else:
-                idea = get_object_or_404(Idea, pk=request.POST.get("idea") or 0, event=event)
-                into = None
-                if request.POST.get("action") == "merge":
-                    into = Idea.objects.filter(
-                        pk=request.POST.get("into") or 0, event=event
-                    ).first()
-                board_services.idea_moderate(
-                    actor=request.user, idea=idea, action=request.POST.get("action", ""), into=into
-                )
-        except (DomainError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            act(request, event)
+        except SERVICE_ERRORS as exc:
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Done."))
         return redirect("frontend:board-moderate", pk=event.pk)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ateliers.choices import RegistrationRole
-from ateliers.exceptions import DomainError
 from ateliers.filtersets import EventFilterSet
 from ateliers.models import Organization
 from ateliers.permissions import is_expert
 from ateliers.selectors import events as event_selectors
 from ateliers.services import events as event_services
+
+from ..errors import SERVICE_ERRORS, error_text
 
 
 def home(request):
@@ -90,10 +90,8 @@ def event_register(request, pk: int):
         event_services.registration_create(
             actor=request.user, event=event, role=role, organization=organization
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("You are registered."))
     return redirect("frontend:event-detail", pk=event.pk)

@@ -3,10 +3,9 @@ notifications. Every action is a plain POST form (no JavaScript needed) calling 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ateliers.choices import EventStatus, HelpFormat, HelpStatus, Language, Urgency
-from ateliers.exceptions import DomainError
+from ateliers.choices import HelpStatus
 from ateliers.filtersets import HelpRequestFilterSet
-from ateliers.models import Event, ExpertProfile, HelpRequest, Organization, Skill
+from ateliers.models import ExpertProfile, HelpRequest
 from ateliers.permissions import (
     can_claim_help_request,
     can_edit_help_request,
@@ -34,55 +32,8 @@ from ateliers.selectors import matching as matching_selectors
 from ateliers.services import help as help_services
 from ateliers.services import notifications as notification_services
 
-
-class HelpRequestForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation"), queryset=Organization.objects.none()
-    )
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    description = forms.CharField(
-        label=gettext_lazy("Describe the problem"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10000,
-        required=False,
-    )
-    skills = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Skills needed"),
-        queryset=Skill.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
-    urgency = forms.ChoiceField(
-        label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL
-    )
-    format = forms.ChoiceField(
-        label=gettext_lazy("Format"), choices=HelpFormat.choices, initial=HelpFormat.EITHER
-    )
-    event = forms.ModelChoiceField(
-        label=gettext_lazy("At an event (optional)"),
-        queryset=Event.objects.none(),
-        required=False,
-    )
-
-    def __init__(self, *args, user, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        orgs = Organization.objects.all() if is_organizer(user) else user.organizations.all()
-        self.fields["organization"].queryset = orgs.order_by("name", "id")
-        events = event_selectors.events_visible_to(user).exclude(status=EventStatus.CLOSED)
-        self.fields["event"].queryset = events.order_by("-starts_at", "id")
-        self.fields["event"].label_from_instance = lambda e: e.title
-        if editing:
-            del self.fields["organization"]
-
-
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "message_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..forms.help import HelpRequestForm
 
 
 def _my_org_ids(user) -> set[int]:
@@ -123,10 +74,8 @@ def help_create(request):
         data["skills"] = [s.slug for s in data["skills"]]
         try:
             help_request = help_services.help_request_create(actor=request.user, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Your request is published."))
             return redirect("frontend:help-detail", pk=help_request.pk)
@@ -153,10 +102,8 @@ def help_edit(request, pk: int):
         data["skills"] = [s.slug for s in data["skills"]]
         try:
             help_services.help_request_update(actor=request.user, help_request=help_request, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("frontend:help-detail", pk=help_request.pk)
@@ -216,10 +163,8 @@ def help_transition(request, pk: int, verb: str):
         kwargs["note"] = (request.POST.get("note") or "")[:2000]
     try:
         service(**kwargs)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     target = request.POST.get("next")
@@ -236,10 +181,8 @@ def help_message(request, pk: int):
         help_services.help_message_post(
             actor=request.user, help_request=help_request, text=request.POST.get("text", "")
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Message sent."))
     return redirect(f"{help_request_url(help_request)}#thread")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ateliers.choices import EventStatus, RegistrationRole
-from ateliers.exceptions import DomainError
 from ateliers.filtersets import RegistrationFilterSet
 from ateliers.models import Event, Registration, Theme, TimeSlot
 from ateliers.permissions import is_organizer
@@ -28,7 +27,8 @@ from ateliers.selectors import events as event_selectors
 from ateliers.selectors import people as people_selectors
 from ateliers.services import events as event_services
 
-from ..forms import EventForm, ThemeForm, TimeSlotForm
+from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..forms.events import EventForm, ThemeForm, TimeSlotForm
 
 
 def organizer_required(view):
@@ -48,18 +48,6 @@ def posted_data(request):
     return request.POST if request.method == "POST" else None
 
 
-def apply_errors(form, exc: ValidationError | DomainError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    if isinstance(exc, DomainError):
-        form.add_error(None, exc.message)
-        return
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _event(pk: int) -> Event:
     return get_object_or_404(Event, pk=pk)
 
@@ -76,8 +64,8 @@ def event_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             event = event_services.event_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -120,8 +108,8 @@ def event_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             event_services.event_update(actor=request.user, event=event, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Event saved."))
             return redirect("frontend:organizer-event", pk=event.pk)
@@ -156,8 +144,8 @@ def event_status(request, pk: int):
     else:
         try:
             event_services.event_update(actor=request.user, event=event, status=status)
-        except (ValidationError, DomainError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except SERVICE_ERRORS as exc:
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, str(STATUS_MESSAGES[status]))
     return redirect("frontend:organizer-event", pk=event.pk)
@@ -186,8 +174,8 @@ def theme_create(request, pk: int):
             theme = event_services.theme_create(
                 actor=request.user, event=event, **form.cleaned_data
             )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Theme “%(name)s” added.") % {"name": theme.name})
             return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
@@ -204,8 +192,8 @@ def theme_edit(request, pk: int, theme_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             event_services.theme_update(actor=request.user, theme=theme, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Theme saved."))
             return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
@@ -268,8 +256,8 @@ def slot_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             event_services.slot_create(actor=request.user, event=event, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Time slot added."))
             return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")
@@ -286,8 +274,8 @@ def slot_edit(request, pk: int, slot_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             event_services.slot_update(actor=request.user, slot=slot, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Time slot saved."))
             return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")

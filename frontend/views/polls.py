@@ -4,7 +4,7 @@ facilitators create, open and close polls. ``frontend/js/polls.js`` makes it liv
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from ateliers.exceptions import DomainError
 from ateliers.models import Poll
 from ateliers.permissions import can_run_polls, is_account
 from ateliers.services import polls as poll_services
 
-from ..forms_polls import PollForm
-from .board import _error_text, _event, _participant
-from .organizer import apply_errors
+from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..forms.polls import PollForm
+from .board import _event, _participant
 
 
 def _next(request, fallback: str) -> str:
@@ -71,13 +70,8 @@ def poll_create(request, pk: int):
                 question_en=form.cleaned_data["question_en"],
                 choices=form.choices(),
             )
-        except (ValidationError, DomainError) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                errors = exc.message_dict
-                exc = ValidationError(
-                    {("choices_fr" if k == "choices" else k): v for k, v in errors.items()}
-                )
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc, rename={"choices": "choices_fr"})
         else:
             messages.success(request, _("The poll is ready: open it when the room is."))
             return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
@@ -94,8 +88,8 @@ def poll_status(request, pk: int, poll_pk: int):
         poll_services.poll_set_status(
             actor=request.user, poll=poll, status=request.POST.get("status", "")
         )
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Done."))
     return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
@@ -116,8 +110,8 @@ def poll_answer(request, pk: int, poll_pk: int):
         data = {"choices": [int(v) for v in raw if v.isdigit() and len(v) < 12]}
     try:
         poll_services.poll_answer(participant=participant, poll=poll, **data)
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Your answer is recorded."))
     return redirect(reverse("frontend:board", kwargs={"pk": event.pk}) + f"#poll-{poll.pk}")

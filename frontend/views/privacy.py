@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ateliers.permissions import is_account
 from ateliers.selectors import events as event_selectors
@@ -17,15 +15,9 @@ from ateliers.services import board as board_services
 from ateliers.services import privacy
 from ateliers.services.privacy import GUEST_RETENTION_DAYS
 
-from .organizer import apply_errors, posted_data
-
-
-class AccountDeleteForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Your password"),
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+from ..errors import form_errors
+from ..forms.accounts import AccountDeleteForm
+from .organizer import posted_data
 
 
 def privacy_page(request):
@@ -43,7 +35,7 @@ def account_delete(request):
         try:
             privacy.user_delete(user=request.user, password=form.cleaned_data["password"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             logout(request)
             messages.success(request, _("Your account is deleted."))

@@ -20,8 +20,9 @@ from ateliers.permissions import can_manage_organization
 from ateliers.selectors import people as people_selectors
 from ateliers.services import accounts, people
 
-from ..forms import ExpertProfileForm, MemberAddForm, OrganizationForm, PreferencesForm
-from .organizer import apply_errors, posted_data
+from ..errors import SERVICE_ERRORS, form_errors
+from ..forms.profiles import ExpertProfileForm, MemberAddForm, OrganizationForm, PreferencesForm
+from .organizer import posted_data
 
 
 @login_required
@@ -52,7 +53,7 @@ def preferences(request):
         try:
             accounts.user_update_profile(user=user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             translation.activate(user.language)
             messages.success(request, _("Your preferences are saved."))
@@ -87,8 +88,8 @@ def expert_profile(request):
                 people.expert_profile_create(user=request.user, **data)
             else:
                 people.expert_profile_update(actor=request.user, profile=profile, **data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Your expert profile is saved."))
             return redirect("frontend:my-profile")
@@ -140,8 +141,8 @@ def organization_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             org = people.organization_create(creator=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Organisation created. You are its administrator."))
             return redirect("frontend:organization-detail", pk=org.pk)
@@ -166,8 +167,8 @@ def organization_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             people.organization_update(actor=request.user, organization=org, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Organisation saved."))
             return redirect("frontend:organization-detail", pk=org.pk)
@@ -188,8 +189,8 @@ def organization_member_add(request, pk: int):
     if form.is_valid():
         try:
             people.organization_add_member(actor=request.user, organization=org, user=form.user)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(
                 request, _("%(name)s is now a member.") % {"name": form.user.public_name}

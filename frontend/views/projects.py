@@ -5,6 +5,9 @@ Every page starts from ``projets.selectors``; forms call ``projets.services``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,364 +15,41 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ateliers.exceptions import DomainError
-from ateliers.models import HelpRequest, Idea, Meeting, Organization, Theme
+from ateliers.models import Organization, Theme, User
 from ateliers.permissions import can_see_event, is_account, is_organizer
 from projets import charts, selectors, services
-from projets.choices import CYCLE, Phase, ProjectRole, Visibility, allowed_moves
+from projets.choices import CYCLE, Phase
 from projets.filtersets import ProjectFilterSet
 from projets.models import (
     Follow,
     Indicator,
     IndicatorValue,
-    Milestone,
-    PhaseCriterion,
     PhaseTransition,
     Project,
-    ProjectMember,
     Story,
 )
 from projets.permissions import can_edit_project, can_manage_project
 
-# --- forms -----------------------------------------------------------------------------
-
-
-class IdsField(forms.ModelMultipleChoiceField):
-    """Ids out of the database's integer range are invalid choices (SQLite would raise)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if text.isdigit() and not 0 < int(text) < 2**63:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": text},
-                )
-        return super()._check_values(value)
-
-
-class ProjectForm(forms.Form):
-    title_fr = forms.CharField(label=gettext_lazy("Title (French)"), max_length=200, required=False)
-    title_en = forms.CharField(
-        label=gettext_lazy("Title (English)"), max_length=200, required=False
-    )
-    summary_fr = forms.CharField(
-        label=gettext_lazy("Summary (French)"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    summary_en = forms.CharField(
-        label=gettext_lazy("Summary (English)"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    region = forms.CharField(label=gettext_lazy("Region"), max_length=100, required=False)
-    visibility = forms.ChoiceField(label=gettext_lazy("Visibility"), choices=Visibility.choices)
-    partners = IdsField(
-        label=gettext_lazy("Partners"),
-        queryset=Organization.objects.order_by("name", "id"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    organizations = IdsField(
-        label=gettext_lazy("Organisations involved"),
-        queryset=Organization.objects.order_by("name", "id"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    source_help_requests = IdsField(
-        queryset=HelpRequest.objects.all(), required=False, widget=forms.MultipleHiddenInput
-    )
-    source_ideas = IdsField(
-        queryset=Idea.objects.all(), required=False, widget=forms.MultipleHiddenInput
-    )
-    source_meetings = IdsField(
-        queryset=Meeting.objects.select_related("schedule__event"),
-        required=False,
-        widget=forms.MultipleHiddenInput,
-    )
-    confirm_duplicate = forms.BooleanField(
-        label=gettext_lazy("Make another project from this source anyway"), required=False
-    )
-
-    def __init__(
-        self, *args, manage: bool = True, creating: bool = False, duplicate=False, **kwargs
-    ):
-        super().__init__(*args, **kwargs)
-        if not manage:
-            for name in ("visibility", "partners", "organizations"):
-                del self.fields[name]
-        if not creating:
-            del self.fields["source_help_requests"]
-            del self.fields["source_ideas"]
-            del self.fields["source_meetings"]
-        if not duplicate:
-            del self.fields["confirm_duplicate"]
-
-
-class TransitionForm(forms.Form):
-    phase = forms.ChoiceField(label=gettext_lazy("New phase"), choices=Phase.choices)
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    criteria = forms.MultipleChoiceField(
-        label=gettext_lazy("Entry criteria met"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Tick every criterion of the phase the project enters."),
-    )
-    confirm_backward = forms.BooleanField(
-        label=gettext_lazy("I confirm moving the project back to an earlier phase"),
-        required=False,
-    )
-
-    def __init__(self, *args, current: str = Phase.EXPLORATION, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.current = current
-        moves = allowed_moves(current)
-        self.fields["phase"].choices = [(v, lbl) for v, lbl in Phase.choices if v in moves]
-        # The default is the next step forward, never a step back.
-        forward = [m for m in moves if not services.is_backward_move(current, m)]
-        self.fields["phase"].initial = forward[0] if forward else None
-        self.criteria = list(
-            PhaseCriterion.objects.filter(phase__in=forward, active=True).order_by("position", "id")
-        )
-        if self.criteria:
-            labels = dict(Phase.choices)
-            self.fields["criteria"].choices = [
-                (str(c.pk), f"{labels[c.phase]} — {c.text}") for c in self.criteria
-            ]
-        else:
-            del self.fields["criteria"]
-        if not any(services.is_backward_move(current, m) for m in moves):
-            del self.fields["confirm_backward"]
-
-    def clean(self):
-        data = super().clean()
-        phase = data.get("phase")
-        backward = phase and services.is_backward_move(self.current, phase)
-        if backward and not data.get("confirm_backward"):
-            self.add_error(
-                "confirm_backward",
-                _("Moving back is recorded and told to the followers: confirm it."),
-            )
-        ticked = {int(pk) for pk in data.get("criteria") or ()}
-        data["criteria"] = [c.pk for c in self.criteria if c.phase == phase and c.pk in ticked]
-        data.pop("confirm_backward", None)
-        return data
-
-
-class MilestoneForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Milestone"), max_length=200)
-    title_en = forms.CharField(
-        label=gettext_lazy("Milestone in English (optional)"), max_length=200, required=False
-    )
-    due_on = forms.DateField(
-        label=gettext_lazy("Due on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    weight = forms.IntegerField(
-        label=gettext_lazy("Weight"),
-        min_value=1,
-        max_value=100,
-        initial=1,
-        help_text=gettext_lazy("How much of the project's work it stands for (1 to 100)."),
-    )
-
-
-class MilestoneEditForm(forms.Form):
-    """Rename a milestone, move its due date, change its weight (blank: unchanged)."""
-
-    milestone = forms.ModelChoiceField(
-        label=gettext_lazy("Milestone"), queryset=Milestone.objects.none()
-    )
-    title = forms.CharField(label=gettext_lazy("New title"), max_length=200, required=False)
-    title_en = forms.CharField(
-        label=gettext_lazy("New title in English"), max_length=200, required=False
-    )
-    due_on = forms.DateField(
-        label=gettext_lazy("Due on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    weight = forms.IntegerField(
-        label=gettext_lazy("Weight"), min_value=1, max_value=100, required=False
-    )
-
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
-        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
-
-
-class UpdateForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("What happened?"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    text_en = forms.CharField(
-        label=gettext_lazy("In English (optional)"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class IndicatorForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Indicator"), max_length=200)
-    name_en = forms.CharField(
-        label=gettext_lazy("Indicator in English (optional)"), max_length=200, required=False
-    )
-    unit = forms.CharField(label=gettext_lazy("Unit"), max_length=50, required=False)
-    target = forms.DecimalField(label=gettext_lazy("Target"), max_digits=14, decimal_places=2)
-    baseline = forms.DecimalField(
-        label=gettext_lazy("Baseline"), max_digits=14, decimal_places=2, required=False
-    )
-
-
-class ValueForm(forms.Form):
-    indicator = forms.ModelChoiceField(
-        label=gettext_lazy("Indicator"), queryset=Indicator.objects.none()
-    )
-    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=14, decimal_places=2)
-    measured_on = forms.DateField(
-        label=gettext_lazy("Measured on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(project=project)
-        self.fields["indicator"].label_from_instance = lambda i: i.name_shown
-
-
-class MilestoneDoneForm(forms.Form):
-    milestone = forms.ModelChoiceField(
-        label=gettext_lazy("Milestone"), queryset=Milestone.objects.none()
-    )
-    done = forms.BooleanField(label=gettext_lazy("Done"), required=False)
-    done_on = forms.DateField(
-        label=gettext_lazy("Done on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("Leave empty for today."),
-    )
-
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
-        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
-
-
-class MilestoneRemoveForm(forms.Form):
-    milestone = forms.ModelChoiceField(
-        label=gettext_lazy("Milestone"), queryset=Milestone.objects.none()
-    )
-
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["milestone"].queryset = Milestone.objects.filter(project=project)
-        self.fields["milestone"].label_from_instance = lambda m: m.title_shown
-
-
-class MemberRemoveForm(forms.Form):
-    member = forms.ModelChoiceField(
-        label=gettext_lazy("Team member"), queryset=ProjectMember.objects.none()
-    )
-
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = ProjectMember.objects.filter(
-            project=project
-        ).select_related("user")
-        self.fields["member"].label_from_instance = lambda m: (
-            f"{m.user.public_name} ({m.get_role_display()})"
-        )
-
-
-class MemberForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=ProjectRole.choices)
-
-
-class StoryForm(forms.Form):
-    title_fr = forms.CharField(label=gettext_lazy("Title (French)"), max_length=200, required=False)
-    title_en = forms.CharField(
-        label=gettext_lazy("Title (English)"), max_length=200, required=False
-    )
-    narrative_fr = forms.CharField(
-        label=gettext_lazy("Narrative (French)"),
-        max_length=20000,
-        required=False,
-        widget=forms.Textarea,
-    )
-    narrative_en = forms.CharField(
-        label=gettext_lazy("Narrative (English)"),
-        max_length=20000,
-        required=False,
-        widget=forms.Textarea,
-    )
-    worked_fr = forms.CharField(
-        label=gettext_lazy("What worked (French)"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    worked_en = forms.CharField(
-        label=gettext_lazy("What worked (English)"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    did_not_work_fr = forms.CharField(
-        label=gettext_lazy("What did not work (French)"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    did_not_work_en = forms.CharField(
-        label=gettext_lazy("What did not work (English)"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lessons_fr = forms.CharField(
-        label=gettext_lazy("Lessons (French)"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lessons_en = forms.CharField(
-        label=gettext_lazy("Lessons (English)"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    publish = forms.BooleanField(label=gettext_lazy("Published"), required=False)
-
-
-def _apply_errors(form: forms.Form, exc: Exception) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, getattr(exc, "message", str(exc)))
-
+from ..errors import SERVICE_ERRORS, form_errors
+from ..forms.projects import (
+    IndicatorForm,
+    MemberForm,
+    MemberRemoveForm,
+    MilestoneDoneForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    MilestoneRemoveForm,
+    ProjectForm,
+    StoryForm,
+    TransitionForm,
+    UpdateForm,
+    ValueForm,
+)
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -554,8 +234,8 @@ def project_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Project opened."))
             return redirect("frontend:project-edit", pk=project.pk)
@@ -613,29 +293,71 @@ def _source_help_request(request):
     return help_requests_visible_to(request.user).filter(pk=int(raw)).first()
 
 
-EDIT_FORMS = (
-    "project",
-    "transition",
-    "milestone",
-    "done",
-    "update",
-    "indicator",
-    "value",
-    "member",
-    "milestone_remove",
-    "member_remove",
-    "milestone_edit",
-)
+# --- the team's page: one small action per form ----------------------------------------
+#
+# Every form of the edit page posts to the page itself with ``form=<name>``; the page binds
+# that one form, and its action (one service call) runs when the form is valid.
 
 
-@login_required
-def project_edit(request, pk: int):
-    """The team's page: every form posts here with ``form=<name>`` and calls one service."""
-    project = _visible_project(request, pk, detail=True)
-    if not can_edit_project(request.user, project):
-        raise PermissionDenied
-    manage = can_manage_project(request.user, project)
-    initial = {
+def _save_project(actor, project, data: dict) -> None:
+    services.project_update(actor=actor, project=project, **data)
+
+
+def _advance_phase(actor, project, data: dict) -> None:
+    services.project_advance_phase(actor=actor, project=project, **data)
+
+
+def _add_milestone(actor, project, data: dict) -> None:
+    services.milestone_create(actor=actor, project=project, **data)
+
+
+def _mark_milestone_done(actor, project, data: dict) -> None:
+    done_on = (data.get("done_on") or timezone.localdate()) if data["done"] else None
+    services.milestone_update(actor=actor, milestone=data["milestone"], done_on=done_on)
+
+
+def _edit_milestone(actor, project, data: dict) -> None:
+    """Blank fields stay as they are."""
+    changes = {k: data[k] for k in ("title", "title_en", "due_on", "weight") if data.get(k)}
+    services.milestone_update(actor=actor, milestone=data["milestone"], **changes)
+
+
+def _post_update(actor, project, data: dict) -> None:
+    services.project_post_update(
+        actor=actor, project=project, text=data["text"], text_en=data.get("text_en", "")
+    )
+
+
+def _add_indicator(actor, project, data: dict) -> None:
+    services.indicator_create(actor=actor, project=project, **data)
+
+
+def _record_value(actor, project, data: dict) -> None:
+    services.indicator_record_value(
+        actor=actor,
+        indicator=data["indicator"],
+        value=data["value"],
+        measured_on=data.get("measured_on"),
+    )
+
+
+def _add_member(actor, project, data: dict) -> None:
+    user = User.objects.filter(username=data["username"]).first()
+    if user is None:
+        raise ValidationError({"username": _("No account has this username.")})
+    services.project_member_add(actor=actor, project=project, user=user, role=data["role"])
+
+
+def _remove_milestone(actor, project, data: dict) -> None:
+    services.milestone_delete(actor=actor, milestone=data["milestone"])
+
+
+def _remove_member(actor, project, data: dict) -> None:
+    services.project_member_remove(actor=actor, member=data["member"])
+
+
+def _project_initial(project) -> dict:
+    return {
         "title_fr": project.title_fr,
         "title_en": project.title_en,
         "summary_fr": project.summary_fr,
@@ -645,34 +367,69 @@ def project_edit(request, pk: int):
         "partners": list(project.partners.all()),
         "organizations": list(project.organizations.all()),
     }
+
+
+def _own_rows(project, manage: bool) -> dict:
+    """For the forms whose choices are the project's own milestones, indicators, members."""
+    return {"project": project}
+
+
+@dataclass(frozen=True)
+class EditAction:
+    """One form of the edit page: how to build it, and the service call it makes."""
+
+    form: type[forms.Form]
+    save: Callable[[User, Project, dict], None]
+    form_kwargs: Callable[[Project, bool], dict] = field(default=lambda project, manage: {})
+
+
+# In the order the forms are built (the phase form reads the phase criteria).
+EDIT_ACTIONS: dict[str, EditAction] = {
+    "project": EditAction(
+        ProjectForm,
+        _save_project,
+        lambda project, manage: {"manage": manage, "initial": _project_initial(project)},
+    ),
+    "transition": EditAction(
+        TransitionForm, _advance_phase, lambda project, manage: {"current": project.phase}
+    ),
+    "milestone": EditAction(MilestoneForm, _add_milestone),
+    "done": EditAction(MilestoneDoneForm, _mark_milestone_done, _own_rows),
+    "update": EditAction(UpdateForm, _post_update),
+    "indicator": EditAction(IndicatorForm, _add_indicator),
+    "value": EditAction(ValueForm, _record_value, _own_rows),
+    "member": EditAction(MemberForm, _add_member),
+    "milestone_remove": EditAction(MilestoneRemoveForm, _remove_milestone, _own_rows),
+    "member_remove": EditAction(MemberRemoveForm, _remove_member, _own_rows),
+    "milestone_edit": EditAction(MilestoneEditForm, _edit_milestone, _own_rows),
+}
+
+
+@login_required
+def project_edit(request, pk: int):
+    """The team's page: every form posts here with ``form=<name>`` and runs its action."""
+    project = _visible_project(request, pk, detail=True)
+    if not can_edit_project(request.user, project):
+        raise PermissionDenied
+    manage = can_manage_project(request.user, project)
     which = request.POST.get("form") if request.method == "POST" else None
-    if request.method == "POST" and which not in EDIT_FORMS:
+    if request.method == "POST" and which not in EDIT_ACTIONS:
         return render(request, "frontend/errors/error.html", {"status": 400}, status=400)
-
-    def bound(name, cls, **kwargs):
-        data = request.POST if which == name else None
-        return cls(data, prefix=name, **kwargs)
-
     forms_ = {
-        "project": bound("project", ProjectForm, manage=manage, initial=initial),
-        "transition": bound("transition", TransitionForm, current=project.phase),
-        "milestone": bound("milestone", MilestoneForm),
-        "done": bound("done", MilestoneDoneForm, project=project),
-        "update": bound("update", UpdateForm),
-        "indicator": bound("indicator", IndicatorForm),
-        "value": bound("value", ValueForm, project=project),
-        "member": bound("member", MemberForm),
-        "milestone_remove": bound("milestone_remove", MilestoneRemoveForm, project=project),
-        "member_remove": bound("member_remove", MemberRemoveForm, project=project),
-        "milestone_edit": bound("milestone_edit", MilestoneEditForm, project=project),
+        name: action.form(
+            request.POST if name == which else None,
+            prefix=name,
+            **action.form_kwargs(project, manage),
+        )
+        for name, action in EDIT_ACTIONS.items()
     }
     if which:
         form = forms_[which]
         if form.is_valid():
             try:
-                _save(which, request.user, project, form.cleaned_data)
-            except (ValidationError, DomainError) as exc:
-                _apply_errors(form, exc)
+                EDIT_ACTIONS[which].save(request.user, project, form.cleaned_data)
+            except SERVICE_ERRORS as exc:
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("frontend:project-edit", pk=project.pk)
@@ -690,47 +447,6 @@ def project_edit(request, pk: int):
         },
         status=status,
     )
-
-
-def _save(which: str, actor, project, data: dict) -> None:
-    if which == "project":
-        services.project_update(actor=actor, project=project, **data)
-    elif which == "transition":
-        services.project_advance_phase(actor=actor, project=project, **data)
-    elif which == "milestone":
-        services.milestone_create(actor=actor, project=project, **data)
-    elif which == "done":
-        from django.utils import timezone
-
-        done_on = (data.get("done_on") or timezone.localdate()) if data["done"] else None
-        services.milestone_update(actor=actor, milestone=data["milestone"], done_on=done_on)
-    elif which == "milestone_edit":
-        changes = {k: data[k] for k in ("title", "title_en", "due_on", "weight") if data.get(k)}
-        services.milestone_update(actor=actor, milestone=data["milestone"], **changes)
-    elif which == "update":
-        services.project_post_update(
-            actor=actor, project=project, text=data["text"], text_en=data.get("text_en", "")
-        )
-    elif which == "indicator":
-        services.indicator_create(actor=actor, project=project, **data)
-    elif which == "value":
-        services.indicator_record_value(
-            actor=actor,
-            indicator=data["indicator"],
-            value=data["value"],
-            measured_on=data.get("measured_on"),
-        )
-    elif which == "milestone_remove":
-        services.milestone_delete(actor=actor, milestone=data["milestone"])
-    elif which == "member_remove":
-        services.project_member_remove(actor=actor, member=data["member"])
-    elif which == "member":
-        from ateliers.models import User
-
-        user = User.objects.filter(username=data["username"]).first()
-        if user is None:
-            raise ValidationError({"username": _("No account has this username.")})
-        services.project_member_add(actor=actor, project=project, user=user, role=data["role"])
 
 
 @login_required
@@ -752,8 +468,8 @@ def story_edit(request, pk: int):
             services.story_save(
                 actor=request.user, project=project, publish=data.pop("publish"), **data
             )
-        except (ValidationError, DomainError) as exc:
-            _apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(request, _("Story saved."))
             return redirect("frontend:project-detail", pk=project.pk)

@@ -5,53 +5,22 @@ Plain POST forms over ``ateliers.services.moderators``; no JavaScript needed.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from ateliers.choices import ModeratorRole
 from ateliers.exceptions import DomainError
 from ateliers.models import Event, EventModerator, User
 from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import moderators as moderator_services
 
+from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..forms.room import AppointForm
 from .board import _event as board_event
-from .organizer import apply_errors, organizer_required, posted_data
-
-
-class AppointForm(forms.Form):
-    account = forms.CharField(
-        label=gettext_lazy("Account (user name or e-mail address)"),
-        max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    role = forms.ChoiceField(
-        label=gettext_lazy("Role"),
-        choices=ModeratorRole.choices,
-        initial=ModeratorRole.MODERATOR,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy(
-            "A co-moderator hides, shows, pins and merges ideas, locks the board and runs "
-            "polls; a facilitator runs polls only. Both on this event only."
-        ),
-    )
-
-    def clean_account(self) -> User:
-        value = self.cleaned_data["account"].strip()
-        matches = list(
-            User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value), is_active=True)[
-                :2
-            ]
-        )
-        if len(matches) != 1:
-            raise ValidationError(_("No single active account has this user name or e-mail."))
-        return matches[0]
+from .organizer import organizer_required, posted_data
 
 
 @organizer_required
@@ -67,8 +36,8 @@ def moderators(request, pk: int):
                 user=form.cleaned_data["account"],
                 role=form.cleaned_data["role"],
             )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -92,7 +61,7 @@ def moderator_remove(request, pk: int, user_pk: int):
     try:
         moderator_services.moderator_remove(actor=request.user, event=event, user=user)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request, _("%(name)s no longer helps run this event.") % {"name": user.public_name}

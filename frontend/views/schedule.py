@@ -3,9 +3,6 @@ publish, sign-in sheets) and each person's agenda. All of it works without JavaS
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ateliers.choices import RegistrationRole
@@ -28,83 +24,9 @@ from ateliers.selectors import people as people_selectors
 from ateliers.selectors import schedule as reads
 from ateliers.services import schedule as services
 
-from .organizer import apply_errors, organizer_required
-
-
-class GenerateForm(forms.Form):
-    """Rounds of equal length, one after the other with a break between them."""
-
-    first_start = forms.DateTimeField(
-        label=gettext_lazy("First round starts at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )
-    rounds = forms.IntegerField(label=gettext_lazy("Number of rounds"), min_value=1, max_value=48)
-    minutes = forms.IntegerField(
-        label=gettext_lazy("Length of a round (minutes)"), min_value=5, max_value=240
-    )
-    break_minutes = forms.IntegerField(
-        label=gettext_lazy("Break between rounds (minutes)"), min_value=0, max_value=120
-    )
-    tables = forms.IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=1000)
-    max_meetings_per_organization = forms.IntegerField(
-        label=gettext_lazy("At most this many meetings per organisation"),
-        min_value=1,
-        max_value=48,
-        required=False,
-        help_text=gettext_lazy("Empty: as many as there are rounds."),
-    )
-    max_meetings_per_expert = forms.IntegerField(
-        label=gettext_lazy("At most this many meetings per expert"),
-        min_value=1,
-        max_value=48,
-        required=False,
-        help_text=gettext_lazy(
-            "Balances the experts' load. Empty: each expert's own limit, or every round."
-        ),
-    )
-
-    def rounds_list(self) -> list[dict[str, str]]:
-        data = self.cleaned_data
-        start = data["first_start"]
-        step = timedelta(minutes=data["minutes"] + data["break_minutes"])
-        length = timedelta(minutes=data["minutes"])
-        return [
-            {
-                "starts_at": (start + i * step).isoformat(),
-                "ends_at": (start + i * step + length).isoformat(),
-            }
-            for i in range(data["rounds"])
-        ]
-
-
-class PinForm(forms.Form):
-    """Put an organisation and an expert together in a round, pinned."""
-
-    organization = forms.TypedChoiceField(label=gettext_lazy("Organisation"), coerce=int)
-    expert = forms.TypedChoiceField(label=gettext_lazy("Expert"), coerce=int)
-    round = forms.TypedChoiceField(label=gettext_lazy("Round"), coerce=int)
-    table = forms.IntegerField(
-        label=gettext_lazy("Table"),
-        min_value=1,
-        required=False,
-        help_text=gettext_lazy("Empty: any free table."),
-    )
-
-    def __init__(self, *args, event, schedule, **kwargs):
-        super().__init__(*args, **kwargs)
-        regs = Registration.objects.filter(event=event).select_related("organization", "user")
-        self.fields["organization"].choices = [
-            (r.organization_id, r.organization.name)
-            for r in regs
-            if r.role == RegistrationRole.ORGANIZATION
-        ]
-        self.fields["expert"].choices = [
-            (r.user_id, r.user.public_name) for r in regs if r.role == RegistrationRole.EXPERT
-        ]
-        self.fields["round"].choices = [
-            (n, _("Round %(n)d") % {"n": n}) for n in range(1, len(schedule.rounds) + 1)
-        ]
+from ..errors import SERVICE_ERRORS, error_messages, error_text, form_errors
+from ..forms.schedule import GenerateForm, PinForm, WishesForm
+from .organizer import organizer_required
 
 
 def _event(request, pk: int):
@@ -150,13 +72,8 @@ def schedule_manage(request, pk: int):
                 max_meetings_per_organization=form.cleaned_data["max_meetings_per_organization"],
                 max_meetings_per_expert=form.cleaned_data["max_meetings_per_expert"],
             )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "rounds" in exc.error_dict:
-                form.add_error("first_start", exc.error_dict.pop("rounds"))
-            if not hasattr(exc, "error_dict") or exc.error_dict:
-                apply_errors(form, exc)
-        except DomainError as exc:
-            apply_errors(form, exc)
+        except SERVICE_ERRORS as exc:
+            form_errors(form, exc, rename={"rounds": "first_start"})
         else:
             messages.success(request, _("The consultation schedule is ready."))
             return redirect("frontend:organizer-schedule", pk=event.pk)
@@ -221,8 +138,8 @@ def schedule_publish(request, pk: int):
     event = _event(request, pk)
     try:
         services.schedule_publish(actor=request.user, schedule=_schedule_or_404(event))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Published: everyone can see their agenda."))
     return redirect("frontend:organizer-schedule", pk=event.pk)
@@ -269,12 +186,9 @@ def meeting_pin_new(request, pk: int):
                 round=data["round"],
                 table=data["table"],
             )
-        except ValidationError as exc:
-            for field_errors in exc.message_dict.values():
-                for error in field_errors:
-                    messages.error(request, error)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        except SERVICE_ERRORS as exc:
+            for error in error_messages(exc):
+                messages.error(request, error)
         else:
             _report_changes(request, schedule, _("Pinned."))
     else:
@@ -292,8 +206,8 @@ def meeting_remove(request, pk: int, meeting_pk: int):
     meeting = get_object_or_404(Meeting, pk=meeting_pk, schedule=schedule)
     try:
         schedule = services.meeting_remove(actor=request.user, schedule=schedule, meeting=meeting)
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc, sep="; "))
     else:
         _report_changes(
             request, schedule, _("Meeting removed; these two will not be matched again.")
@@ -317,8 +231,8 @@ def meeting_no_show(request, pk: int, meeting_pk: int):
             meeting=meeting,
             absent=request.POST.get("absent", ""),
         )
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc, sep="; "))
     else:
         _report_changes(request, schedule, _("No-show noted."))
     return redirect(
@@ -404,39 +318,6 @@ def agenda_page(request, pk: int):
     )
 
 
-class WishesForm(forms.Form):
-    """One registration's consultation wishes: how many meetings, and when (one window of
-    the event's day; empty: all day)."""
-
-    registration = forms.IntegerField(widget=forms.HiddenInput)
-    max_meetings = forms.IntegerField(
-        label=gettext_lazy("At most this many consultations"),
-        required=False,
-        min_value=0,
-        max_value=48,
-        help_text=gettext_lazy("Empty: as many as the schedule allows."),
-    )
-    available_from = forms.TimeField(
-        label=gettext_lazy("Available from"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    available_until = forms.TimeField(
-        label=gettext_lazy("Available until"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("available_from"), data.get("available_until")
-        if bool(start) != bool(end):
-            raise ValidationError(_("Give both times, or neither for the whole day."))
-        if start and end and end <= start:
-            raise ValidationError(_("The end comes after the start."))
-        return data
-
-
 def _my_registrations(request, event):
     from django.db.models import Q
 
@@ -503,8 +384,8 @@ def consultation_wishes(request, pk: int):
                     available=window,
                     max_meetings=data["max_meetings"],
                 )
-            except (ValidationError, DomainError) as exc:
-                messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+            except SERVICE_ERRORS as exc:
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Saved: the next schedule takes it into account."))
         return redirect("frontend:consultation-wishes", pk=event.pk)
