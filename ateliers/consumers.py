@@ -32,6 +32,7 @@ from .exceptions import DomainError
 from .models import Event, Idea, Participant, Theme
 from .permissions import can_moderate_event, can_see_event, is_account
 from .realtime import budget, fanout
+from .realtime.board import group_name
 from .services import board as board_services
 
 logger = logging.getLogger(__name__)
@@ -388,7 +389,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.event_id = int(self.scope["url_route"]["kwargs"]["event_id"])
-        self.group = board_services.group_name(self.event_id)
+        self.group = group_name(self.event_id)
         self.ready = False
         self.joined = False
         self.closing = False
@@ -746,7 +747,7 @@ async def _broadcast_presence(layer, event_id: int) -> None:
     _presence_scheduled.discard(event_id)
     text = json.dumps({"type": "presence", "count": presence_count(event_id)})
     message = {"type": "board.presence", "text": text}
-    group = board_services.group_name(event_id)
+    group = group_name(event_id)
     if fanout.is_local(layer):
         await fanout.deliver(group, message)
         return
