@@ -120,7 +120,7 @@ async def test_a_flood_is_cut_off():
 
 
 async def test_no_hello_in_time_closes(monkeypatch):
-    from ateliers.realtime.notifications import NotificationConsumer
+    from ateliers.consumers import NotificationConsumer
 
     monkeypatch.setattr(NotificationConsumer, "hello_timeout", 0.2)
     ws = await _connect()
