@@ -34,6 +34,7 @@ from .models import Event, Idea, Participant, Theme
 from .permissions import can_moderate_event, can_see_event, is_account
 from .realtime import budget, fanout
 from .realtime.board import group_name
+from .realtime.notifications import user_group
 from .realtime.sockets import (
     CLOSE_FLOOD,
     CLOSE_NO_EVENT,
@@ -48,7 +49,6 @@ from .realtime.sockets import (
     session_account,
 )
 from .services import board as board_services
-from .services.notifications import user_group
 
 logger = logging.getLogger(__name__)
 
