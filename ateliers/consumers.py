@@ -17,7 +17,6 @@ import json
 import logging
 import math
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
@@ -30,9 +29,9 @@ from django.core.exceptions import ValidationError
 
 from . import board_selectors
 from .exceptions import DomainError
-from .models import Event, Idea, Participant, Theme
+from .models import Event, Idea, Participant
 from .permissions import can_moderate_event, can_see_event, is_account
-from .realtime import budget, fanout
+from .realtime import budget, fanout, messages
 from .realtime.board import group_name
 from .realtime.notifications import user_group
 from .realtime.sockets import (
@@ -179,28 +178,13 @@ def part_sync(*, event: Event, cursor: str, participant) -> dict:
     return board_selectors.board_part(event, board_selectors.PartCursor.decode(cursor), participant)
 
 
-def _idea(event_id: int, idea_id) -> Idea:
-    if not isinstance(idea_id, int) or isinstance(idea_id, bool):
-        raise ClientError("bad_message", "Give the idea's id.")
-    idea = Idea.objects.filter(pk=idea_id, event_id=event_id).first()
-    if idea is None:
-        raise ClientError("not_found", "No such idea on this board.")
-    return idea
-
-
-def _text(message: dict) -> str:
-    text = message.get("text")
-    if not isinstance(text, str):
-        raise ClientError("bad_message", "Give the text.")
-    return text
-
-
-def _client_id(message: dict):
-    value = message.get("client_id")
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ClientError("bad_message", "Give a client_id (a UUID).") from exc
+def _parse(event_id: int, message: dict) -> dict:
+    """A write's fields, read by its serializer (``realtime/messages.py``, the REST API's
+    text rules); raises ClientError with the protocol's code for the first bad field."""
+    serializer = messages.MESSAGES[message["type"]](data=message, context={"event_id": event_id})
+    if not serializer.is_valid():
+        raise ClientError(*messages.first_error(serializer, serializer.errors))
+    return serializer.validated_data
 
 
 def _created_seq(event_id: int, obj, kind: str, key: str) -> int | None:
@@ -228,14 +212,15 @@ def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
                 f"Too many writes for this token (all its sockets and HTTP): "
                 f"wait {math.ceil(wait)} s.",
             )
+    if kind not in messages.MESSAGES:
+        raise ClientError("unknown_type", f"Unknown message type: {kind}.")
+    if kind not in ("moderate", "board.lock") and participant is None:
+        raise ClientError("unauthorized", "Join the event with its code first.")
+    data = _parse(event_id, message)
     if kind == "moderate":
-        idea = _idea(event_id, message.get("idea"))
-        into = message.get("into")
-        into = _idea(event_id, into) if into is not None else None
-        action = message.get("action")
-        if not isinstance(action, str):
-            raise ClientError("bad_message", "Give the action.")
-        idea = board_services.idea_moderate(actor=user, idea=idea, action=action, into=into)
+        idea = board_services.idea_moderate(
+            actor=user, idea=data["idea"], action=data["action"], into=data.get("into")
+        )
         return {
             "idea": board_selectors.idea_dict(
                 Idea.objects.select_related("author").get(pk=idea.pk)
@@ -243,60 +228,42 @@ def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
             "seq": getattr(idea, "board_seq", None),
         }
     if kind == "board.lock":
-        locked = message.get("locked")
-        if not isinstance(locked, bool):
-            raise ClientError("bad_message", "Give locked: true or false.")
+        locked = data["locked"]
         event = Event.objects.get(pk=event_id)
         board_services.board_set_locked(actor=user, event=event, locked=locked)
         return {"board_locked": locked, "seq": board_selectors.board_seq(event_id)}
-    if participant is None:
-        raise ClientError("unauthorized", "Join the event with its code first.")
     if kind == "idea.create":
-        client_id = _client_id(message)
-        theme = message.get("theme")
-        if theme is not None:
-            if not isinstance(theme, int) or isinstance(theme, bool):
-                raise ClientError("bad_message", "theme is an id or null.")
-            theme = Theme.objects.filter(pk=theme, event_id=event_id).first()
-            if theme is None:
-                raise ClientError("invalid", "No such theme on this board.")
         idea, created = board_services.idea_post(
-            participant=participant, text=_text(message), theme=theme, client_id=client_id
+            participant=participant,
+            text=data["text"],
+            theme=data.get("theme"),
+            client_id=data["client_id"],
         )
         return {
-            "client_id": str(client_id),
+            "client_id": str(data["client_id"]),
             "seq": _created_seq(event_id, idea, "idea.created", "idea"),
             "created": created,
             "idea": board_selectors.idea_dict(idea),
         }
     if kind == "idea.edit":
         idea = board_services.idea_edit(
-            participant=participant, idea=_idea(event_id, message.get("idea")), text=_text(message)
+            participant=participant, idea=data["idea"], text=data["text"]
         )
         return {"seq": idea.board_seq, "idea": board_selectors.idea_dict(idea)}
     if kind == "vote":
-        value = message.get("value")
-        if value not in (0, 1):
-            raise ClientError("bad_message", "A vote's value is 1 or 0.")
-        idea = board_services.vote_set(
-            participant=participant, idea=_idea(event_id, message.get("idea")), value=value
-        )
+        value = data["value"]
+        idea = board_services.vote_set(participant=participant, idea=data["idea"], value=value)
         return {"seq": None, "idea": idea.pk, "value": int(value), "votes": idea.votes}
-    if kind == "comment.create":
-        client_id = _client_id(message)
-        comment, created = board_services.comment_post(
-            participant=participant,
-            idea=_idea(event_id, message.get("idea")),
-            text=_text(message),
-            client_id=client_id,
-        )
-        return {
-            "client_id": str(client_id),
-            "seq": _created_seq(event_id, comment, "comment.created", "comment"),
-            "created": created,
-            "comment": board_selectors.comment_dict(comment),
-        }
-    raise ClientError("unknown_type", f"Unknown message type: {kind}.")
+    client_id = data["client_id"]  # comment.create
+    comment, created = board_services.comment_post(
+        participant=participant, idea=data["idea"], text=data["text"], client_id=client_id
+    )
+    return {
+        "client_id": str(client_id),
+        "seq": _created_seq(event_id, comment, "comment.created", "comment"),
+        "created": created,
+        "comment": board_selectors.comment_dict(comment),
+    }
 
 
 def _valid_unicode(message: dict) -> bool:
@@ -309,7 +276,7 @@ def _valid_unicode(message: dict) -> bool:
     return True
 
 
-WRITES = {"idea.create", "idea.edit", "vote", "comment.create", "moderate", "board.lock"}
+WRITES = set(messages.MESSAGES)
 
 
 def _validation_detail(exc: ValidationError) -> str:
