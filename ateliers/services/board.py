@@ -2,7 +2,8 @@
 
 Every function here is one transaction: it takes the event's row lock (PostgreSQL;
 SQLite's IMMEDIATE transactions already serialise writers), checks, writes the change,
-appends its ``BoardEvent`` with ``seq = last + 1`` and broadcasts after commit. Votes are
+appends its ``BoardEvent`` with ``seq = last + 1`` and broadcasts after commit (the
+transport: ``ateliers.realtime.board.send_board_event_on_commit``). Votes are
 the exception that proves the rule: a vote changes the counter at once and is logged by
 ``votes_flush`` in a coalesced ``votes.changed`` event (at most one per
 ``VOTE_COALESCE_SECONDS`` per room), see docs/protocol.md.
@@ -11,7 +12,6 @@ the exception that proves the rule: a vote changes the counter at once and is lo
 from __future__ import annotations
 
 import hashlib
-import logging
 import uuid
 from functools import partial
 
@@ -30,8 +30,6 @@ from ..models.events import normalize_join_code
 from ..permissions import can_moderate_event, is_account
 from ..realtime.board import flush_soon, send_board_event_on_commit
 from ..text import clean_text
-
-logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "livinglab.board.participant-token"
 

@@ -11,8 +11,6 @@ poll whose ``version`` moved since the last one it logged, so none is lost.
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,8 +27,6 @@ from ..poll_selectors import poll_dict
 from ..realtime.board import flush_soon, send_board_event_on_commit
 from ..textnorm import word_key
 from . import board as board_services
-
-logger = logging.getLogger(__name__)
 
 # status → the statuses it may come from
 _OPENS_FROM = {
