@@ -1,9 +1,12 @@
-"""The live board over WebSocket: ``/ws/events/<id>/board/`` (docs/protocol.md).
+"""The product's sockets: the live board ``/ws/events/<id>/board/`` and one person's
+notifications ``/ws/notifications/`` (docs/protocol.md). Both stand on
+``realtime.sockets.LimitedConsumer`` (token auth, size and rate limits, error replies).
 
-Thin: parse, authorise, call one sync service through ``board_db`` (its own thread),
-answer. Broadcasts arrive already serialised (``{"type": "board.event", "seq", "text"}``)
-and are forwarded as they are, in ``seq`` order, never twice: this consumer remembers the
-last ``seq`` it sent and fills a gap from the log if a push went missing.
+The board socket is thin: parse, authorise, call one sync service through ``board_db``
+(its own thread), answer. Broadcasts arrive already serialised (``{"type":
+"board.event", "seq", "text"}``) and are forwarded as they are, in ``seq`` order, never
+twice: this consumer remembers the last ``seq`` it sent and fills a gap from the log if a
+push went missing.
 """
 
 from __future__ import annotations
@@ -14,23 +17,35 @@ import json
 import logging
 import math
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
-from channels.db import DatabaseSyncToAsync
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from rest_framework.authtoken.models import Token
 
 from .exceptions import DomainError
-from .models import Event, Idea, Participant, Theme
+from .models import Event, Idea, Participant
 from .permissions import can_moderate_event, can_see_event, is_account
-from .realtime import budget, fanout
+from .realtime import budget, fanout, messages
+from .realtime.board import group_name
+from .realtime.notifications import user_group
+from .realtime.sockets import (
+    CLOSE_FLOOD,
+    CLOSE_NO_EVENT,
+    CLOSE_TOO_SLOW,
+    CLOSE_UNAUTHORIZED,
+    CLOSE_WRONG_EVENT,
+    ClientError,
+    FixedWindow,
+    LimitedConsumer,
+    TokenBucket,
+    account_from_token,
+    session_account,
+)
 from .selectors import board as board_selectors
 from .services import board as board_services
 
@@ -49,18 +64,7 @@ def board_db(func):
     return DatabaseSyncToAsync(func, thread_sensitive=False, executor=_board_executor)
 
 
-# Close codes (docs/protocol.md). 4000 + the nearest HTTP status, so they read easily.
-CLOSE_BAD_HELLO = 4400
-CLOSE_UNAUTHORIZED = 4401
-CLOSE_WRONG_EVENT = 4403
-CLOSE_NO_EVENT = 4404
-CLOSE_HELLO_TIMEOUT = 4408
-CLOSE_FLOOD = 4429  # also too many sockets for one token or one address
-CLOSE_TOO_SLOW = 4503
-
-HELLO_TIMEOUT_SECONDS = 10
 GAP_WAIT_SECONDS = 0.5
-FLOOD_STRIKES = 100
 PRESENCE_INTERVAL_SECONDS = 1.0
 # While the channel layer (Redis) is unreachable a socket reads the log itself this often,
 # and tries to join its room again; see BoardConsumer.__call__.
@@ -99,53 +103,23 @@ def presence_count(event_id: int) -> int:
     return _presence.get(event_id, 0)
 
 
-class TokenBucket:
-    """``rate`` messages a second on average, ``burst`` at once."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate = float(rate)
-        self.capacity = float(burst)
-        self.tokens = float(burst)
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-
-class ClientError(Exception):
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-
-
 # --- sync halves: one thread hop each ---------------------------------------------------
 
 
 def _authenticate(event_id: int, token, scope_user) -> tuple[Participant | None, object | None]:
     """(participant, account) for a hello; raises ClientError with the close code's name."""
-    user = None
-    participant = None
-    if token not in (None, ""):
-        if not isinstance(token, str) or len(token) > 500:
-            raise ClientError("bad_token", "This token is not valid.")
-        participant = board_services.participant_from_token(token)
-        if participant is not None:
-            if participant.event_id != event_id:
-                raise ClientError("wrong_event", "This token is for another event.")
-            return participant, None
-        found = Token.objects.select_related("user").filter(key=token).first()
-        if found is None or not found.user.is_active:
-            raise ClientError("bad_token", "This token is not valid.")
-        user = found.user
-    elif scope_user is not None and getattr(scope_user, "is_authenticated", False):
-        user = scope_user
+    if token in (None, ""):
+        return None, session_account(scope_user)
+    if not isinstance(token, str) or len(token) > 500:
+        raise ClientError("bad_token", "This token is not valid.")
+    participant = board_services.participant_from_token(token)
+    if participant is not None:
+        if participant.event_id != event_id:
+            raise ClientError("wrong_event", "This token is for another event.")
+        return participant, None
+    user = account_from_token(token)
+    if user is None:
+        raise ClientError("bad_token", "This token is not valid.")
     return None, user
 
 
@@ -204,28 +178,13 @@ def part_sync(*, event: Event, cursor: str, participant) -> dict:
     return board_selectors.board_part(event, board_selectors.PartCursor.decode(cursor), participant)
 
 
-def _idea(event_id: int, idea_id) -> Idea:
-    if not isinstance(idea_id, int) or isinstance(idea_id, bool):
-        raise ClientError("bad_message", "Give the idea's id.")
-    idea = Idea.objects.filter(pk=idea_id, event_id=event_id).first()
-    if idea is None:
-        raise ClientError("not_found", "No such idea on this board.")
-    return idea
-
-
-def _text(message: dict) -> str:
-    text = message.get("text")
-    if not isinstance(text, str):
-        raise ClientError("bad_message", "Give the text.")
-    return text
-
-
-def _client_id(message: dict):
-    value = message.get("client_id")
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ClientError("bad_message", "Give a client_id (a UUID).") from exc
+def _parse(event_id: int, message: dict) -> dict:
+    """A write's fields, read by its serializer (``realtime/messages.py``, the REST API's
+    text rules); raises ClientError with the protocol's code for the first bad field."""
+    serializer = messages.MESSAGES[message["type"]](data=message, context={"event_id": event_id})
+    if not serializer.is_valid():
+        raise ClientError(*messages.first_error(serializer, serializer.errors))
+    return serializer.validated_data
 
 
 def _created_seq(event_id: int, obj, kind: str, key: str) -> int | None:
@@ -253,14 +212,15 @@ def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
                 f"Too many writes for this token (all its sockets and HTTP): "
                 f"wait {math.ceil(wait)} s.",
             )
+    if kind not in messages.MESSAGES:
+        raise ClientError("unknown_type", f"Unknown message type: {kind}.")
+    if kind not in ("moderate", "board.lock") and participant is None:
+        raise ClientError("unauthorized", "Join the event with its code first.")
+    data = _parse(event_id, message)
     if kind == "moderate":
-        idea = _idea(event_id, message.get("idea"))
-        into = message.get("into")
-        into = _idea(event_id, into) if into is not None else None
-        action = message.get("action")
-        if not isinstance(action, str):
-            raise ClientError("bad_message", "Give the action.")
-        idea = board_services.idea_moderate(actor=user, idea=idea, action=action, into=into)
+        idea = board_services.idea_moderate(
+            actor=user, idea=data["idea"], action=data["action"], into=data.get("into")
+        )
         return {
             "idea": board_selectors.idea_dict(
                 Idea.objects.select_related("author").get(pk=idea.pk)
@@ -268,60 +228,42 @@ def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
             "seq": getattr(idea, "board_seq", None),
         }
     if kind == "board.lock":
-        locked = message.get("locked")
-        if not isinstance(locked, bool):
-            raise ClientError("bad_message", "Give locked: true or false.")
+        locked = data["locked"]
         event = Event.objects.get(pk=event_id)
         board_services.board_set_locked(actor=user, event=event, locked=locked)
         return {"board_locked": locked, "seq": board_selectors.board_seq(event_id)}
-    if participant is None:
-        raise ClientError("unauthorized", "Join the event with its code first.")
     if kind == "idea.create":
-        client_id = _client_id(message)
-        theme = message.get("theme")
-        if theme is not None:
-            if not isinstance(theme, int) or isinstance(theme, bool):
-                raise ClientError("bad_message", "theme is an id or null.")
-            theme = Theme.objects.filter(pk=theme, event_id=event_id).first()
-            if theme is None:
-                raise ClientError("invalid", "No such theme on this board.")
         idea, created = board_services.idea_post(
-            participant=participant, text=_text(message), theme=theme, client_id=client_id
+            participant=participant,
+            text=data["text"],
+            theme=data.get("theme"),
+            client_id=data["client_id"],
         )
         return {
-            "client_id": str(client_id),
+            "client_id": str(data["client_id"]),
             "seq": _created_seq(event_id, idea, "idea.created", "idea"),
             "created": created,
             "idea": board_selectors.idea_dict(idea),
         }
     if kind == "idea.edit":
         idea = board_services.idea_edit(
-            participant=participant, idea=_idea(event_id, message.get("idea")), text=_text(message)
+            participant=participant, idea=data["idea"], text=data["text"]
         )
         return {"seq": idea.board_seq, "idea": board_selectors.idea_dict(idea)}
     if kind == "vote":
-        value = message.get("value")
-        if value not in (0, 1):
-            raise ClientError("bad_message", "A vote's value is 1 or 0.")
-        idea = board_services.vote_set(
-            participant=participant, idea=_idea(event_id, message.get("idea")), value=value
-        )
+        value = data["value"]
+        idea = board_services.vote_set(participant=participant, idea=data["idea"], value=value)
         return {"seq": None, "idea": idea.pk, "value": int(value), "votes": idea.votes}
-    if kind == "comment.create":
-        client_id = _client_id(message)
-        comment, created = board_services.comment_post(
-            participant=participant,
-            idea=_idea(event_id, message.get("idea")),
-            text=_text(message),
-            client_id=client_id,
-        )
-        return {
-            "client_id": str(client_id),
-            "seq": _created_seq(event_id, comment, "comment.created", "comment"),
-            "created": created,
-            "comment": board_selectors.comment_dict(comment),
-        }
-    raise ClientError("unknown_type", f"Unknown message type: {kind}.")
+    client_id = data["client_id"]  # comment.create
+    comment, created = board_services.comment_post(
+        participant=participant, idea=data["idea"], text=data["text"], client_id=client_id
+    )
+    return {
+        "client_id": str(client_id),
+        "seq": _created_seq(event_id, comment, "comment.created", "comment"),
+        "created": created,
+        "comment": board_selectors.comment_dict(comment),
+    }
 
 
 def _valid_unicode(message: dict) -> bool:
@@ -334,7 +276,7 @@ def _valid_unicode(message: dict) -> bool:
     return True
 
 
-WRITES = {"idea.create", "idea.edit", "vote", "comment.create", "moderate", "board.lock"}
+WRITES = set(messages.MESSAGES)
 
 
 def _validation_detail(exc: ValidationError) -> str:
@@ -343,10 +285,14 @@ def _validation_detail(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-class BoardConsumer(AsyncWebsocketConsumer):
+class BoardConsumer(LimitedConsumer):
+    too_large_detail = "Messages are limited to {max_bytes} bytes."
+    flood_strikes = 100  # refused messages in a row before the socket is closed
+    flood_detail = "Too many messages."
+    slow_down_detail = "Too many messages: slow down."
+    bad_json_detail = "This is not JSON (or it is nested too deeply)."
     principal_key = None
     address = None
-    hello_timer = None
     catching_up = False  # while the parts of a board state are sent (pushes are held)
 
     async def __call__(self, scope, receive, send):
@@ -388,7 +334,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.event_id = int(self.scope["url_route"]["kwargs"]["event_id"])
-        self.group = board_services.group_name(self.event_id)
+        self.group = group_name(self.event_id)
         self.ready = False
         self.joined = False
         self.closing = False
@@ -403,7 +349,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.max_bytes = int(limits["WS_MAX_MESSAGE_BYTES"])
         self.max_per_principal = int(limits["WS_SOCKETS_PER_TOKEN"])
         self.principal_key = None
-        self.bucket = TokenBucket(limits["WS_RATE_PER_SECOND"], limits["WS_RATE_BURST"])
+        self.limiter = TokenBucket(limits["WS_RATE_PER_SECOND"], limits["WS_RATE_BURST"])
         self.hello_timer = None
         address = (self.scope.get("client") or ("?", 0))[0]
         if _sockets_per_address.get(address, 0) >= int(limits["WS_SOCKETS_PER_ADDRESS"]):
@@ -414,18 +360,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
         _sockets_per_address[address] = _sockets_per_address.get(address, 0) + 1
         self.address = address
         await self.accept()
-        self.hello_timer = asyncio.get_running_loop().call_later(
-            HELLO_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._hello_timeout())
-        )
-
-    async def _hello_timeout(self):
-        if not self.ready and not self.closing:
-            await self._close(CLOSE_HELLO_TIMEOUT, "hello_timeout", "Say hello first.")
+        self.start_hello_timer()
 
     async def disconnect(self, code):
         self.closing = True
-        if self.hello_timer is not None:
-            self.hello_timer.cancel()
+        self.stop_hello_timer()
         if self.address is not None:
             left = _sockets_per_address.pop(self.address, 1) - 1
             if left > 0:
@@ -451,32 +390,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     # --- incoming ---------------------------------------------------------------------
 
-    async def receive(self, text_data=None, bytes_data=None):
-        if self.closing:
-            return
-        raw = text_data if text_data is not None else bytes_data
-        size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
-        if size > self.max_bytes:
-            await self.error("too_large", f"Messages are limited to {self.max_bytes} bytes.")
-            return
-        if not self.bucket.take():
-            self.strikes += 1
-            if self.strikes >= FLOOD_STRIKES:
-                await self._close(CLOSE_FLOOD, "rate_limited", "Too many messages.")
-            elif self.strikes == 1 or self.strikes % 10 == 0:
-                await self.error("rate_limited", "Too many messages: slow down.")
-            return
-        self.strikes = 0
-        try:
-            message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            # RecursionError: nesting deeper than Python's stack (16 KiB of "[")
-            await self.error("bad_json", "This is not JSON (or it is nested too deeply).")
-            return
+    async def handle(self, message, raw) -> None:
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             await self.error("bad_message", 'Send an object with a "type".')
             return
-        if "\\u" in raw and not _valid_unicode(message):
+        if ("\\u" if isinstance(raw, str) else b"\\u") in raw and not _valid_unicode(message):
             await self.error("bad_message", "Text must be valid Unicode (no lone surrogates).")
             return
         kind = message["type"]
@@ -510,13 +428,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 "wrong_event": CLOSE_WRONG_EVENT,
                 "no_event": CLOSE_NO_EVENT,
             }.get(exc.code, CLOSE_UNAUTHORIZED)
-            await self._close(code, exc.code, exc.detail)
+            await self.close_with_error(code, exc.code, exc.detail)
             return
         self.hello_timer.cancel()
         self.participant = result["participant"]
         self.user = result["user"]
         if not self._count_principal():
-            await self._close(
+            await self.close_with_error(
                 CLOSE_FLOOD,
                 "too_many_sockets",
                 f"At most {self.max_per_principal} open boards per token: close one.",
@@ -608,23 +526,6 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     # --- outgoing ---------------------------------------------------------------------
 
-    async def send_json(self, content: dict) -> None:
-        await self.send(text_data=json.dumps(content, ensure_ascii=False, separators=(",", ":")))
-
-    async def error(self, code: str, detail: str, client_id: str | None = None) -> None:
-        payload = {"type": "error", "code": code, "detail": detail}
-        if client_id is not None:
-            payload["client_id"] = client_id
-        # ASCII: whatever a client echoed back (a lone surrogate) cannot break the frame
-        await self.send(text_data=json.dumps(payload, separators=(",", ":")))
-
-    async def _close(self, code: int, error_code: str, detail: str) -> None:
-        if self.closing:
-            return
-        await self.error(error_code, detail)
-        self.closing = True
-        await self.close(code=code)
-
     # --- the room ---------------------------------------------------------------------
 
     async def _join_room(self) -> bool:
@@ -710,7 +611,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.closing:
             return False
         if missing is None:  # too far behind: let the client start afresh
-            await self._close(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since.")
+            await self.close_with_error(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since.")
             return False
         for event in missing:
             if event["seq"] == self.last_seq + 1:
@@ -727,7 +628,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def layer_overflow(self, message):
         """The layer could not queue more for this socket: the client reconnects with
         ``since`` and catches up from the log (nothing is lost, only delayed)."""
-        await self._close(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since to catch up.")
+        await self.close_with_error(CLOSE_TOO_SLOW, "too_slow", "Reconnect with since to catch up.")
 
     # --- presence ---------------------------------------------------------------------
 
@@ -746,7 +647,7 @@ async def _broadcast_presence(layer, event_id: int) -> None:
     _presence_scheduled.discard(event_id)
     text = json.dumps({"type": "presence", "count": presence_count(event_id)})
     message = {"type": "board.presence", "text": text}
-    group = board_services.group_name(event_id)
+    group = group_name(event_id)
     if fanout.is_local(layer):
         await fanout.deliver(group, message)
         return
@@ -754,3 +655,101 @@ async def _broadcast_presence(layer, event_id: int) -> None:
         await layer.group_send(group, message)
     except LAYER_ERRORS as exc:  # Redis down: presence is cosmetic
         logger.warning("presence broadcast failed: %r", exc)
+
+
+# --- /ws/notifications/: one person's live notifications ---------------------------------
+
+
+@database_sync_to_async
+def _account_from_token(key: str):
+    return account_from_token(key)
+
+
+@database_sync_to_async
+def _unread(user_id: int) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+class NotificationConsumer(LimitedConsumer):
+    """``/ws/notifications/``: the pushes of one person's ``user_<id>`` group.
+
+    Protocol (docs/protocol.md):
+
+    * client → ``{"type": "hello", "token": "<account token>"}`` first; a browser with a
+      session may omit the token. Board guests' tokens are refused (accounts only).
+    * server → ``{"type": "welcome", "user": <id>, "unread": <count>}``, then
+      ``{"type": "notification.created", "notification": {...}, "unread": <count>}`` live.
+    * client → ``{"type": "ping"}`` → ``{"type": "pong"}``.
+    * Bad JSON, unknown types, a message before ``hello`` or an oversize message get
+      ``{"type": "error", "code": ..., "detail": ...}``; a failed ``hello`` closes with
+      4401, no ``hello`` within ``hello_timeout`` seconds with 4408, a flood (more than
+      ``RATE_LIMIT`` messages in ``RATE_WINDOW`` seconds, oversize ones included) with 4429.
+    """
+
+    MAX_MESSAGE_BYTES = 4096
+    RATE_LIMIT = 20
+    RATE_WINDOW = 10.0
+
+    hello_timeout = 10.0
+    hello_timeout_detail = "No hello received in time."
+    count_oversize = True
+    flood_strikes = 1
+    user_id: int | None = None
+
+    async def connect(self):
+        self.max_bytes = self.MAX_MESSAGE_BYTES
+        self.limiter = FixedWindow(self.RATE_LIMIT, self.RATE_WINDOW)
+        await self.accept()
+        self.start_hello_timer()
+
+    async def disconnect(self, code):
+        self.closing = True
+        self.stop_hello_timer()
+        if self.user_id is not None:
+            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+
+    async def handle(self, message, raw) -> None:
+        if not isinstance(message, dict):
+            await self.error("bad_json", self.bad_json_detail)
+            return
+        kind = message.get("type")
+        if kind == "hello":
+            await self.hello(message)
+        elif not self.ready:
+            await self.error("hello_required", "Send a hello message first.")
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.error("unknown_type", "Unknown message type.")
+
+    async def hello(self, message: dict) -> None:
+        if self.ready:
+            await self.error("already_welcomed", "Hello was already received.")
+            return
+        token = message.get("token")
+        if isinstance(token, str) and token:
+            user = await _account_from_token(token[:100])
+        else:
+            user = session_account(self.scope.get("user"))
+        if user is None:
+            await self.close_with_error(
+                CLOSE_UNAUTHORIZED, "unauthorized", "An account's token or session is required."
+            )
+            return
+        self.user_id = user.pk
+        self.ready = True
+        self.stop_hello_timer()
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
+        unread = await _unread(user.pk)
+        await self.send_json({"type": "welcome", "user": user.pk, "unread": unread})
+
+    async def notification_created(self, event: dict) -> None:
+        await self.send_json(
+            {
+                "type": "notification.created",
+                "notification": event["notification"],
+                "unread": event.get("unread"),
+            }
+        )

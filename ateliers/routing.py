@@ -3,9 +3,8 @@
 from django.urls import path
 
 from . import consumers
-from .realtime.notifications import NotificationConsumer
 
 websocket_urlpatterns: list = [
     path("ws/events/<int:event_id>/board/", consumers.BoardConsumer.as_asgi()),
-    path("ws/notifications/", NotificationConsumer.as_asgi(), name="ws-notifications"),
+    path("ws/notifications/", consumers.NotificationConsumer.as_asgi(), name="ws-notifications"),
 ]

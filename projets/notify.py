@@ -2,16 +2,14 @@
 
 Services call ``notify_followers`` inside their transaction: the ``Notification`` rows are
 written with the change they announce, then pushed live and e-mailed after commit by the
-shared ``ateliers.services.notifications.deliver``. Recipients are the project's
-followers and team, minus the person who acted, and only those who may still read the
-project (a project made private stops telling outside followers).
+one notification writer (``ateliers.realtime.notifications.notify_on_commit``); the kinds
+and their texts stay here. Recipients are the project's followers and team, minus the
+person who acted, and only those who may still read the project (a project made private
+stops telling outside followers).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .choices import NotificationKind, Phase
@@ -58,35 +56,15 @@ def _texts(kind: str, project: Project, actor, payload: dict) -> tuple[str, str]
 
 def deliver(users: list, kind: str, project: Project, payload: dict, *, actor=None) -> list:
     """Write one notification per person, in their language; push and e-mail after commit."""
-    from ateliers.models import Notification
-    from ateliers.services import notifications
+    from ateliers.realtime.notifications import notify_on_commit
 
-    rows = []
-    for user in users:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            title, body = _texts(kind, project, actor, payload)
-        rows.append(
-            Notification(
-                recipient=user,
-                kind=kind,
-                title=title[:300],
-                body=body[:5000],
-                url=project_path(project.pk),
-                payload={"project": project.pk, "actor": getattr(actor, "pk", None), **payload},
-            )
-        )
-    if not rows:
-        return []
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
-    if any(pk is None for pk in ids):  # backends without RETURNING: read them back
-        ids = list(
-            Notification.objects.filter(kind=kind, payload__project=project.pk)
-            .order_by("-id")
-            .values_list("id", flat=True)[: len(rows)]
-        )
-    transaction.on_commit(lambda: notifications.deliver(ids))
-    return created
+    return notify_on_commit(
+        recipients=users,
+        kind=kind,
+        url=project_path(project.pk),
+        texts=lambda _user: _texts(kind, project, actor, payload),
+        payload={"project": project.pk, "actor": getattr(actor, "pk", None), **payload},
+    )
 
 
 def notify_followers(project: Project, kind: str, *, actor=None, payload=None) -> list:

@@ -1,4 +1,7 @@
-"""The board over HTTP: the same fields as the WebSocket's (docs/protocol.md)."""
+"""The board over HTTP: the same fields as the WebSocket's (docs/protocol.md).
+
+The texts' rules are shared with the board socket's message serializers
+(``ateliers/realtime/messages.py``): a text one refuses, the other refuses too."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from rest_framework import serializers
 
 from ateliers.choices import ModerationAction
 from ateliers.models import Comment, Idea, Theme
-from ateliers.models.board import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH
+from ateliers.realtime.messages import CommentTextSerializer, IdeaTextSerializer
 
 from ..fields import IdField, IdNumberField
 
@@ -57,14 +60,13 @@ class IdeaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IdeaWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=IDEA_MAX_LENGTH)
+class IdeaWriteSerializer(IdeaTextSerializer):
     theme = IdField(queryset=Theme.objects.all(), required=False, allow_null=True)
     client_id = serializers.UUIDField(required=False)
 
 
-class IdeaEditSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=IDEA_MAX_LENGTH)
+class IdeaEditSerializer(IdeaTextSerializer):
+    pass
 
 
 class ModerateSerializer(serializers.Serializer):
@@ -78,10 +80,9 @@ class VoteResponseSerializer(serializers.Serializer):
     voted = serializers.BooleanField()
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(CommentTextSerializer, serializers.ModelSerializer):
     author_name = serializers.CharField(source="participant.display_name", read_only=True)
     client_id = serializers.UUIDField(required=False, write_only=True)
-    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
 
     class Meta:
         model = Comment

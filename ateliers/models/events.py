@@ -16,6 +16,12 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
 
 
+def normalize_join_code(code: str) -> str:
+    """What people type: lower case, spaces, dashes, and O/0 or I/1 mixed up."""
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return code.replace("0", "O").replace("1", "I")  # never in codes: harmless
+
+
 class Event(BilingualMixin, models.Model):
     """A workshop day (an *atelier*) with its board, themes, slots and registrations."""
 

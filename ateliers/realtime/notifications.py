@@ -1,149 +1,142 @@
-"""``/ws/notifications/``: one person's live notifications (their ``user_<id>`` group).
+"""The one notification writer: rows written with the change, pushed and e-mailed after.
 
-Protocol (docs: CONTRACT.md style):
-
-* client → ``{"type": "hello", "token": "<account token>"}`` first; a browser with a
-  session may omit the token. Board guests' tokens are refused (accounts only).
-* server → ``{"type": "welcome", "user": <id>, "unread": <count>}``, then
-  ``{"type": "notification.created", "notification": {...}, "unread": <count>}`` live.
-* client → ``{"type": "ping"}`` → ``{"type": "pong"}``.
-* Bad JSON, unknown types, a message before ``hello`` or an oversize message get
-  ``{"type": "error", "code": ..., "detail": ...}``; a failed ``hello`` closes with 4401,
-  no ``hello`` within ``HELLO_TIMEOUT`` seconds with 4408, a flood (more than
-  ``RATE_LIMIT`` messages in ``RATE_WINDOW`` seconds) with 4429.
+Each area owns its notification kinds, who hears of them and their texts (help requests:
+``ateliers/services/notifications.py``; the consultation schedule:
+``ateliers/services/schedule.py``; projects: ``projets/notify.py``). They all write
+through ``notify_on_commit`` here: one ``Notification`` row per person, its text rendered
+once in the recipient's language, inside the caller's transaction. After commit
+``deliver`` pushes each to the person's socket group (``user_<id>``) and, unless they
+turned e-mail off, e-mails it once: ``emailed_at`` is set by a compare-and-set UPDATE
+before the message is queued (``services.outbox.enqueue``; a worker sends and retries),
+so a retried delivery never e-mails twice.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
+import logging
+from collections.abc import Callable, Iterable
 
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-MAX_MESSAGE_BYTES = 4096
-CLOSE_UNAUTHORIZED = 4401
-CLOSE_HELLO_TIMEOUT = 4408
-CLOSE_RATE_LIMITED = 4429
-HELLO_TIMEOUT = 10.0
-RATE_LIMIT = 20
-RATE_WINDOW = 10.0
+from ..models import Notification, User
+from ..services import outbox
 
-
-@database_sync_to_async
-def _user_from_token(key: str):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+logger = logging.getLogger(__name__)
 
 
-@database_sync_to_async
-def _unread(user_id: int) -> int:
-    from ateliers.models import Notification
-
-    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+def user_group(user_id: int) -> str:
+    """The channel-layer group of one person's live notifications."""
+    return f"user_{user_id}"
 
 
-class NotificationConsumer(AsyncWebsocketConsumer):
-    user_id: int | None = None
-    hello_timeout = HELLO_TIMEOUT
+def notify_on_commit(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    url: str,
+    texts: Callable[[User], tuple[str, str]],
+    payload: dict,
+    help_request=None,
+) -> list[Notification]:
+    """Write one notification per recipient and deliver them after commit.
 
-    async def connect(self):
-        self.window_start = time.monotonic()
-        self.window_count = 0
-        await self.accept()
-        self.hello_timer = asyncio.get_running_loop().call_later(
-            self.hello_timeout, lambda: asyncio.ensure_future(self._hello_timed_out())
-        )
-
-    async def _hello_timed_out(self) -> None:
-        if self.user_id is None:
-            await self.error("hello_timeout", "No hello received in time.")
-            await self.close(code=CLOSE_HELLO_TIMEOUT)
-
-    def _flooding(self) -> bool:
-        now = time.monotonic()
-        if now - self.window_start > RATE_WINDOW:
-            self.window_start, self.window_count = now, 0
-        self.window_count += 1
-        return self.window_count > RATE_LIMIT
-
-    async def disconnect(self, code):
-        timer = getattr(self, "hello_timer", None)
-        if timer is not None:
-            timer.cancel()
-        if self.user_id is not None:
-            from ateliers.services.notifications import user_group
-
-            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
-
-    async def error(self, code: str, detail: str) -> None:
-        await self.send(text_data=json.dumps({"type": "error", "code": code, "detail": detail}))
-
-    async def receive(self, text_data=None, bytes_data=None):
-        if self._flooding():
-            await self.error("rate_limited", "Too many messages; slow down.")
-            await self.close(code=CLOSE_RATE_LIMITED)
-            return
-        raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
-        if len(raw.encode("utf-8")) > MAX_MESSAGE_BYTES:
-            await self.error("too_large", "Message too large.")
-            return
-        try:
-            message = json.loads(raw)
-        except ValueError:
-            await self.error("bad_json", "Messages are JSON objects.")
-            return
-        if not isinstance(message, dict):
-            await self.error("bad_json", "Messages are JSON objects.")
-            return
-        kind = message.get("type")
-        if kind == "hello":
-            await self.hello(message)
-        elif self.user_id is None:
-            await self.error("hello_required", "Send a hello message first.")
-        elif kind == "ping":
-            await self.send(text_data=json.dumps({"type": "pong"}))
-        else:
-            await self.error("unknown_type", "Unknown message type.")
-
-    async def hello(self, message: dict) -> None:
-        from ateliers.services.notifications import user_group
-
-        if self.user_id is not None:
-            await self.error("already_welcomed", "Hello was already received.")
-            return
-        token = message.get("token")
-        user = None
-        if isinstance(token, str) and token:
-            user = await _user_from_token(token[:100])
-        else:
-            scoped = self.scope.get("user")
-            if scoped is not None and getattr(scoped, "is_authenticated", False):
-                user = scoped
-        if user is None:
-            await self.error("unauthorized", "An account's token or session is required.")
-            await self.close(code=CLOSE_UNAUTHORIZED)
-            return
-        self.user_id = user.pk
-        self.hello_timer.cancel()
-        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
-        unread = await _unread(user.pk)
-        await self.send(
-            text_data=json.dumps({"type": "welcome", "user": user.pk, "unread": unread})
-        )
-
-    async def notification_created(self, event: dict) -> None:
-        await self.send(
-            text_data=json.dumps(
-                {
-                    "type": "notification.created",
-                    "notification": event["notification"],
-                    "unread": event.get("unread"),
-                }
+    ``texts(user)`` returns the (title, body) and is called with the recipient's language
+    active; titles are cut to 300 characters, bodies to 5,000.
+    """
+    rows = []
+    for user in recipients:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            title, body = texts(user)
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=title[:300],
+                body=body[:5000],
+                url=url,
+                help_request=help_request,
+                payload=payload,
             )
         )
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    if any(pk is None for pk in ids):  # backends without RETURNING: read them back
+        ids = list(
+            Notification.objects.filter(
+                kind=kind, url=url, recipient__in=[row.recipient_id for row in rows]
+            )
+            .order_by("-id")
+            .values_list("id", flat=True)[: len(rows)]
+        )
+    transaction.on_commit(lambda: deliver(ids))
+    return created
+
+
+def serialize(notification: Notification) -> dict:
+    return {
+        "id": notification.pk,
+        "kind": notification.kind,
+        "title": notification.title,
+        "body": notification.body,
+        "url": notification.url,
+        "payload": notification.payload,
+        "read_at": notification.read_at.isoformat() if notification.read_at else None,
+        "created_at": notification.created_at.isoformat(),
+    }
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def deliver(ids: list[int]) -> None:
+    """Push each notification live and e-mail it once (if its recipient wants e-mail)."""
+    notifications = list(
+        Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("id")
+    )
+    layer = get_channel_layer()
+    for notification in notifications:
+        user = notification.recipient
+        if layer is not None:
+            try:
+                async_to_sync(layer.group_send)(
+                    user_group(user.pk),
+                    {
+                        "type": "notification.created",
+                        "notification": serialize(notification),
+                        "unread": unread_count(user),
+                    },
+                )
+            except Exception:  # a lost push is caught up by the list; never fail the write
+                logger.exception("notification push failed")
+        if not (user.email_notifications and user.email and user.is_active):
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            footer = _("You receive this because e-mail notifications are on in your profile.")
+            body = "\n\n".join(
+                part for part in (notification.body, _site_url() + notification.url, footer) if part
+            )
+        # Queued, not sent here: a slow or down mail server never holds the request and
+        # loses nothing (``services/outbox.py``, ``manage.py send_queued_mail``). The mark
+        # and the queued row are written together.
+        with transaction.atomic():
+            claimed = Notification.objects.filter(
+                pk=notification.pk, emailed_at__isnull=True
+            ).update(emailed_at=timezone.now())
+            if claimed:
+                outbox.enqueue(
+                    to=[user.email], subject=notification.title, body=body, recipient=user
+                )
+
+
+def _site_url() -> str:
+    from livinglab.site import site_url
+
+    return site_url()

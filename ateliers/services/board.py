@@ -2,7 +2,8 @@
 
 Every function here is one transaction: it takes the event's row lock (PostgreSQL;
 SQLite's IMMEDIATE transactions already serialise writers), checks, writes the change,
-appends its ``BoardEvent`` with ``seq = last + 1`` and broadcasts after commit. Votes are
+appends its ``BoardEvent`` with ``seq = last + 1`` and broadcasts after commit (the
+transport: ``ateliers.realtime.board.send_board_event_on_commit``). Votes are
 the exception that proves the rule: a vote changes the counter at once and is logged by
 ``votes_flush`` in a coalesced ``votes.changed`` event (at most one per
 ``VOTE_COALESCE_SECONDS`` per room), see docs/protocol.md.
@@ -10,42 +11,27 @@ the exception that proves the rule: a vote changes the counter at once and is lo
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import json
-import logging
-import os
 import uuid
-import weakref
-from contextvars import Context
 from functools import partial
 
-from asgiref.sync import SyncToAsync, async_to_sync
-from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
-
-from webhooks.services import emit as emit_webhook
 
 from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import BoardEvent, Comment, Event, Idea, Participant, User, Vote
+from ..models.events import normalize_join_code
 from ..permissions import can_moderate_event, is_account
+from ..realtime.board import flush_soon, send_board_event_on_commit
 from ..selectors.board import comment_dict, idea_dict
 from ..text import clean_text
 
-logger = logging.getLogger(__name__)
-
 TOKEN_SALT = "livinglab.board.participant-token"
-
-
-def group_name(event_id: int) -> str:
-    return f"event_{event_id}"
 
 
 # --- guest identity -------------------------------------------------------------------
@@ -105,8 +91,6 @@ def participant_join(
 
     ``anonymous``: the guest chose to show no name; the name typed (if any) is dropped and
     their ideas are signed "Anonymous" (in the language they joined in)."""
-    from .events import normalize_join_code
-
     event = Event.objects.filter(join_code=normalize_join_code(code)).first()
     if event is None or event.status == EventStatus.DRAFT:
         raise NotFound(_("No open event has this code."), code="bad_code")
@@ -146,8 +130,10 @@ def participant_for_user(*, event: Event, user: User) -> Participant:
 # --- the log --------------------------------------------------------------------------
 
 
-def _lock_event(event_id: int) -> dict:
-    """Take the event's row lock (a no-op on SQLite, where BEGIN IMMEDIATE serialises)."""
+def lock_board(event_id: int) -> dict:
+    """Take the event's row lock (a no-op on SQLite, where BEGIN IMMEDIATE serialises):
+    every writer of the board's log (ideas, votes, polls) takes it before
+    ``send_board_event_on_commit``, so ``seq`` stays gapless."""
     try:
         return Event.objects.select_for_update().values("board_locked", "status").get(pk=event_id)
     except Event.DoesNotExist as exc:
@@ -155,83 +141,17 @@ def _lock_event(event_id: int) -> dict:
 
 
 def _require_open(event_id: int) -> None:
-    state = _lock_event(event_id)
+    state = lock_board(event_id)
     if state["board_locked"] or state["status"] == EventStatus.CLOSED:
         raise Conflict(_("The board is locked."), code="board_locked")
-
-
-def _append(event_id: int, type: str, payload: dict) -> BoardEvent:
-    """Append one logged change; must run inside the writer's transaction, after the lock."""
-    last = BoardEvent.objects.filter(event_id=event_id).aggregate(m=Max("seq"))["m"] or 0
-    row = BoardEvent.objects.create(event_id=event_id, seq=last + 1, type=type, payload=payload)
-    transaction.on_commit(partial(broadcast, event_id, row.as_message()))
-    emit_webhook(f"board.{type}", {"event": event_id, **row.as_message()}, event_id=event_id)
-    return row
 
 
 def _log_ideas(event_id: int, type: str, **ideas: int) -> BoardEvent:
     """Log ideas as they are now; their tallies count as logged from here on."""
     fresh = Idea.objects.select_related("author").in_bulk(list(ideas.values()))
     Idea.objects.filter(pk__in=list(ideas.values())).update(votes_logged=F("votes"))
-    return _append(event_id, type, {key: idea_dict(fresh[pk]) for key, pk in ideas.items()})
-
-
-def broadcast(event_id: int, message: dict) -> None:
-    """Send one logged event to the room, serialised once. A lost push is caught up by seq."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-    envelope = {"type": "board.event", "seq": message["seq"], "text": text}
-    loop = _server_loop()
-    if loop is not None:
-        # Fire and forget on the server's loop: the writing thread (the one database
-        # thread) must not wait for a fan-out to 1,000 sockets before the next write.
-        # Order is kept (FIFO callbacks); consumers re-order by seq in any case.
-        loop.call_soon_threadsafe(
-            _group_send_soon, layer, group_name(event_id), envelope, context=Context()
-        )
-        return
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:  # called synchronously from async code (a test harness): no loop to hop to
-        logger.debug("no server loop for the push of %s#%s", event_id, message["seq"])
-        return
-    try:
-        async_to_sync(layer.group_send)(group_name(event_id), envelope)
-    except Exception:
-        logger.exception("broadcast of %s#%s failed; clients will catch up", event_id, message)
-
-
-_pending_sends: set = set()
-
-
-def _group_send_soon(layer, group: str, envelope: dict) -> None:
-    from ..realtime import fanout
-
-    if fanout.is_local(layer):
-        task = asyncio.ensure_future(fanout.deliver(group, envelope))
-    else:
-        task = asyncio.ensure_future(layer.group_send(group, envelope))
-    _pending_sends.add(task)
-    task.add_done_callback(_sent)
-
-
-def _sent(task) -> None:
-    _pending_sends.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("a board push failed; clients will catch up", exc_info=task.exception())
-
-
-def _server_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop of the ASGI server when called from its sync worker thread."""
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    same_process = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
-    if loop is None or not same_process or not loop.is_running() or loop.is_closed():
-        return None
-    return loop
+    payload = {key: idea_dict(fresh[pk]) for key, pk in ideas.items()}
+    return send_board_event_on_commit(event_id=event_id, type=type, payload=payload)
 
 
 def _uuid(value, field: str = "client_id") -> uuid.UUID:
@@ -366,10 +286,13 @@ def comment_post(
         return existing.get(), False
     Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     count = Idea.objects.values_list("comment_count", flat=True).get(pk=idea.pk)
-    row = _append(
-        idea.event_id,
-        BoardEventType.COMMENT_CREATED,
-        {"comment": comment_dict(comment), "idea": {"id": idea.pk, "comment_count": count}},
+    row = send_board_event_on_commit(
+        event_id=idea.event_id,
+        type=BoardEventType.COMMENT_CREATED,
+        payload={
+            "comment": comment_dict(comment),
+            "idea": {"id": idea.pk, "comment_count": count},
+        },
     )
     comment.board_seq = row.seq
     return comment, True
@@ -394,7 +317,7 @@ def idea_moderate(*, actor: User, idea: Idea, action: str, into: Idea | None = N
         raise Forbidden(_("Only this event's moderators can moderate the board."))
     if action not in ModerationAction.values:
         raise ValidationError({"action": _("Choose hide, show, pin, unpin or merge.")})
-    _lock_event(idea.event_id)
+    lock_board(idea.event_id)
     current = Idea.objects.get(pk=idea.pk)
     if action == ModerationAction.MERGE:
         return _merge(current, into)
@@ -454,10 +377,13 @@ def _republish_comments(event_id: int, idea_id: int) -> BoardEvent | None:
     comments = Comment.objects.filter(idea_id=idea_id).select_related("participant")
     count = Idea.objects.values_list("comment_count", flat=True).get(pk=idea_id)
     for comment in comments.order_by("id"):
-        row = _append(
-            event_id,
-            BoardEventType.COMMENT_CREATED,
-            {"comment": comment_dict(comment), "idea": {"id": idea_id, "comment_count": count}},
+        row = send_board_event_on_commit(
+            event_id=event_id,
+            type=BoardEventType.COMMENT_CREATED,
+            payload={
+                "comment": comment_dict(comment),
+                "idea": {"id": idea_id, "comment_count": count},
+            },
         )
     return row
 
@@ -492,9 +418,13 @@ def _merge(idea: Idea, into: Idea | None) -> Idea:
 def board_set_locked(*, actor: User, event: Event, locked: bool) -> Event:
     if not can_moderate_event(actor, event):
         raise Forbidden(_("Only this event's moderators can lock the board."))
-    _lock_event(event.pk)
+    lock_board(event.pk)
     if Event.objects.filter(pk=event.pk).exclude(board_locked=locked).update(board_locked=locked):
-        _append(event.pk, BoardEventType.BOARD_UPDATED, {"board_locked": bool(locked)})
+        send_board_event_on_commit(
+            event_id=event.pk,
+            type=BoardEventType.BOARD_UPDATED,
+            payload={"board_locked": bool(locked)},
+        )
     event.board_locked = locked
     return event
 
@@ -513,49 +443,19 @@ def votes_flush(*, event_id: int) -> BoardEvent | None:
     if not dirty.exists():
         return None
     with transaction.atomic():
-        _lock_event(event_id)
+        lock_board(event_id)
         rows = list(dirty.order_by("id").values_list("id", "votes"))
         if not rows:
             return None
         Idea.objects.filter(pk__in=[pk for pk, _v in rows]).update(votes_logged=F("votes"))
-        return _append(
-            event_id,
-            BoardEventType.VOTES_CHANGED,
-            {"votes": [{"idea": pk, "votes": votes} for pk, votes in rows]},
+        return send_board_event_on_commit(
+            event_id=event_id,
+            type=BoardEventType.VOTES_CHANGED,
+            payload={"votes": [{"idea": pk, "votes": votes} for pk, votes in rows]},
         )
 
 
-_scheduled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def schedule_votes_flush(event_id: int) -> None:
-    """Flush this room's tallies in ``VOTE_COALESCE_SECONDS`` (once per window).
-
-    Inside daphne the timer runs on the server's event loop; without a loop (a command,
-    a plain test) the flush happens at once.
-    """
-    delay = float(settings.LIVINGLAB["VOTE_COALESCE_SECONDS"])
-    loop = _server_loop()
-    if delay <= 0 or loop is None:
-        votes_flush(event_id=event_id)
-        return
-    # A fresh context: the caller's says "inside a sync thread", which would make the
-    # flush's database_sync_to_async refuse to run (asgiref's deadlock guard).
-    loop.call_soon_threadsafe(_schedule_in_loop, loop, event_id, delay, context=Context())
-
-
-def _schedule_in_loop(loop: asyncio.AbstractEventLoop, event_id: int, delay: float) -> None:
-    pending = _scheduled.setdefault(loop, set())
-    if event_id in pending:
-        return
-    pending.add(event_id)
-    loop.create_task(_flush_later(loop, event_id, delay))
-
-
-async def _flush_later(loop, event_id: int, delay: float) -> None:
-    await asyncio.sleep(delay)
-    _scheduled.get(loop, set()).discard(event_id)
-    try:
-        await database_sync_to_async(votes_flush)(event_id=event_id)
-    except Exception:
-        logger.exception("vote flush for event %s failed; the next one logs it", event_id)
+    """Flush this room's tallies in ``VOTE_COALESCE_SECONDS`` (once per window); inside
+    daphne on the server's event loop, without a loop (a command, a test) at once."""
+    flush_soon(votes_flush, event_id)

@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from ..choices import EventStatus, RegistrationRole
 from ..exceptions import Conflict, Forbidden
 from ..models import Event, Registration, Theme, TimeSlot, User
-from ..models.events import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from ..models.events import (  # noqa: F401 - normalize_join_code: its callers' old home
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    normalize_join_code,
+)
 from ..permissions import (
     can_change_registration,
     can_manage_organization,
@@ -20,6 +24,7 @@ from ..permissions import (
     is_expert,
     is_organizer,
 )
+from . import board
 
 EVENT_FIELDS = {
     "title_fr",
@@ -39,12 +44,6 @@ EVENT_FIELDS = {
 
 def generate_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-def normalize_join_code(code: str) -> str:
-    """What people type: lower case, spaces, dashes, and O/0 or I/1 mixed up."""
-    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    return code.replace("0", "O").replace("1", "I")  # never in codes: harmless
 
 
 def _require_organizer(actor: User) -> None:
@@ -76,8 +75,6 @@ def event_update(*, actor: User, event: Event, **fields) -> Event:
     event.full_clean()
     event.save()
     if board_locked is not None and board_locked != event.board_locked:
-        from . import board
-
         board.board_set_locked(actor=actor, event=event, locked=board_locked)
         event.refresh_from_db()
     return event

@@ -1,19 +1,13 @@
-"""Notifications: written with the change they announce, delivered after commit.
+"""Help requests' notifications: who hears of what, and the texts they get.
 
-One ``Notification`` row per person per event, its text rendered once in the recipient's
-language. After commit each is pushed to the person's WebSocket group (``user_<id>``) and,
-unless they turned e-mail off, e-mailed once: ``emailed_at`` is set by a compare-and-set
-UPDATE before the message is queued (``outbox.enqueue``; a worker sends it and retries),
-so a retried delivery never e-mails twice.
+The kinds and their wording live here; the rows are written, pushed and e-mailed by the
+one writer, ``ateliers.realtime.notifications`` (``notify_on_commit``, ``deliver``).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -22,15 +16,12 @@ from django.utils.translation import gettext as _
 from ..choices import NotificationKind
 from ..matching import score_expert_for_request
 from ..models import HelpRequest, HelpRequestMessage, Notification, User
+from ..realtime.notifications import (  # noqa: F401 - deliver, unread_count: callers' home
+    deliver,
+    notify_on_commit,
+    unread_count,
+)
 from ..selectors.matching import suggest_experts
-from . import outbox
-
-logger = logging.getLogger(__name__)
-
-
-def user_group(user_id: int) -> str:
-    """The channel-layer group of one person's live notifications."""
-    return f"user_{user_id}"
 
 
 def help_request_path(help_request_id: int) -> str:
@@ -110,40 +101,20 @@ def notify(
     reasons_by_user: dict[int, list[str]] | None = None,
 ) -> list[Notification]:
     """Write one notification per recipient (in their language); deliver after commit."""
-    rows = []
-    for user in recipients:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            title, body = _texts(
-                kind, help_request, actor, message, (reasons_by_user or {}).get(user.pk)
-            )
-        rows.append(
-            Notification(
-                recipient=user,
-                kind=kind,
-                title=title[:300],
-                body=body[:5000],
-                url=help_request_path(help_request.pk),
-                help_request=help_request,
-                payload={
-                    "help_request": help_request.pk,
-                    "status": help_request.status,
-                    "actor": actor.pk if actor else None,
-                    **({"message": message.pk} if message else {}),
-                },
-            )
-        )
-    if not rows:
-        return []
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
-    if any(pk is None for pk in ids):  # backends without RETURNING: read them back
-        ids = list(
-            Notification.objects.filter(help_request=help_request, kind=kind)
-            .order_by("-id")
-            .values_list("id", flat=True)[: len(rows)]
-        )
-    transaction.on_commit(lambda: deliver(ids))
-    return created
+    reasons_by_user = reasons_by_user or {}
+    return notify_on_commit(
+        recipients=recipients,
+        kind=kind,
+        url=help_request_path(help_request.pk),
+        texts=lambda user: _texts(kind, help_request, actor, message, reasons_by_user.get(user.pk)),
+        payload={
+            "help_request": help_request.pk,
+            "status": help_request.status,
+            "actor": actor.pk if actor else None,
+            **({"message": message.pk} if message else {}),
+        },
+        help_request=help_request,
+    )
 
 
 def notify_fitting_experts(
@@ -191,69 +162,6 @@ def notify_fitting_experts(
         actor=actor,
         reasons_by_user=reasons,
     )
-
-
-def serialize(notification: Notification) -> dict:
-    return {
-        "id": notification.pk,
-        "kind": notification.kind,
-        "title": notification.title,
-        "body": notification.body,
-        "url": notification.url,
-        "payload": notification.payload,
-        "read_at": notification.read_at.isoformat() if notification.read_at else None,
-        "created_at": notification.created_at.isoformat(),
-    }
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def deliver(ids: list[int]) -> None:
-    """Push each notification live and e-mail it once (if its recipient wants e-mail)."""
-    notifications = list(
-        Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("id")
-    )
-    layer = get_channel_layer()
-    for notification in notifications:
-        user = notification.recipient
-        if layer is not None:
-            try:
-                async_to_sync(layer.group_send)(
-                    user_group(user.pk),
-                    {
-                        "type": "notification.created",
-                        "notification": serialize(notification),
-                        "unread": unread_count(user),
-                    },
-                )
-            except Exception:  # a lost push is caught up by the list; never fail the write
-                logger.exception("notification push failed")
-        if not (user.email_notifications and user.email and user.is_active):
-            continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            footer = _("You receive this because e-mail notifications are on in your profile.")
-            body = "\n\n".join(
-                part for part in (notification.body, _site_url() + notification.url, footer) if part
-            )
-        # Queued, not sent here: a slow or down mail server never holds the request and
-        # loses nothing (``services/outbox.py``, ``manage.py send_queued_mail``). The mark
-        # and the queued row are written together.
-        with transaction.atomic():
-            claimed = Notification.objects.filter(
-                pk=notification.pk, emailed_at__isnull=True
-            ).update(emailed_at=timezone.now())
-            if claimed:
-                outbox.enqueue(
-                    to=[user.email], subject=notification.title, body=body, recipient=user
-                )
-
-
-def _site_url() -> str:
-    from livinglab.site import site_url
-
-    return site_url()
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 (guests, one answer each, replaced when they answer again).
 
 Opening and closing log a ``poll.updated`` board event at once, through the board's own
-log and broadcast (``ateliers.services.board``: same ``seq``, same catch-up). Answers
+log and broadcast (``ateliers.realtime.board.send_board_event_on_commit`` under the
+board's lock: same ``seq``, same catch-up). Answers
 only bump ``Poll.version``; their ``poll.updated`` is coalesced like vote tallies (at
 most one per ``VOTE_COALESCE_SECONDS`` per room) by ``polls_flush``, which logs every
 poll whose ``version`` moved since the last one it logged, so none is lost.
@@ -10,12 +11,6 @@ poll whose ``version`` moved since the last one it logged, so none is lost.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import weakref
-from contextvars import Context
-
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,11 +23,10 @@ from ..i18n import CONTENT_LANGUAGES
 from ..models import BoardEvent, Event, Participant, Poll, PollAnswer, PollChoice, User
 from ..models.polls import LABEL_MAX_LENGTH, MAX_CHOICES, QUESTION_MAX_LENGTH, WORD_MAX_LENGTH
 from ..permissions import can_run_polls
+from ..realtime.board import flush_soon, send_board_event_on_commit
 from ..selectors.polls import poll_dict
 from ..textnorm import word_key
 from . import board as board_services
-
-logger = logging.getLogger(__name__)
 
 # status → the statuses it may come from
 _OPENS_FROM = {
@@ -56,10 +50,10 @@ def _log(poll: Poll) -> BoardEvent:
     """Log the poll as it is now, through the board's log; its answers count as logged."""
     Poll.objects.filter(pk=poll.pk).update(version_logged=F("version"))
     fresh = Poll.objects.prefetch_related("choices").get(pk=poll.pk)
-    return board_services._append(
-        poll.event_id,
-        BoardEventType.POLL_UPDATED,
-        {"poll": poll_dict(fresh, lang=settings.LANGUAGE_CODE)},
+    return send_board_event_on_commit(
+        event_id=poll.event_id,
+        type=BoardEventType.POLL_UPDATED,
+        payload={"poll": poll_dict(fresh, lang=settings.LANGUAGE_CODE)},
     )
 
 
@@ -125,7 +119,7 @@ def poll_set_status(*, actor: User, poll: Poll, status: str) -> Poll:
         raise Forbidden(_("Only this event's moderators and facilitators can run polls."))
     if status not in _OPENS_FROM:
         raise ValidationError({"status": _("Choose open or closed.")})
-    board_services._lock_event(poll.event_id)
+    board_services.lock_board(poll.event_id)
     current = Poll.objects.get(pk=poll.pk)
     if current.status == status:
         return current
@@ -213,35 +207,12 @@ def polls_flush(*, event_id: int) -> list[BoardEvent]:
     if not dirty.exists():
         return []
     with transaction.atomic():
-        board_services._lock_event(event_id)
+        board_services.lock_board(event_id)
         polls = list(dirty.select_for_update().order_by("id"))
         return [_log(poll) for poll in polls]
-
-
-_armed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def schedule_polls_flush(event_id: int) -> None:
     """Flush this room's poll results once per ``VOTE_COALESCE_SECONDS`` (on the server's
     event loop); without a loop (a command, a plain test) at once."""
-    delay = float(settings.LIVINGLAB["VOTE_COALESCE_SECONDS"])
-    loop = board_services._server_loop()
-    if delay <= 0 or loop is None:
-        polls_flush(event_id=event_id)
-        return
-    loop.call_soon_threadsafe(_arm, loop, event_id, delay, context=Context())
-
-
-def _arm(loop: asyncio.AbstractEventLoop, event_id: int, delay: float) -> None:
-    armed = _armed.setdefault(loop, set())
-    if event_id not in armed:
-        armed.add(event_id)
-        loop.call_later(delay, lambda: loop.create_task(_flush_now(armed, event_id)))
-
-
-async def _flush_now(armed: set, event_id: int) -> None:
-    armed.discard(event_id)
-    try:
-        await database_sync_to_async(polls_flush)(event_id=event_id)
-    except Exception:
-        logger.exception("poll flush for event %s failed; the next answer logs it", event_id)
+    flush_soon(polls_flush, event_id)

@@ -17,7 +17,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from ..models import (
     User,
 )
 from ..permissions import is_organizer
+from ..realtime.notifications import notify_on_commit
 from ..schedule import solver
 from ..schedule.validate import violations
 from ..selectors.matching import organization_needs
@@ -755,45 +756,25 @@ def _notify(
     schedule: Schedule, user_ids: Sequence[int], kind: str, *, body=None
 ) -> list[Notification]:
     """One notification per person in their language (``body(user)`` renders the text in
-    it); delivered (push, e-mail) after commit by the notification service."""
+    it); written and delivered (push, e-mail) by the one notification writer."""
     if not user_ids:
         return []
     event = schedule.event
-    rows = []
-    for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            if kind == NotificationKind.SCHEDULE_PUBLISHED:
-                title = _("Your consultations at “%(event)s” are ready") % {
-                    "event": event.tr("title")
-                }
-                text = _("See your tables, times and who you meet in your agenda.")
-            else:
-                title = _("Your consultations at “%(event)s” changed") % {
-                    "event": event.tr("title")
-                }
-                text = body(user)
-        rows.append(
-            Notification(
-                recipient=user,
-                kind=kind,
-                title=title[:300],
-                body=text[:5000],
-                url=agenda_path(event.pk),
-                payload={"event": event.pk, "schedule": schedule.pk},
-            )
-        )
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.pk is not None]
-    transaction.on_commit(lambda: _deliver(ids))
-    return created
 
+    def texts(user: User) -> tuple[str, str]:
+        if kind == NotificationKind.SCHEDULE_PUBLISHED:
+            title = _("Your consultations at “%(event)s” are ready") % {"event": event.tr("title")}
+            return title, _("See your tables, times and who you meet in your agenda.")
+        title = _("Your consultations at “%(event)s” changed") % {"event": event.tr("title")}
+        return title, body(user)
 
-def _deliver(ids: list[int]) -> None:
-    try:
-        from .notifications import deliver
-    except ImportError:  # the help-requests notification service is not merged yet
-        return
-    deliver(ids)
+    return notify_on_commit(
+        recipients=User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"),
+        kind=kind,
+        url=agenda_path(event.pk),
+        texts=texts,
+        payload={"event": event.pk, "schedule": schedule.pk},
+    )
 
 
 # --- the secret calendar address ------------------------------------------------------------

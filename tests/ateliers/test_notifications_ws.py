@@ -120,10 +120,59 @@ async def test_a_flood_is_cut_off():
 
 
 async def test_no_hello_in_time_closes(monkeypatch):
-    from ateliers.realtime.notifications import NotificationConsumer
+    from ateliers.consumers import NotificationConsumer
 
     monkeypatch.setattr(NotificationConsumer, "hello_timeout", 0.2)
     ws = await _connect()
     assert (await ws.receive_json_from(timeout=2))["code"] == "hello_timeout"
     assert await ws.receive_output(timeout=2) == {"type": "websocket.close", "code": 4408}
     await ws.disconnect()
+
+
+async def test_project_news_arrives_live_in_the_followers_language():
+    """Projects own their kind and text; the one writer pushes it like a help request's."""
+
+    @database_sync_to_async
+    def setup():
+        from projets import services
+
+        organizer = factories.make_organizer("coordinatrice")
+        follower = factories.make_user("suiveuse", language="en")
+        project = factories.make_project(actor=organizer, title_fr="Jardin partagé")
+        services.project_follow(actor=follower, project=project)
+        return organizer, project, Token.objects.create(user=follower).key
+
+    @database_sync_to_async
+    def post_news(author, project):
+        from projets import services
+
+        services.project_post_update(actor=author, project=project, text="Semis lundi")
+
+    organizer, project, token = await setup()
+    ws = await _connect()
+    try:
+        await ws.send_to(text_data=json.dumps({"type": "hello", "token": token}))
+        assert (await ws.receive_json_from())["type"] == "welcome"
+        await post_news(organizer, project)
+        pushed = await ws.receive_json_from(timeout=5)
+        assert pushed["type"] == "notification.created"
+        assert pushed["unread"] == 1
+        notification = pushed["notification"]
+        assert notification["kind"] == "project.update"
+        assert notification["title"] == "News from “Jardin partagé”"  # English: her language
+        assert notification["url"] == f"/projects/{project.pk}/"
+        assert notification["payload"]["project"] == project.pk
+        assert await ws.receive_nothing(timeout=0.3)
+    finally:
+        await ws.disconnect()
+
+
+async def test_a_binary_frame_is_read_like_text():
+    ws = await _connect()
+    try:
+        await ws.send_to(bytes_data=b'{"type": "ping"}')
+        assert (await ws.receive_json_from())["code"] == "hello_required"
+        await ws.send_to(bytes_data=b"\xff\xfe")
+        assert (await ws.receive_json_from())["code"] == "bad_json"
+    finally:
+        await ws.disconnect()
