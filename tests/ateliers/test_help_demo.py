@@ -1,8 +1,8 @@
 import pytest
 
-from ateliers.demo import ORG_NEEDS, seed_demo
 from ateliers.matching import organization_needs
 from ateliers.models import HelpRequest
+from demo.seed import ORG_NEEDS, seed_demo
 
 
 @pytest.mark.django_db
