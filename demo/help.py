@@ -5,7 +5,7 @@ from __future__ import annotations
 from ateliers.models import HelpRequest
 from ateliers.services import help as svc
 
-from .seed import ORG_NEEDS
+from .data import ORG_NEEDS
 
 STEPS = {
     "claimed": svc.help_request_claim,

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Conflict, Forbidden
 from ateliers.models import Event, Organization, User
-from webhooks.services import project_webhook
 
 from . import notify
 from .choices import CYCLE, NotificationKind, Phase, ProjectRole, allowed_moves
@@ -34,6 +33,7 @@ from .models import (
     ProjectUpdate,
     Story,
 )
+from .outbound import project_changed as project_webhook
 from .permissions import can_edit_project, can_manage_project, is_account, is_organizer
 
 PROJECT_TEXT_FIELDS = {"title_fr", "title_en", "summary_fr", "summary_en", "region"}

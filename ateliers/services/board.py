@@ -30,12 +30,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
-from webhooks.services import emit as emit_webhook
-
 from ..board_selectors import comment_dict, idea_dict
 from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import BoardEvent, Comment, Event, Idea, Participant, User, Vote
+from ..outbound import publish as emit_webhook
 from ..permissions import can_moderate_event, is_account
 from ..text import clean_text
 
