@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ateliers.models import HelpRequest
+from ateliers.models import HelpRequest, Notification
 from ateliers.services import help as svc
+from ateliers.services.notifications import notification_mark_read
 
 from .data import ORG_NEEDS
 
@@ -40,6 +41,7 @@ def seed_help_requests(*, event, organizer, orgs, skills, experts) -> None:
     ]
     plan = [(name, *titles[name], needs, event) for name, needs in ORG_NEEDS.items()]
     plan += [(name, title, urgency, needs, None) for name, title, urgency, needs in extra]
+    asked = []
     for name, title, urgency, needs, at_event in plan:
         org = orgs.get(name)
         if org is None:
@@ -60,7 +62,15 @@ def seed_help_requests(*, event, organizer, orgs, skills, experts) -> None:
             urgency=urgency,
             format="either",
         )
+        asked.append(request)
         if title in progress and progress[title][0] in by_username:
             expert = by_username[progress[title][0]]
             for step in progress[title][1]:
                 STEPS[step](actor=expert, help_request=request)
+    # Everyone told about these requests (fitting experts, the organisations whose request
+    # was claimed) has read it: the demo opens with no unread badge, as it always did.
+    told = Notification.objects.filter(help_request__in=asked, read_at__isnull=True)
+    for recipient in {n.recipient for n in told.select_related("recipient")}:
+        notification_mark_read(
+            user=recipient, ids=told.filter(recipient=recipient).values_list("pk", flat=True)
+        )

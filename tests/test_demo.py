@@ -51,3 +51,5 @@ def test_the_demo_claims_have_their_history_and_tell_the_organisation():
     assert resolved.claimed_by.username == "sophie"
     told = Notification.objects.filter(help_request=resolved, recipient=resolved.created_by)
     assert set(told.values_list("kind", flat=True)) >= {"help.claimed", "help.resolved"}
+    # read already: the demo opens with no unread badge (tests/browser/test_help_pages.py)
+    assert not Notification.objects.filter(help_request__isnull=False, read_at=None).exists()
