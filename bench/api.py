@@ -33,7 +33,7 @@ from tests.live import DaphneServer  # noqa: E402
 
 FILL = """
 import uuid
-from ateliers.demo import DEMO_JOIN_CODE
+from demo.seed import DEMO_JOIN_CODE
 from ateliers.models import Event, Idea, Participant
 from django.contrib.sessions.backends.db import SessionStore
 from ateliers.models import User

@@ -269,7 +269,7 @@ def make_tokens(server: DaphneServer, count: int) -> list[str]:
     script = (
         "import json\n"
         "from django.db import transaction\n"
-        "from ateliers.demo import DEMO_JOIN_CODE\n"
+        "from demo.seed import DEMO_JOIN_CODE\n"
         "from ateliers.services.board import participant_join, participant_token\n"
         "with transaction.atomic():\n"
         f"    ps = [participant_join(code=DEMO_JOIN_CODE, display_name=f'Bench {{i}}')"
@@ -445,7 +445,7 @@ async def main_processes(args):
 
 BIG_BOARD = """
 import random, uuid
-from ateliers.demo import DEMO_JOIN_CODE
+from demo.seed import DEMO_JOIN_CODE
 from ateliers.models import Comment, Event, Idea
 from ateliers.services.board import participant_join
 event = Event.objects.get(join_code=DEMO_JOIN_CODE)

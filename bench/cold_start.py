@@ -54,7 +54,7 @@ def main() -> None:
         "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
         "'livinglab.settings'); django.setup(); from django.core.management import "
         "call_command; call_command('migrate', verbosity=0); "
-        "from ateliers.demo import seed_demo; seed_demo()"
+        "from demo.seed import seed_demo; seed_demo()"
     )
     subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True)
     print(f"load average {os.getloadavg()[0]:.2f}")

@@ -50,8 +50,8 @@ def main() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
 
-    from ateliers.demo import seed_demo
     from ateliers.models import ExpertProfile, Membership, Organization, Registration, User
+    from demo.seed import seed_demo
 
     started = time.perf_counter()
     with transaction.atomic():

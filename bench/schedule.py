@@ -2,7 +2,7 @@
 
 Usage: ``python bench/schedule.py [--seeds N] [--quick] [--big] [--milp-limit S]``.
 
-Events come from ``ateliers.schedule.generate`` with per-organisation wishes (1 to 3
+Events come from ``tests/schedule_events.py`` with per-organisation wishes (1 to 3
 meetings: the registration's ``max_meetings``), a fifth of the experts giving at most half
 the day, and part-day experts (``--availability``, default 0.3). For each size and seed it
 prints the solver's time, objective and own bound; then the plain MILP (every
@@ -30,9 +30,9 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ateliers.schedule.generate import generate
 from ateliers.schedule.solver import SERVED_BONUS, solve
 from ateliers.schedule.validate import violations
+from tests.schedule_events import generate
 
 SIZES = [(300, 80, 6, 40), (300, 80, 6, 80), (1000, 200, 8, 120), (1000, 200, 8, 200)]
 BIG = (2000, 400, 10, 300)

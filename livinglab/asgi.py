@@ -16,7 +16,7 @@ from livinglab.routing import websocket_urlpatterns  # noqa: E402
 if os.environ.get("LIVINGLAB_WARM", "1") != "0":
     # Import the views and load the report code, fonts and catalogues now, not on the
     # first request after a restart (docs/reports.md, "Cold start").
-    from ateliers.reports.warm import warm
+    from livinglab.warm import warm
 
     warm()
 

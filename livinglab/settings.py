@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "webhooks",
     "api",
     "frontend",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,11 @@ objects (docs/open-data.md).
 
 from __future__ import annotations
 
-from ateliers.reports.exports import Dataset
+from django.db.models import QuerySet
+
+from ateliers.reports.exports import CHUNK_ROWS, Dataset
+
+from .models import IndicatorValue
 
 COLUMNS = [
     "id",
@@ -82,3 +86,38 @@ def portfolio_dataset(projects, *, fmt: str) -> Dataset:
     """The portfolio (``selectors.portfolio``): the project columns and the funder's ones."""
     rows = (_portfolio_row(p) for p in projects)
     return Dataset("portfolio", PORTFOLIO_COLUMNS, rows)
+
+
+INDICATOR_COLUMNS = [
+    "project",
+    "project_title_fr",
+    "project_title_en",
+    "indicator",
+    "name",
+    "unit",
+    "baseline",
+    "target",
+    "measured_on",
+    "value",
+]
+
+
+def indicators_dataset(projects: QuerySet) -> Dataset:
+    """Every measurement of the indicators of ``projects`` (a queryset already scoped)."""
+    qs = (
+        IndicatorValue.objects.filter(indicator__project__in=projects)
+        .order_by("indicator__project_id", "indicator__position", "indicator_id", "measured_on")
+        .values_list(
+            "indicator__project_id",
+            "indicator__project__title_fr",
+            "indicator__project__title_en",
+            "indicator_id",
+            "indicator__name",
+            "indicator__unit",
+            "indicator__baseline",
+            "indicator__target",
+            "measured_on",
+            "value",
+        )
+    )
+    return Dataset("indicators", INDICATOR_COLUMNS, qs.iterator(chunk_size=CHUNK_ROWS))

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from ateliers.exceptions import Conflict, Forbidden
 from ateliers.models import Event, Organization, User
 from ateliers.permissions import can_see_event, is_account, is_organizer
-from webhooks.services import project_webhook
 
 from . import notify
 from .choices import CYCLE, NotificationKind, Phase, ProjectRole, allowed_moves
@@ -35,6 +34,7 @@ from .models import (
     ProjectUpdate,
     Story,
 )
+from .outbound import project_changed as project_webhook
 from .permissions import can_edit_project, can_manage_project, can_see_project
 
 PROJECT_TEXT_FIELDS = {"title_fr", "title_en", "summary_fr", "summary_en", "region"}

@@ -1,6 +1,7 @@
 """Webhooks: subscribe (organizers), enqueue in the change's transaction, send later.
 
-- ``emit(name, data, event_id=None)`` is the one call the domain services make: it writes
+- ``emit(name, data, event_id=None)`` receives every change the domain publishes
+  (``ateliers/outbound.py``, subscribed in ``WebhooksConfig.ready()``): it writes
   one ``Delivery`` per matching active hook *in the caller's transaction* (an outbox: a
   change that rolls back sends nothing, a committed one is never lost) and does no I/O, so
   a slow receiver never slows a request.
@@ -170,40 +171,6 @@ def emit(name: str, data: dict, *, event_id: int | None = None) -> int:
         rows.append(delivery)
     Delivery.objects.bulk_create(rows)
     return len(rows)
-
-
-def help_request_webhook(help_request, from_status: str, to_status: str) -> None:
-    """``help.<status>``: a help request changed status (``help.open`` when opened or
-    released, ``help.claimed``, ``help.in_progress``, ``help.resolved``)."""
-    emit(
-        f"help.{to_status}",
-        {
-            "help_request": help_request.pk,
-            "event": help_request.event_id,
-            "title": help_request.title,
-            "organization": help_request.organization_id,
-            "from": from_status,
-            "to": to_status,
-        },
-        event_id=help_request.event_id,
-    )
-
-
-def project_webhook(name: str, project, **extra) -> None:
-    """``project.<what>``: created, phase, update, story (``projets.services``)."""
-    emit(
-        f"project.{name}",
-        {
-            "project": project.pk,
-            "title_fr": project.title_fr,
-            "title_en": project.title_en,
-            "phase": project.phase,
-            "visibility": project.visibility,
-            "event": project.event_id,
-            **extra,
-        },
-        event_id=project.event_id,
-    )
 
 
 def signature(secret: str, body: bytes) -> str:

@@ -246,9 +246,10 @@ class IndicatorsExportView(APIView):
     fmt = "csv"
 
     def get(self, request):
+        from projets.exports import indicators_dataset
         from projets.selectors import projects_visible_to
 
-        dataset = exports.indicators_dataset(projects_visible_to(request.user))
+        dataset = indicators_dataset(projects_visible_to(request.user))
         return export_response(request, dataset, self.fmt)
 
 
@@ -374,7 +375,7 @@ class EventDataPackageView(APIView):
         responses={(200, "application/zip"): OpenApiTypes.BINARY, 404: OpenApiTypes.OBJECT},
     )
     def get(self, request, pk: int):
-        from ateliers.reports.datapackage import write_event_package
+        from projets.datapackage import write_event_package
 
         obj = get_object_or_404(event_selectors.events_visible_to(request.user), pk=pk)
         return file_response(

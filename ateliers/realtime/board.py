@@ -30,9 +30,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from webhooks.services import emit as emit_webhook
-
 from ..models import BoardEvent
+from ..outbound import publish as emit_webhook
 from . import fanout
 
 logger = logging.getLogger(__name__)

@@ -109,7 +109,6 @@ def collect_figures(ctx: Context) -> None:
     ctx.figures["board_participants"] = Participant.objects.filter(event=event).count()
     ctx.figures["ideas"] = Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE).count()
     ctx.figures["votes"] = Vote.objects.filter(idea__event=event).count()
-    ctx.figures["projects"] = _event_projects(event).count()
     held = _meetings_held(event).aggregate(n=Count("id"), orgs=Count("organization", distinct=True))
     if held["n"]:
         ctx.figures["consultations"] = held["n"]
@@ -372,45 +371,6 @@ def consultations(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _event_projects(event: Event):
-    """Projects born at the event. The report is for organizers, who see every project."""
-    from projets.models import Project
-
-    return Project.objects.filter(event=event).order_by("created_at", "id")
-
-
-def projects(ctx: Context) -> list[Flowable]:
-    from projets.choices import Phase, Visibility
-
-    s = ctx.styles
-    phases, visibility = dict(Phase.choices), dict(Visibility.choices)
-    qs = _event_projects(ctx.event).prefetch_related("organizations")[:MAX_LIST]
-    rows = [
-        [
-            pdf.para(_("Project"), s["CellBold"]),
-            pdf.para(_("Organisations"), s["CellBold"]),
-            pdf.para(_("Phase"), s["CellBold"]),
-            pdf.para(_("Visibility"), s["CellBold"]),
-        ]
-    ]
-    for project in qs:
-        rows.append(
-            [
-                pdf.para(localized(project, "title", ctx.lang), s["Cell"]),
-                pdf.para(", ".join(o.name for o in project.organizations.all()), s["Cell"]),
-                pdf.para(phases.get(project.phase, project.phase), s["Cell"]),
-                pdf.para(visibility.get(project.visibility, project.visibility), s["Cell"]),
-            ]
-        )
-    if len(rows) == 1:
-        return []
-    return [
-        CondPageBreak(40 * mm),
-        pdf.para(_("Resulting projects"), s["H1"]),
-        _table(rows, [62 * mm, 48 * mm, 36 * mm, 28 * mm]),
-    ]
-
-
 def programme(ctx: Context) -> list[Flowable]:
     s = ctx.styles
     slots = list(ctx.event.slots.all()[:MAX_LIST])
@@ -450,9 +410,18 @@ SECTIONS: list[Section] = [
     top_ideas,
     help_requests,
     consultations,
-    projects,
     programme,
 ]
+
+
+def add_part(section: Section, *, before: Section, collect: Callable[[Context], None]) -> None:
+    """An app above ``ateliers`` adds its figures and its section to the report, from its
+    ``AppConfig.ready()`` (``projets``: the projects born at the event, before the
+    programme): ``ateliers`` never imports the apps above it."""
+    if section not in SECTIONS:
+        SECTIONS.insert(SECTIONS.index(before), section)
+    if collect not in COLLECTORS:
+        COLLECTORS.append(collect)
 
 
 def write_event_report(event: Event, out: IO[bytes], *, lang: str) -> None:

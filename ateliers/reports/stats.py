@@ -9,6 +9,7 @@ site's time zone, and capped.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db.models import Count, Q, Sum
@@ -150,10 +151,13 @@ def consultations(event: Event) -> dict:
     return {"planned": planned, **figures, "by_round": by_round}
 
 
+# Figures the apps above ``ateliers`` add, from their ``AppConfig.ready()`` (``projets``:
+# "projects", the number of projects born at the event).
+EXTRA_FIGURES: dict[str, Callable[[Event], object]] = {}
+
+
 def event_stats(event: Event) -> dict:
     """Every figure of the analytics page and the API, as plain data."""
-    from projets.models import Project
-
     regs = Registration.objects.filter(event=event).aggregate(
         organizations=Count("pk", filter=Q(role=RegistrationRole.ORGANIZATION)),
         experts=Count("pk", filter=Q(role=RegistrationRole.EXPERT)),
@@ -175,5 +179,5 @@ def event_stats(event: Event) -> dict:
         "themes": themes(event),
         "help_desk": help_desk(event),
         "consultations": consultations(event),
-        "projects": Project.objects.filter(event=event).count(),
+        **{key: figure(event) for key, figure in EXTRA_FIGURES.items()},
     }

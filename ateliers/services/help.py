@@ -18,8 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from webhooks.services import help_request_webhook
-
 from ..choices import HelpStatus, Language, NotificationKind
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import (
@@ -31,6 +29,7 @@ from ..models import (
     Organization,
     User,
 )
+from ..outbound import help_request_changed as help_request_webhook
 from ..permissions import (
     can_claim_help_request,
     can_edit_help_request,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from ateliers.demo import DEMO_JOIN_CODE, seed_demo
 from ateliers.models import Event, HelpRequest, Idea, User
+from demo.seed import DEMO_JOIN_CODE, seed_demo
 from projets.models import Project
 from tests.api.test_permissions import api_routes
 from tests.conftest import token_client

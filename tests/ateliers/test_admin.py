@@ -10,10 +10,10 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from ateliers.demo import DEMO_ORGANIZER, seed_demo
 from ateliers.models import BoardEvent, Event, Theme, User
 from ateliers.routing import websocket_urlpatterns
 from ateliers.services.board import participant_join, participant_token
+from demo.seed import DEMO_ORGANIZER, seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from ateliers.demo import DEMO_ORGANIZER, seed_demo
 from ateliers.models import Idea, Participant
+from demo.seed import DEMO_ORGANIZER, seed_demo
 from livinglab import backups
 
 

@@ -302,7 +302,7 @@ def test_events_since_and_replay_limit(event, guest):
 
 
 def test_demo_board_is_seeded_once(db):
-    from ateliers.demo import seed_demo
+    from demo.seed import seed_demo
 
     event = seed_demo()
     counts = (event.ideas.count(), Vote.objects.count(), Comment.objects.count())

@@ -1,8 +1,8 @@
 import pytest
 
-from ateliers.demo import ORG_NEEDS, seed_demo
 from ateliers.models import HelpRequest
 from ateliers.selectors.matching import organization_needs
+from demo.seed import ORG_NEEDS, seed_demo
 
 
 @pytest.mark.django_db

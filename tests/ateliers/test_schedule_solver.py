@@ -7,7 +7,6 @@ import random
 
 import pytest
 
-from ateliers.schedule.generate import generate
 from ateliers.schedule.solver import (
     Expert,
     Org,
@@ -18,6 +17,7 @@ from ateliers.schedule.solver import (
     solve,
 )
 from ateliers.schedule.validate import objective, violations
+from tests.schedule_events import generate
 
 
 def org(i, needs, langs=("fr",), max_meetings=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ateliers.demo import seed_demo
+from demo.seed import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

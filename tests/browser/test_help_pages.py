@@ -6,8 +6,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from ateliers.demo import DEMO_PASSWORD, seed_demo
 from ateliers.models import Event, HelpRequest
+from demo.seed import DEMO_PASSWORD, seed_demo
 
 from .conftest import login
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from ateliers.demo import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 from ateliers.models import Event, Organization, Registration
+from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 
 from .conftest import login
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ateliers.demo import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
+from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 from projets.models import Project
 
 from .conftest import login

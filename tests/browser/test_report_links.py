@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ateliers.demo import DEMO_ORGANIZER, seed_demo
+from demo.seed import DEMO_ORGANIZER, seed_demo
 
 from .conftest import login
 

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from ateliers.demo import DEMO_ORGANIZER
+from demo.seed import DEMO_ORGANIZER
 from tests.live import DaphneServer
 
 from .conftest import CHROMIUM_ARGS  # noqa: F401 - the browser fixture uses them

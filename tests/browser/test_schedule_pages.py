@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from ateliers.demo import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 from ateliers.models import Meeting, Schedule
+from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 
 from .conftest import login
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ateliers.demo import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 from ateliers.models import Event, HelpRequest, Meeting, Organization
+from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 from projets.models import Project
 
 from .conftest import login

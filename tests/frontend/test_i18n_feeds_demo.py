@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from icalendar import Calendar
 
-from ateliers.demo import DEMO_JOIN_CODE, DEMO_ORGANIZER, seed_demo
 from ateliers.models import (
     Event,
     ExpertProfile,
@@ -19,6 +18,7 @@ from ateliers.models import (
     TimeSlot,
     User,
 )
+from demo.seed import DEMO_JOIN_CODE, DEMO_ORGANIZER, seed_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils.html import escape
 
-from ateliers.demo import DEMO_ORGANIZER, seed_demo
 from ateliers.models import Meeting, Schedule
+from demo.seed import DEMO_ORGANIZER, seed_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import URLPattern, reverse
 
-from ateliers.demo import DEMO_JOIN_CODE, seed_demo
 from ateliers.models import Event, HelpRequest, User
+from demo.seed import DEMO_JOIN_CODE, seed_demo
 from frontend import urls as frontend_urls
 from projets.models import Project
 

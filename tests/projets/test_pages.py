@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ateliers.demo import DEMO_ORGANIZER, seed_demo
+from demo.seed import DEMO_ORGANIZER, seed_demo
 from projets import services
 from projets.models import Project
 from tests import factories

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from ateliers.demo import DEMO_ORGANIZER
+from demo.seed import DEMO_ORGANIZER
 from tests.live import DaphneServer
 
 pytestmark = pytest.mark.slow

@@ -130,7 +130,7 @@ def test_the_package_is_valid_frictionless_and_public_only(day, tmp_path):
     path.write_bytes(data)
     report = validate(str(path))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    from ateliers.reports.datapackage import RESOURCES
+    from projets.datapackage import RESOURCES
 
     assert len(report.tasks) == len(RESOURCES)  # every CSV was checked against its schema
     assert all(task.stats["rows"] is not None for task in report.tasks)

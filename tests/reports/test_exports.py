@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from ateliers.reports.exports import IDEA_COLUMNS, INDICATOR_COLUMNS
+from ateliers.reports.exports import IDEA_COLUMNS
 from ateliers.services.board import idea_moderate, vote_set
 from projets import services
+from projets.exports import INDICATOR_COLUMNS
 from tests import factories
 from tests.conftest import token_client
 

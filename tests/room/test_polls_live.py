@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from websockets.asyncio.client import connect
 
-from ateliers.demo import DEMO_ORGANIZER
+from demo.seed import DEMO_ORGANIZER
 from tests.live import DaphneServer
 
 pytestmark = pytest.mark.slow

@@ -6,6 +6,7 @@ DRF, drf-spectacular, reportlab, segno…: about 3–5 s on the shared machine),
 first render's own imports (reportlab.graphics charts), the fonts, and the translation
 catalogues of the language the report is read in. ``warm()`` does all of it once, before
 daphne takes requests (``livinglab/asgi.py``); it costs the same time at start-up instead.
+It sits with the ASGI entry point, above every app, since it loads them all.
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ def warm() -> float:
         from django.utils import translation
 
         get_resolver().url_patterns  # noqa: B018 (imports every view module)
+        from ateliers.reports import badges as _badges  # noqa: F401
+        from ateliers.reports import event as _event  # noqa: F401
+        from projets import datapackage as _datapackage  # noqa: F401
         from projets import reports as _project_reports  # noqa: F401
-
-        from . import badges as _badges  # noqa: F401
-        from . import datapackage as _datapackage  # noqa: F401
-        from . import event as _event  # noqa: F401
 
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
@@ -51,8 +51,8 @@ def _render_sample(lang: str) -> None:
     from django.utils.translation import gettext as _
     from reportlab.platypus import Table
 
-    from . import pdf
-    from .charts import bar_chart
+    from ateliers.reports import pdf
+    from ateliers.reports.charts import bar_chart
 
     s = pdf.styles()
     story = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from .models import Event, Idea, Participant
+from ateliers.models import Event, Idea, Participant
+from ateliers.services import board as svc
 
 # (author, theme position, text, voters, comments)
 IDEAS = [
@@ -86,8 +87,6 @@ NAMESPACE = uuid.UUID("6d1f3f2e-6c57-4c8e-9a63-1f5b3c1e2a10")
 
 def seed_board(*, event: Event, organizer, **_ignored) -> None:
     """Post through the services, so the demo board has a real log with seqs."""
-    from .services import board as svc
-
     if event.board_locked:
         return
     people: dict[str, Participant] = {}

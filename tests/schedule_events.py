@@ -1,4 +1,5 @@
-"""Seeded generator of realistic consultation events, for tests and ``bench/schedule.py``.
+"""Seeded generator of realistic consultation events, for tests and ``bench/schedule.py``
+(a test helper: the product never generates events).
 
 Shaped on Tech Works days: many small French-speaking groups, some bilingual, a few
 English-only; needs drawn from a skewed list of skills (everyone wants a website, few want
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from .solver import Expert, Org, Problem
+from ateliers.schedule.solver import Expert, Org, Problem
 
 SKILLS = [
     "website",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ateliers.demo import DEMO_JOIN_CODE, DEMO_ORGANIZER, seed_demo
+from demo.seed import DEMO_JOIN_CODE, DEMO_ORGANIZER, seed_demo
 
 
 class Command(BaseCommand):

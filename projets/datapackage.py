@@ -1,4 +1,6 @@
-"""An event's public data as a Frictionless Data Package, and loading one into an instance.
+"""An event's public data as a Frictionless Data Package, and loading one into an instance
+(in ``projets``: the package holds the event's projects, and ``ateliers`` never imports
+``projets``).
 
 ``write_event_package(event, out)`` writes a ZIP: ``datapackage.json`` (the descriptor,
 with a Table Schema per resource, primary and foreign keys) and one CSV per resource under
@@ -27,9 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ..choices import EventStatus, IdeaStatus
-from ..models import Event, Idea, Organization, Participant, Theme, TimeSlot
-from .exports import Dataset, csv_chunks
+from ateliers.choices import EventStatus, IdeaStatus
+from ateliers.models import Event, Idea, Organization, Participant, Theme, TimeSlot
+from ateliers.reports.exports import Dataset, csv_chunks
+from ateliers.services.events import generate_join_code
+
+from .choices import Visibility
+from .models import Indicator, IndicatorValue, Milestone, PhaseTransition, Project
 
 PROFILE = "tabular-data-package"
 IMPORT_NAME = "Import"  # the board identity imported ideas are posted under (no person)
@@ -179,9 +185,6 @@ def descriptor(event: Event) -> dict:
 
 
 def _public_projects(event: Event):
-    from projets.choices import Visibility
-    from projets.models import Project
-
     return (
         Project.objects.filter(event=event, visibility=Visibility.PUBLIC)
         .prefetch_related("partners", "organizations", "source_ideas")
@@ -190,8 +193,6 @@ def _public_projects(event: Event):
 
 
 def _rows(event: Event) -> dict[str, list[list]]:
-    from projets.models import Indicator, IndicatorValue, Milestone
-
     visible_ideas = Idea.objects.filter(event=event, status=IdeaStatus.VISIBLE).order_by("id")
     idea_ids = set(visible_ideas.values_list("id", flat=True))
     projects = list(_public_projects(event))
@@ -335,16 +336,6 @@ def _org(name: str, cache: dict, **fields) -> Organization:
 @transaction.atomic
 def import_event_package(file: IO[bytes]) -> Event:
     """Load a package made by ``write_event_package`` as a new event; all or nothing."""
-    from projets.models import (
-        Indicator,
-        IndicatorValue,
-        Milestone,
-        PhaseTransition,
-        Project,
-    )
-
-    from ..services.events import generate_join_code
-
     try:
         archive = zipfile.ZipFile(file)
     except zipfile.BadZipFile as exc:

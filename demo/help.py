@@ -1,9 +1,18 @@
-"""Demo help requests for Tech Works (a hook of ``demo_hooks``)."""
+"""Demo help requests for Tech Works, asked, claimed and resolved through the services."""
 
 from __future__ import annotations
 
-from .demo import ORG_NEEDS
-from .models import HelpRequest, HelpRequestTransition
+from ateliers.models import HelpRequest, Notification
+from ateliers.services import help as svc
+from ateliers.services.notifications import notification_mark_read
+
+from .data import ORG_NEEDS
+
+STEPS = {
+    "claimed": svc.help_request_claim,
+    "in_progress": svc.help_request_start,
+    "resolved": svc.help_request_resolve,
+}
 
 
 def seed_help_requests(*, event, organizer, orgs, skills, experts) -> None:
@@ -32,6 +41,7 @@ def seed_help_requests(*, event, organizer, orgs, skills, experts) -> None:
     ]
     plan = [(name, *titles[name], needs, event) for name, needs in ORG_NEEDS.items()]
     plan += [(name, title, urgency, needs, None) for name, title, urgency, needs in extra]
+    asked = []
     for name, title, urgency, needs, at_event in plan:
         org = orgs.get(name)
         if org is None:
@@ -41,28 +51,26 @@ def seed_help_requests(*, event, organizer, orgs, skills, experts) -> None:
         member = org.memberships.order_by("id").first()
         author = member.user if member else organizer
         language = "en" if org.languages[:1] == ["en"] else "fr"
-        request = HelpRequest.objects.create(
+        request = svc.help_request_create(
+            actor=author,
             organization=org,
             event=at_event,
             title=title,
             description=org.description,
+            skills=[slug for slug in needs if slug in skills],
             language=language,
             urgency=urgency,
             format="either",
-            created_by=author,
         )
-        request.skills.set([skills[slug] for slug in needs if slug in skills])
-        HelpRequestTransition.objects.create(
-            request=request, from_status="", to_status="open", actor=author
-        )
+        asked.append(request)
         if title in progress and progress[title][0] in by_username:
             expert = by_username[progress[title][0]]
-            previous = "open"
-            for status in progress[title][1]:
-                HelpRequestTransition.objects.create(
-                    request=request, from_status=previous, to_status=status, actor=expert
-                )
-                previous = status
-            HelpRequest.objects.filter(pk=request.pk).update(
-                status=previous, claimed_by=expert, claimed_at=request.created_at
-            )
+            for step in progress[title][1]:
+                STEPS[step](actor=expert, help_request=request)
+    # Everyone told about these requests (fitting experts, the organisations whose request
+    # was claimed) has read it: the demo opens with no unread badge, as it always did.
+    told = Notification.objects.filter(help_request__in=asked, read_at__isnull=True)
+    for recipient in {n.recipient for n in told.select_related("recipient")}:
+        notification_mark_read(
+            user=recipient, ids=told.filter(recipient=recipient).values_list("pk", flat=True)
+        )

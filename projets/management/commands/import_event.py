@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from ateliers.reports.datapackage import PackageError, import_event_package
+from projets.datapackage import PackageError, import_event_package
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Demo projects for the Tech Works event (registered in ``ateliers/demo_hooks.py``)."""
+"""Demo projects for the Tech Works event, made and moved along through ``projets.services``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from ateliers.models import Membership, User
-
-from . import services
-from .choices import ProjectRole
-from .models import Project
+from ateliers.models import Idea, Organization, User
+from ateliers.services import people
+from projets import services
+from projets.choices import ProjectRole
+from projets.models import Project
 
 DEMO_PARTNER_ORG = "Fondation pour l’inclusion numérique (démo)"
 
@@ -23,23 +23,23 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
     """
     if Project.objects.filter(event=event).exists():
         return
-    from ateliers.models import Organization
-
-    foundation, _ = Organization.objects.get_or_create(
-        name=DEMO_PARTNER_ORG,
-        defaults={
-            "description": "Fondation qui finance des projets de littératie numérique.",
-            "languages": ["fr", "en"],
-            "region": "Montréal",
-        },
-    )
     partner = User.objects.filter(username="partenaire").first()
-    if partner is not None:
-        Membership.objects.get_or_create(user=partner, organization=foundation)
+    foundation = Organization.objects.filter(name=DEMO_PARTNER_ORG).first()
+    if foundation is None:
+        # Its creator becomes its first administrator: the organizer makes it, adds the
+        # partner as a plain member, and leaves.
+        foundation = people.organization_create(
+            creator=organizer,
+            name=DEMO_PARTNER_ORG,
+            description="Fondation qui finance des projets de littératie numérique.",
+            languages=["fr", "en"],
+            region="Montréal",
+        )
+        if partner is not None:
+            people.organization_add_member(actor=organizer, organization=foundation, user=partner)
+        people.organization_remove_member(actor=organizer, organization=foundation, user=organizer)
     today = timezone.localdate()
     by_name = {e.username: e for e in experts}
-    from ateliers.models import Idea
-
     themes = {t.name_fr: t for t in event.themes.all()}
 
     def ideas(*starts: str) -> list:
@@ -89,7 +89,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
     services.milestone_create(
         actor=organizer, project=training, title="Bilan du pilote", due_on=today + timedelta(60)
     )
-    people = services.indicator_create(
+    trained = services.indicator_create(
         actor=organizer,
         project=training,
         name="Personnes formées",
@@ -100,7 +100,7 @@ def seed_projects(*, event, organizer, orgs, skills, experts) -> None:
     for days, value in [(120, 1200), (90, 4800), (60, 9100), (30, 15400), (0, 21750)]:
         services.indicator_record_value(
             actor=organizer,
-            indicator=people,
+            indicator=trained,
             value=Decimal(value),
             measured_on=today - timedelta(days=days),
         )
