@@ -198,6 +198,11 @@ urlpatterns = [
     path("join/", board.JoinView.as_view(), name="join"),
     path("events/<int:event_pk>/board/", board.BoardView.as_view(), name="event-board"),
     path(
+        "events/<int:event_pk>/participants/<int:pk>/ban/",
+        board.ParticipantBanView.as_view(),
+        name="event-participant-ban",
+    ),
+    path(
         "events/<int:event_pk>/moderators/",
         room.EventModeratorsView.as_view(),
         name="event-moderators",

@@ -89,6 +89,19 @@ class IdeaStatus(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     HIDDEN = "hidden", _("Hidden")
     MERGED = "merged", _("Merged")
+    # Pre-moderation (``Event.moderation == "pre"``): a new idea waits for a moderator;
+    # only its author and the moderators see it. A rejected one stays theirs alone.
+    PENDING = "pending", _("Awaiting moderation")
+    REJECTED = "rejected", _("Not published")
+
+
+# What the board shows to everyone: a hidden, pending or rejected idea is not on it.
+NOT_ON_BOARD = (IdeaStatus.HIDDEN, IdeaStatus.PENDING, IdeaStatus.REJECTED)
+
+
+class BoardModeration(models.TextChoices):
+    POST = "post", _("Ideas appear at once; moderators hide afterwards")
+    PRE = "pre", _("A moderator approves each idea before it appears")
 
 
 class ModerationAction(models.TextChoices):
@@ -97,6 +110,8 @@ class ModerationAction(models.TextChoices):
     PIN = "pin", _("Pin")
     UNPIN = "unpin", _("Unpin")
     MERGE = "merge", _("Merge into another idea")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
 
 
 class BoardEventType(models.TextChoices):

@@ -137,6 +137,7 @@ urlpatterns += [
     ),
     path("events/<int:pk>/projector/", board.projector, name="board-projector"),
     path("events/<int:pk>/moderate/", board.moderate, name="board-moderate"),
+    path("events/<int:pk>/moderate/queue/", board.moderate_queue, name="board-moderate-queue"),
     path("events/<int:pk>/join-qr.svg", board.join_qr, name="board-join-qr"),
 ]
 

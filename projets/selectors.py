@@ -87,13 +87,13 @@ def _help_requests_visible_to(user):
 def _ideas_visible_to(user):
     """Ideas of events the caller may see, hidden ones for organizers only: the rule of
     ``ateliers.selectors.board.ideas_visible_to``, across events."""
-    from ateliers.choices import IdeaStatus
+    from ateliers.choices import NOT_ON_BOARD
     from ateliers.models import Idea
     from ateliers.selectors.events import events_visible_to
 
     qs = Idea.objects.filter(event__in=events_visible_to(user).values("pk")).order_by("id")
     if not is_organizer(user):
-        qs = qs.exclude(status=IdeaStatus.HIDDEN)
+        qs = qs.exclude(status__in=NOT_ON_BOARD)
     return qs
 
 

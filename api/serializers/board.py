@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from ateliers.choices import ModerationAction
 from ateliers.models import Comment, Idea, Theme
+from ateliers.permissions import can_moderate_event
 from ateliers.realtime.messages import CommentTextSerializer, IdeaTextSerializer
 
 from ..fields import IdField, IdNumberField
@@ -39,7 +40,16 @@ class JoinResponseSerializer(serializers.Serializer):
 
 
 class IdeaSerializer(serializers.ModelSerializer):
+    """An idea; its ``participant`` (the author's guest id, what a ban takes) only for the
+    event's moderators. Views pass ``moderated_events`` (ids) in the context for lists."""
+
     author_name = serializers.CharField(source="author.display_name", read_only=True)
+    participant = serializers.IntegerField(
+        source="author_id",
+        read_only=True,
+        required=False,
+        help_text="The author's participant id: only in the event's moderators' reads.",
+    )
 
     class Meta:
         model = Idea
@@ -49,6 +59,7 @@ class IdeaSerializer(serializers.ModelSerializer):
             "text",
             "theme",
             "author_name",
+            "participant",
             "votes",
             "comment_count",
             "status",
@@ -58,6 +69,30 @@ class IdeaSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        moderated = self.context.get("moderated_events")
+        if moderated is None:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            moderated = {instance.event_id} if can_moderate_event(user, instance.event_id) else ()
+        if instance.event_id not in moderated:
+            data.pop("participant", None)
+        return data
+
+
+class ParticipantBanSerializer(serializers.Serializer):
+    hide_ideas = serializers.BooleanField(
+        required=False, default=False, help_text="Also hide the guest's ideas on the board."
+    )
+
+
+class ParticipantModerationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    banned = serializers.BooleanField()
+    banned_at = serializers.DateTimeField(allow_null=True)
 
 
 class IdeaWriteSerializer(IdeaTextSerializer):

@@ -43,6 +43,7 @@ class EventSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "status",
             "join_code",
             "board_locked",
+            "moderation",
             "theme_count",
             "registration_count",
             "calendar_url",

@@ -28,7 +28,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ateliers.choices import IdeaStatus
 from ateliers.exceptions import NotFound
 from ateliers.filtersets import IdeaFilterSet
 from ateliers.models import Comment, Event, Idea, Participant
@@ -47,6 +46,8 @@ from ..serializers.board import (
     JoinResponseSerializer,
     JoinSerializer,
     ModerateSerializer,
+    ParticipantBanSerializer,
+    ParticipantModerationSerializer,
     VoteResponseSerializer,
 )
 from ..throttles import JoinCodeThrottle, JoinFailureThrottle
@@ -160,6 +161,14 @@ class EventIdeaViewSet(
     def get_queryset(self):
         return board_selectors.ideas_visible_to(self.request.user, self.get_event())
 
+    def get_serializer_context(self):
+        event = self.get_event()
+        moderates = can_moderate_event(self.request.user, event)
+        return {
+            **super().get_serializer_context(),
+            "moderated_events": {event.pk} if moderates else (),
+        }
+
     @extend_schema(
         examples=examples.IDEA_CREATE,
         request=IdeaWriteSerializer,
@@ -178,7 +187,7 @@ class EventIdeaViewSet(
             client_id=data.get("client_id") or uuid.uuid4(),
         )
         return Response(
-            IdeaSerializer(idea).data,
+            IdeaSerializer(idea, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -197,7 +206,7 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
         if not is_organizer(user):
             moderated = event_selectors.events_moderated_by(user)
-            qs = qs.filter(~Q(status=IdeaStatus.HIDDEN) | Q(event__in=moderated))
+            qs = qs.filter(board_selectors.on_board_or_own(user) | Q(event__in=moderated))
         return qs
 
     @extend_schema(request=IdeaEditSerializer, responses=IdeaSerializer)
@@ -210,7 +219,7 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             idea=idea,
             text=serializer.validated_data["text"],
         )
-        return Response(IdeaSerializer(idea).data)
+        return Response(IdeaSerializer(idea, context={"request": request}).data)
 
     @extend_schema(request=None, responses={200: VoteResponseSerializer})
     @action(detail=True, methods=["post", "delete"])
@@ -241,7 +250,7 @@ class IdeaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             actor=request.user, idea=idea, action=serializer.validated_data["action"], into=into
         )
         idea = Idea.objects.select_related("author").get(pk=idea.pk)
-        return Response(IdeaSerializer(idea).data)
+        return Response(IdeaSerializer(idea, context={"request": request}).data)
 
 
 class IdeaCommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -379,3 +388,49 @@ class BoardView(EventChildMixin, APIView):
         if next_query:
             nxt = request.build_absolute_uri(f"{request.path}?{urlencode(next_query)}")
         return Response({"seq": seq, "events": events, "snapshot": snapshot, "next": nxt})
+
+
+class ParticipantBanView(EventChildMixin, APIView):
+    """A guest who disrupts the board: ``POST`` bans it from writing on this event (its
+    token still reads; its votes stop counting; ``hide_ideas`` hides its ideas too),
+    ``DELETE`` lifts the ban. The event's moderators only."""
+
+    def _participant(self) -> Participant:
+        if not is_account(self.request.user) and not getattr(
+            self.request.user, "participant", None
+        ):
+            raise NotAuthenticated("Sign in as one of this event's moderators.")
+        event = self.get_event()
+        if not can_moderate_event(self.request.user, event):
+            raise PermissionDenied("Only this event's moderators can ban a participant.")
+        return get_object_or_404(Participant, pk=self.kwargs["pk"], event=event)
+
+    @staticmethod
+    def _answer(participant: Participant) -> Response:
+        return Response(
+            {
+                "id": participant.pk,
+                "display_name": participant.display_name,
+                "banned": participant.banned_at is not None,
+                "banned_at": participant.banned_at,
+            }
+        )
+
+    @extend_schema(request=ParticipantBanSerializer, responses=ParticipantModerationSerializer)
+    def post(self, request, event_pk=None, pk=None):
+        participant = self._participant()
+        serializer = ParticipantBanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        participant = board_services.participant_ban(
+            actor=request.user,
+            participant=participant,
+            hide_ideas=serializer.validated_data["hide_ideas"],
+        )
+        return self._answer(participant)
+
+    @extend_schema(request=None, responses=ParticipantModerationSerializer)
+    def delete(self, request, event_pk=None, pk=None):
+        participant = board_services.participant_ban(
+            actor=request.user, participant=self._participant(), banned=False
+        )
+        return self._answer(participant)

@@ -39,6 +39,9 @@ class Participant(models.Model):
     # Set when the guest deleted itself, its account went, or the retention period ran
     # out (``manage.py purge_guests``): the name is neutral and its token no longer works.
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    # Set by a moderator (``board.participant_ban``): the token still reads the board but
+    # can no longer write on it, and its votes no longer count.
+    banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
 
     class Meta:
         ordering = ["event_id", "id"]

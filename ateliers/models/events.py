@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import EventStatus, RegistrationRole, SlotKind
+from ..choices import BoardModeration, EventStatus, RegistrationRole, SlotKind
 from ..fields import LanguageListField
 from ..i18n import BilingualMixin, require_one_language
 from .people import Organization
@@ -41,6 +41,13 @@ class Event(BilingualMixin, models.Model):
     )
     join_code = models.CharField(_("join code"), max_length=12, unique=True, editable=False)
     board_locked = models.BooleanField(_("board locked"), default=False)
+    moderation = models.CharField(
+        _("moderation"),
+        max_length=4,
+        choices=BoardModeration.choices,
+        default=BoardModeration.POST,
+        help_text=_("Under pre-moderation a moderator approves each new idea first."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

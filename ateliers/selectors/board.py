@@ -14,11 +14,13 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from ..choices import IdeaStatus
+from ..choices import NOT_ON_BOARD, IdeaStatus
 from ..models import BoardEvent, Comment, Event, Idea, Participant
 from ..permissions import can_moderate_event
+
+UNPUBLISHED = (IdeaStatus.PENDING, IdeaStatus.REJECTED)
 
 
 def _iso(value: datetime) -> str:
@@ -74,11 +76,23 @@ def board_seq(event: Event | int) -> int:
 
 
 def ideas_visible_to(user, event: Event) -> QuerySet[Idea]:
-    """REST lists: the event's moderators see hidden ideas too, everyone else does not."""
+    """REST lists: the event's moderators see every idea (hidden, awaiting moderation);
+    everyone else the board's, and a guest its own ideas awaiting moderation too."""
     qs = Idea.objects.filter(event=event).select_related("author")
     if not can_moderate_event(user, event):
-        qs = qs.exclude(status=IdeaStatus.HIDDEN)
+        qs = qs.filter(on_board_or_own(user))
     return qs
+
+
+def on_board_or_own(user) -> Q:
+    """Ideas on the board, or the caller's own that a moderator has not published."""
+    visible = ~Q(status__in=NOT_ON_BOARD)
+    participant = getattr(user, "participant", None)
+    if isinstance(participant, Participant):
+        return visible | Q(author=participant, status__in=UNPUBLISHED)
+    if getattr(user, "is_authenticated", False) and getattr(user, "pk", None):
+        return visible | Q(author__user=user, status__in=UNPUBLISHED)
+    return visible
 
 
 def comments_visible_to(user, idea: Idea) -> QuerySet[Comment]:
@@ -89,20 +103,21 @@ def _my_votes(viewer, event: Event, idea_ids=None) -> list[int] | None:
     participant = getattr(viewer, "participant", viewer)
     if not isinstance(participant, Participant):
         return None
-    votes = participant.votes.filter(idea__event=event).exclude(idea__status=IdeaStatus.HIDDEN)
+    votes = participant.votes.filter(idea__event=event).exclude(idea__status__in=NOT_ON_BOARD)
     if idea_ids is not None:
         votes = votes.filter(idea_id__in=idea_ids)
     return sorted(votes.values_list("idea_id", flat=True))
 
 
 def _board_ideas(event: Event) -> QuerySet[Idea]:
-    """The ideas of the board state: visible and merged; a hidden idea is not there."""
-    return Idea.objects.filter(event=event).exclude(status=IdeaStatus.HIDDEN)
+    """The ideas of the board state: visible and merged; a hidden idea is not there, nor
+    one awaiting moderation."""
+    return Idea.objects.filter(event=event).exclude(status__in=NOT_ON_BOARD)
 
 
 def _board_comments(event: Event) -> QuerySet[Comment]:
     """The comments of the board state: none on a hidden idea."""
-    return Comment.objects.filter(idea__event=event).exclude(idea__status=IdeaStatus.HIDDEN)
+    return Comment.objects.filter(idea__event=event).exclude(idea__status__in=NOT_ON_BOARD)
 
 
 def _themes(event: Event) -> list[dict]:

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..choices import BoardEventType, EventStatus, IdeaStatus, ModerationAction
+from ..choices import BoardEventType, BoardModeration, EventStatus, IdeaStatus, ModerationAction
 from ..exceptions import Conflict, Forbidden, NotFound
 from ..models import BoardEvent, Comment, Event, Idea, Participant, User, Vote
 from ..models.events import normalize_join_code
@@ -140,10 +141,36 @@ def lock_board(event_id: int) -> dict:
         raise NotFound(_("This event does not exist.")) from exc
 
 
-def _require_open(event_id: int) -> None:
-    state = lock_board(event_id)
+def _require_open(event_id: int, participant: Participant | None = None) -> dict:
+    """Lock the event for a write; refuse it on a locked board or from a banned guest.
+
+    The ban is read in the same query as the lock (a guest's socket holds the
+    ``Participant`` it joined with, so the flag must come from the database)."""
+    events = Event.objects.select_for_update()
+    if participant is not None:
+        events = events.annotate(
+            banned=Exists(
+                Participant.objects.filter(pk=participant.pk, banned_at__isnull=False).only("pk")
+            )
+        )
+    try:
+        state = events.values(
+            "board_locked", "status", "moderation", *(["banned"] if participant else [])
+        ).get(pk=event_id)
+    except Event.DoesNotExist as exc:
+        raise NotFound(_("This event does not exist.")) from exc
+    if state.get("banned"):
+        raise Forbidden(_("A moderator has stopped you from writing on this board."), code="banned")
     if state["board_locked"] or state["status"] == EventStatus.CLOSED:
         raise Conflict(_("The board is locked."), code="board_locked")
+    return state
+
+
+def refuse_banned(participant: Participant) -> None:
+    """For the room's other writers (poll answers, allowed on a locked board): a banned
+    guest writes nothing on its event."""
+    if Participant.objects.filter(pk=participant.pk, banned_at__isnull=False).exists():
+        raise Forbidden(_("A moderator has stopped you from writing on this board."), code="banned")
 
 
 def _log_ideas(event_id: int, type: str, **ideas: int) -> BoardEvent:
@@ -192,15 +219,19 @@ def idea_post(*, participant: Participant, text: str, theme=None, client_id) -> 
     if (idea := existing.first()) is not None:
         return idea, False
     text = _clean_text(text, "text", IDEA_MAX_LENGTH)
-    _require_open(participant.event_id)
+    state = _require_open(participant.event_id, participant)
     if theme is not None and theme.event_id != participant.event_id:
         raise ValidationError({"theme": _("This theme belongs to another event.")})
+    pending = state["moderation"] == BoardModeration.PRE and not (
+        participant.user_id and can_moderate_event(participant.user, participant.event_id)
+    )
     idea = Idea(
         event_id=participant.event_id,
         theme=theme,
         author=participant,
         text=text,
         client_id=client_id,
+        status=IdeaStatus.PENDING if pending else IdeaStatus.VISIBLE,
     )
     idea.full_clean(validate_constraints=False)
     try:
@@ -208,8 +239,20 @@ def idea_post(*, participant: Participant, text: str, theme=None, client_id) -> 
             idea.save()
     except IntegrityError:
         return existing.get(), False
-    idea.board_seq = _log_ideas(idea.event_id, BoardEventType.IDEA_CREATED, idea=idea.pk).seq
+    if pending:
+        # Nobody but its author and the moderators sees it: the log says only that the
+        # queue grew (moderators' pages refresh it), never the text or the author.
+        idea.board_seq = _log_pending(idea.event_id).seq
+    else:
+        idea.board_seq = _log_ideas(idea.event_id, BoardEventType.IDEA_CREATED, idea=idea.pk).seq
     return idea, True
+
+
+def _log_pending(event_id: int) -> BoardEvent:
+    count = Idea.objects.filter(event_id=event_id, status=IdeaStatus.PENDING).count()
+    return send_board_event_on_commit(
+        event_id=event_id, type=BoardEventType.BOARD_UPDATED, payload={"pending": count}
+    )
 
 
 @transaction.atomic
@@ -220,7 +263,7 @@ def idea_edit(*, participant: Participant, idea: Idea, text: str) -> Idea:
     if idea.author_id != participant.pk:
         raise Forbidden(_("You can only edit your own ideas."))
     text = _clean_text(text, "text", IDEA_MAX_LENGTH)
-    _require_open(idea.event_id)
+    _require_open(idea.event_id, participant)
     updated = Idea.objects.filter(pk=idea.pk, status=IdeaStatus.VISIBLE).update(text=text)
     if not updated:
         raise Conflict(_("This idea can no longer be edited."), code="idea_not_editable")
@@ -236,7 +279,7 @@ def vote_set(*, participant: Participant, idea: Idea, value) -> Idea:
         raise ValidationError({"value": _("A vote is 1 or 0.")})
     _same_event(participant, idea)
     with transaction.atomic():
-        _require_open(idea.event_id)
+        _require_open(idea.event_id, participant)
         if not Idea.objects.filter(pk=idea.pk, status=IdeaStatus.VISIBLE).exists():
             raise Conflict(_("This idea is not open for votes."), code="idea_not_votable")
         if value:
@@ -274,7 +317,7 @@ def comment_post(
         return comment, False
     _same_event(participant, idea)
     text = _clean_text(text, "text", COMMENT_MAX_LENGTH)
-    _require_open(idea.event_id)
+    _require_open(idea.event_id, participant)
     if not Idea.objects.filter(pk=idea.pk, status=IdeaStatus.VISIBLE).exists():
         raise Conflict(_("This idea is not open for comments."), code="idea_not_commentable")
     comment = Comment(idea=idea, participant=participant, text=text, client_id=client_id)
@@ -316,9 +359,17 @@ def idea_moderate(*, actor: User, idea: Idea, action: str, into: Idea | None = N
     if not can_moderate_event(actor, idea.event_id):
         raise Forbidden(_("Only this event's moderators can moderate the board."))
     if action not in ModerationAction.values:
-        raise ValidationError({"action": _("Choose hide, show, pin, unpin or merge.")})
+        raise ValidationError(
+            {"action": _("Choose approve, reject, hide, show, pin, unpin or merge.")}
+        )
     lock_board(idea.event_id)
     current = Idea.objects.get(pk=idea.pk)
+    if action in (ModerationAction.APPROVE, ModerationAction.REJECT):
+        return _decide(current, approve=action == ModerationAction.APPROVE)
+    if current.status in (IdeaStatus.PENDING, IdeaStatus.REJECTED):
+        raise Conflict(
+            _("Approve this idea first: it is not on the board."), code="idea_not_published"
+        )
     if action == ModerationAction.MERGE:
         return _merge(current, into)
     before, after = _TRANSITIONS[action]
@@ -336,6 +387,63 @@ def idea_moderate(*, actor: User, idea: Idea, action: str, into: Idea | None = N
     current.refresh_from_db()
     current.board_seq = row.seq
     return current
+
+
+def _decide(idea: Idea, *, approve: bool) -> Idea:
+    """Pre-moderation: an approved idea reaches the board as a new one (``idea.created``);
+    a rejected one stays its author's alone. Deciding again the same way is a no-op."""
+    target = IdeaStatus.VISIBLE if approve else IdeaStatus.REJECTED
+    if idea.status == target:
+        return idea
+    if idea.status != IdeaStatus.PENDING:
+        raise Conflict(_("This idea is not awaiting moderation."), code="idea_not_pending")
+    if not Idea.objects.filter(pk=idea.pk, status=IdeaStatus.PENDING).update(status=target):
+        raise Conflict(_("This idea changed in the meantime."), code="conflict")
+    created = None
+    if approve:
+        created = _log_ideas(idea.event_id, BoardEventType.IDEA_CREATED, idea=idea.pk)
+    row = created or _log_pending(idea.event_id)
+    if created is not None:
+        _log_pending(idea.event_id)
+    idea.refresh_from_db()
+    idea.board_seq = row.seq
+    return idea
+
+
+@transaction.atomic
+def participant_ban(
+    *, actor: User, participant: Participant, banned: bool = True, hide_ideas: bool = False
+) -> Participant:
+    """Stop a guest writing on this event (or let it write again, ``banned=False``).
+
+    A ban withdraws the guest's votes (the tallies drop, logged like any vote) and, with
+    ``hide_ideas``, hides its ideas on the board (and rejects those still pending)."""
+    if not can_moderate_event(actor, participant.event_id):
+        raise Forbidden(_("Only this event's moderators can ban a participant."))
+    event_id = participant.event_id
+    lock_board(event_id)
+    if not banned:
+        Participant.objects.filter(pk=participant.pk).update(banned_at=None)
+        participant.banned_at = None
+        return participant
+    Participant.objects.filter(pk=participant.pk, banned_at__isnull=True).update(
+        banned_at=timezone.now()
+    )
+    voted = list(Vote.objects.filter(participant=participant).values_list("idea_id", flat=True))
+    if voted:
+        Vote.objects.filter(participant=participant).delete()
+        Idea.objects.filter(pk__in=voted, votes__gt=0).update(votes=F("votes") - 1)
+        transaction.on_commit(partial(schedule_votes_flush, event_id))
+    if hide_ideas:
+        ideas = Idea.objects.filter(author=participant)
+        if ideas.filter(status=IdeaStatus.PENDING).update(status=IdeaStatus.REJECTED):
+            _log_pending(event_id)
+        for pk in ideas.filter(status=IdeaStatus.VISIBLE).values_list("pk", flat=True):
+            Idea.objects.filter(pk=pk).update(status=IdeaStatus.HIDDEN)
+            _redact_log(event_id, pk)
+            _log_ideas(event_id, BoardEventType.IDEA_UPDATED, idea=pk)
+    participant.refresh_from_db()
+    return participant
 
 
 def redact_payload(type: str, payload: dict, idea_id: int) -> tuple[str, dict]:
@@ -427,6 +535,15 @@ def board_set_locked(*, actor: User, event: Event, locked: bool) -> Event:
         )
     event.board_locked = locked
     return event
+
+
+def board_announce_locked(*, event_id: int) -> BoardEvent:
+    """Log the board's effective lock (locked, or its event closed) for open phones."""
+    state = lock_board(event_id)
+    locked = bool(state["board_locked"]) or state["status"] == EventStatus.CLOSED
+    return send_board_event_on_commit(
+        event_id=event_id, type=BoardEventType.BOARD_UPDATED, payload={"board_locked": locked}
+    )
 
 
 # --- coalesced vote tallies -------------------------------------------------------------

@@ -39,6 +39,7 @@ EVENT_FIELDS = {
     "languages",
     "capacity",
     "status",
+    "moderation",
 }
 
 
@@ -69,6 +70,7 @@ def event_update(*, actor: User, event: Event, **fields) -> Event:
     """Change an event; locking the board goes through the board service when present."""
     _require_organizer(actor)
     board_locked = fields.pop("board_locked", None)
+    was_closed = Event.objects.filter(pk=event.pk, status=EventStatus.CLOSED).exists()
     for key, value in fields.items():
         if key in EVENT_FIELDS:
             setattr(event, key, value)
@@ -77,6 +79,9 @@ def event_update(*, actor: User, event: Event, **fields) -> Event:
     if board_locked is not None and board_locked != event.board_locked:
         board.board_set_locked(actor=actor, event=event, locked=board_locked)
         event.refresh_from_db()
+    elif was_closed != (event.status == EventStatus.CLOSED) and not event.board_locked:
+        # Closing or reopening the event locks or unlocks the board on every open phone.
+        board.board_announce_locked(event_id=event.pk)
     return event
 
 

@@ -158,6 +158,7 @@ def poll_answer(
     refused with a 409."""
     if participant.event_id != poll.event_id:
         raise Forbidden(_("This poll belongs to another event."))
+    board_services.refuse_banned(participant)
     state = (
         Poll.objects.select_for_update(of=("self",))
         .filter(pk=poll.pk)

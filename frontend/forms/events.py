@@ -30,6 +30,7 @@ class EventForm(forms.ModelForm):
             "languages",
             "capacity",
             "status",
+            "moderation",
         ]
         widgets = {
             "description_fr": forms.Textarea(attrs={"rows": 5, "lang": "fr"}),
@@ -42,6 +43,14 @@ class EventForm(forms.ModelForm):
             "title_fr": _("Give the title in French, in English, or both."),
             "capacity": _("Leave empty for no limit."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted before the choice existed keeps the event's current moderation.
+        self.fields["moderation"].required = False
+
+    def clean_moderation(self):
+        return self.cleaned_data.get("moderation") or self.instance.moderation
 
 
 class ThemeForm(forms.ModelForm):

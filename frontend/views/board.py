@@ -165,31 +165,37 @@ def _joined(request, participant: Participant, *, text: str, client_id: uuid.UUI
     draft = ""
     if text.strip():
         try:
-            board_services.idea_post(
+            idea, _created = board_services.idea_post(
                 participant=participant, text=text, theme=None, client_id=client_id
             )
         except SERVICE_ERRORS as exc:
             messages.error(request, error_text(exc))
             draft = text
         else:
-            messages.success(request, _("Your idea is on the board."))
+            messages.success(request, _posted_text(idea))
     return _board_page(request, event, participant, draft=draft)
 
 
 def _board_context(
-    request, event: Event, *, include_hidden: bool = False, limit: int | None = None
+    request,
+    event: Event,
+    *,
+    include_hidden: bool = False,
+    limit: int | None = None,
+    sort: str = "top",
 ) -> dict:
-    """Theme columns of ideas, pinned and most supported first.
+    """Theme columns of ideas, pinned first, then most supported (``sort="top"``) or
+    newest (``"new"``): the order board.js keeps live.
 
     With ``limit``, the full rows (author, comments) are loaded only for the ideas shown:
     the ordering is decided on light ``(id, theme)`` rows, so a 2,000-idea board does not
     load 2,000 ideas and all their comments to show 25 per theme."""
-    order = ("-pinned", "-votes", "-id")
+    order = ("-pinned", "-id") if sort == "new" else ("-pinned", "-votes", "-id")
     ideas = Idea.objects.filter(event=event)
     if not include_hidden:
         ideas = ideas.filter(status=IdeaStatus.VISIBLE)
-    else:
-        ideas = ideas.exclude(status=IdeaStatus.MERGED)
+    else:  # pending ideas have their own queue on the moderation page
+        ideas = ideas.filter(status__in=[IdeaStatus.VISIBLE, IdeaStatus.HIDDEN])
     themes = list(event.themes.all())
     theme_by_pk = {t.pk: t for t in themes}
     shown: dict[int | None, list[int]] = {}
@@ -241,11 +247,18 @@ def _board_page(request, event: Event, participant: Participant | None, *, draft
     """The board, its stylesheet and scripts inline (no request but the page's own)."""
     board_services.votes_flush(event_id=event.pk)
     show_all = request.GET.get("all") == "1"
-    context = _board_context(request, event, limit=None if show_all else IDEAS_PER_THEME)
+    sort = "new" if request.GET.get("sort") == "new" else "top"
+    context = _board_context(request, event, limit=None if show_all else IDEAS_PER_THEME, sort=sort)
     context.update(
+        sort=sort,
         participant=participant,
         token=board_services.participant_token(participant) if participant else "",
         my_votes=set(participant.votes.values_list("idea_id", flat=True)) if participant else set(),
+        my_pending=list(
+            participant.ideas.filter(status__in=board_selectors.UNPUBLISHED).order_by("id")
+        )
+        if participant
+        else [],
         client_id=uuid.uuid4(),
         draft=draft,
         mode="board",
@@ -296,8 +309,16 @@ def board_post(request, pk: int):
                 "idea": board_selectors.idea_dict(idea),
             }
         )
-    messages.success(request, _("Your idea is on the board."))
+    messages.success(request, _posted_text(idea))
+    if idea.status == IdeaStatus.PENDING:
+        return redirect(_back(event, "my-pending"))
     return redirect(_back(event, f"idea-{idea.pk}"))
+
+
+def _posted_text(idea: Idea) -> str:
+    if idea.status == IdeaStatus.PENDING:
+        return _("Thank you: your idea will appear once a moderator has read it.")
+    return _("Your idea is on the board.")
 
 
 def _wants_json(request) -> bool:
@@ -362,13 +383,28 @@ def _moderate_lock(request, event: Event) -> None:
 
 
 def _moderate_idea(request, event: Event) -> None:
-    """Hide, show, pin, unpin, or merge into ``into`` (the service checks the action)."""
+    """Approve, reject, hide, show, pin, unpin, or merge into ``into`` (the service checks
+    the action)."""
     idea = get_object_or_404(Idea, pk=request.POST.get("idea") or 0, event=event)
     action = request.POST.get("action", "")
     into = None
     if action == "merge":
         into = Idea.objects.filter(pk=request.POST.get("into") or 0, event=event).first()
     board_services.idea_moderate(actor=request.user, idea=idea, action=action, into=into)
+
+
+def _moderate_ban(request, event: Event) -> None:
+    """Stop a guest writing (``ban``, with ``hide_ideas``) or let it write (``unban``)."""
+    banned = "ban" in request.POST
+    guest = get_object_or_404(
+        Participant, pk=request.POST.get("ban" if banned else "unban") or 0, event=event
+    )
+    board_services.participant_ban(
+        actor=request.user,
+        participant=guest,
+        banned=banned,
+        hide_ideas=request.POST.get("hide_ideas") == "1",
+    )
 
 
 @cache_control(no_store=True)
@@ -380,20 +416,57 @@ def moderate(request, pk: int):
     if not can_moderate_event(request.user, event):
         raise PermissionDenied
     if request.method == "POST":
-        # Two kinds of form post here: the board's lock switch, and an idea's buttons.
-        act = _moderate_lock if "locked" in request.POST else _moderate_idea
+        # Three kinds of form post here: the board's lock switch, a guest's ban, and an
+        # idea's buttons (the queue's approve and reject among them).
+        if "locked" in request.POST:
+            act = _moderate_lock
+        elif "ban" in request.POST or "unban" in request.POST:
+            act = _moderate_ban
+        else:
+            act = _moderate_idea
         try:
             act(request, event)
         except SERVICE_ERRORS as exc:
+            if _wants_json(request):  # the queue's keyboard flow (moderation.js)
+                status = exc.status if isinstance(exc, DomainError) else 400
+                return JsonResponse({"type": "error", "detail": error_text(exc)}, status=status)
             messages.error(request, error_text(exc))
         else:
+            if _wants_json(request):
+                return JsonResponse({"type": "ack", "detail": _("Done.")})
             messages.success(request, _("Done."))
         return redirect("frontend:board-moderate", pk=event.pk)
     board_services.votes_flush(event_id=event.pk)
     context = _board_context(request, event, include_hidden=True)
+    context.update(moderation_queue(event))
     context["mode"] = "moderate"
     context["all_ideas"] = [idea for column in context["columns"] for idea in column["ideas"]]
     return render(request, "frontend/board/moderate.html", context)
+
+
+def moderation_queue(event: Event) -> dict:
+    """The ideas awaiting a moderator (oldest first) and the guests banned on this event."""
+    pending = Idea.objects.filter(event=event, status=IdeaStatus.PENDING).select_related(
+        "author", "theme"
+    )
+    banned = Participant.objects.filter(event=event, banned_at__isnull=False)
+    return {
+        "pending": list(pending.order_by("id")),
+        "banned": list(banned.order_by("display_name", "id")),
+    }
+
+
+@cache_control(no_store=True)
+def moderate_queue(request, pk: int):
+    """The moderation page's queue alone: ``moderation.js`` fetches it again when the
+    board says the queue changed (``board.updated`` with ``pending``)."""
+    if not is_account(request.user):
+        raise PermissionDenied
+    event = _event(request, pk)
+    if not can_moderate_event(request.user, event):
+        raise PermissionDenied
+    context = {"event": event, **moderation_queue(event)}
+    return render(request, "frontend/board/_queue.html", context)
 
 
 @cache_control(max_age=3600)

@@ -796,6 +796,19 @@ WRITE += [
 ]
 # The room (issue 18): organizers appoint co-moderators and facilitators per event.
 WRITE += [
+    # Bans: the event's moderators (here only organizers) stop a guest writing, or let it.
+    (
+        "POST",
+        "/api/events/{event}/participants/{author}/ban/",
+        {"hide_ideas": True},
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
+    (
+        "DELETE",
+        "/api/events/{event}/participants/{author}/ban/",
+        None,
+        {**ORGANIZER_ONLY, "organizer": 200},
+    ),
     (
         "POST",
         "/api/events/{event}/moderators/",
@@ -961,6 +974,7 @@ def world(db):
         "shared_project": shared_project.pk,
         "code": event.join_code,
         "idea": idea.pk,
+        "author": author.pk,
         "other_idea": other_idea.pk,
         "hidden": hidden.pk,
         "appointed": appointed.pk,

@@ -135,3 +135,72 @@ def test_room_pages_are_accessible(server, browser, audit, lang):
         page.locator("details.poll-create").evaluate_all("ds => ds.forEach(d => d.open = true)")
         audit(page)
     context.close()
+
+
+def test_pre_moderation_queue_is_live_and_keyboard_driven(server, browser, audit):
+    """Issue 18: under pre-moderation the phone is told the truth, the moderator's queue
+    grows without a reload, A approves the focused idea, and the phone then shows it."""
+    token = server.polls["token"]
+    api(server, "PATCH", "/api/events/1/", {"moderation": "pre"}, token)
+    try:
+        phone = browser.new_context(locale="fr-CA").new_page()
+        desk = browser.new_context(locale="fr-CA").new_page()
+        errors: list[str] = []
+        for page in (phone, desk):
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+        login(desk, server, "fr")
+        desk.goto(f"{server.url}/events/1/moderate/")
+        expect(desk.locator("[data-conn]")).to_have_text("En direct")
+        join(phone, server, "Prudence")
+        text = "Une idée relue avant publication"
+        phone.fill("#id_text", text)
+        phone.click("[data-post-form] button[type=submit]")
+        expect(phone.locator("[data-post-feedback]")).to_contain_text("Merci : votre idée paraîtra")
+        expect(phone.locator(".idea", has_text=text)).to_have_count(0)
+
+        item = desk.locator("[data-pending]", has_text=text)
+        expect(item).to_be_visible()  # drawn live, no reload
+        audit(desk)
+        item.focus()
+        desk.keyboard.press("a")
+        expect(desk.locator("[data-pending]", has_text=text)).to_have_count(0)
+        expect(phone.locator(".idea", has_text=text)).to_be_visible()
+        assert errors == []
+        phone.context.close()
+        desk.context.close()
+    finally:
+        api(server, "PATCH", "/api/events/1/", {"moderation": "post"}, token)
+
+
+def test_a_pin_reorders_phones_and_the_projector_live(server, browser):
+    """Issue 18: pins first, then the chosen sort, applied live on every screen."""
+    token = server.polls["token"]
+    phone = browser.new_context(locale="fr-CA").new_page()
+    screen = browser.new_context(locale="fr-CA").new_page()
+    join(phone, server, "Ordre")
+    screen.goto(f"{server.url}/events/1/projector/")
+    expect(screen.locator("[data-conn]")).to_have_text("En direct")
+    column = phone.locator("[data-ideas]").first
+    last = column.locator("li.idea").last.get_attribute("data-idea")
+    assert column.locator("li.idea").first.get_attribute("data-idea") != last
+    api(server, "POST", f"/api/ideas/{last}/moderate/", {"action": "pin"}, token)
+    try:
+        first = "li.idea >> nth=0"
+        expect(column.locator(first)).to_have_attribute("data-idea", last)
+        projector_first = screen.locator(f"[data-ideas]:has(#idea-{last}) li.idea >> nth=0")
+        expect(projector_first).to_have_attribute("data-idea", last)
+        # The phone's own choice of order (newest first) keeps the pin on top.
+        phone.select_option("#id_sort", "new")
+        expect(column.locator(first)).to_have_attribute("data-idea", last)
+        ids = [
+            int(i)
+            for i in column.locator("li.idea:not(.is-pinned)").evaluate_all(
+                "els => els.map(e => e.getAttribute('data-idea'))"
+            )
+        ]
+        assert ids == sorted(ids, reverse=True)
+        assert "sort=new" in phone.url
+    finally:
+        api(server, "POST", f"/api/ideas/{last}/moderate/", {"action": "unpin"}, token)
+    phone.context.close()
+    screen.context.close()

@@ -26,6 +26,7 @@
       reconnecting: "Coupure, reconnexion en cours…",
       newIdea: "Nouvelle idée : ",
       posted: "Votre idée est sur le tableau.",
+      awaiting: "Merci : votre idée paraîtra dès que l'équipe de modération l'aura lue.",
       kept: "Pas de réseau : votre idée est gardée et sera envoyée dès son retour.",
       sending: "Envoi…",
       commented: "Votre commentaire est publié.",
@@ -38,6 +39,7 @@
       reconnecting: "Connection lost, reconnecting…",
       newIdea: "New idea: ",
       posted: "Your idea is on the board.",
+      awaiting: "Thank you: your idea will appear once a moderator has read it.",
       kept: "No network: your idea is kept and will be sent as soon as it is back.",
       sending: "Sending…",
       commented: "Your comment is posted.",
@@ -208,30 +210,61 @@
     if (!column) {
       return;
     }
-    var list = column.querySelector("[data-ideas]");
-    if (mode === "projector") {
-      insertByVotes(list, el);
-    } else if (el.classList.contains("is-pinned")) {
-      list.insertBefore(el, list.firstChild);
-    } else {
-      var firstUnpinned = list.querySelector("li:not(.is-pinned)");
-      list.insertBefore(el, firstUnpinned);
-    }
+    insertSorted(column.querySelector("[data-ideas]"), el);
   }
 
-  function insertByVotes(list, el) {
-    var votes = parseInt(el.getAttribute("data-votes"), 10) || 0;
+  /* The order of every screen: pinned ideas first, then the chosen sort ("top": most
+   * supported, newest first among equals — the server's order; "new": newest first). */
+  function sortMode() {
+    return mode === "board" ? root.getAttribute("data-sort") || "top" : "top";
+  }
+
+  function before(a, b) {
+    var pinA = a.classList.contains("is-pinned") ? 1 : 0;
+    var pinB = b.classList.contains("is-pinned") ? 1 : 0;
+    if (pinA !== pinB) {
+      return pinA > pinB;
+    }
+    if (sortMode() === "top") {
+      var votesA = parseInt(a.getAttribute("data-votes"), 10) || 0;
+      var votesB = parseInt(b.getAttribute("data-votes"), 10) || 0;
+      if (votesA !== votesB) {
+        return votesA > votesB;
+      }
+    }
+    return (parseInt(a.getAttribute("data-idea"), 10) || 0) > (parseInt(b.getAttribute("data-idea"), 10) || 0);
+  }
+
+  function insertSorted(list, el) {
+    if (!list) {
+      return;
+    }
+    if (el.parentNode === list) {
+      var prev = el.previousElementSibling;
+      var next = el.nextElementSibling;
+      if ((!prev || !before(el, prev)) && (!next || !before(next, el))) {
+        return; /* already in place: do not move it (a move drops the focus) */
+      }
+      if (el.contains(document.activeElement)) {
+        return; /* someone is using it: it moves at the next change */
+      }
+    }
     var items = list.children;
     for (var i = 0; i < items.length; i++) {
-      if (items[i] === el) {
-        continue;
-      }
-      if ((parseInt(items[i].getAttribute("data-votes"), 10) || 0) < votes) {
+      if (items[i] !== el && before(el, items[i])) {
         list.insertBefore(el, items[i]);
         return;
       }
     }
     list.appendChild(el);
+  }
+
+  function resortAll() {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-ideas]"), function (list) {
+      Array.prototype.slice.call(list.children).forEach(function (el) {
+        insertSorted(list, el);
+      });
+    });
   }
 
   function upsert(idea, isNew) {
@@ -255,8 +288,8 @@
       var column = columnFor(idea.theme);
       if (column && !column.contains(el)) {
         place(el, idea.theme);
-      } else if (mode === "projector") {
-        insertByVotes(el.parentNode, el);
+      } else {
+        insertSorted(el.parentNode, el); /* a pin, or a tally, moves it */
       }
     }
     countColumns();
@@ -304,9 +337,7 @@
           var el = ideaElement(tally.idea);
           if (el) {
             fill(el, { votes: tally.votes });
-            if (mode === "projector") {
-              insertByVotes(el.parentNode, el);
-            }
+            insertSorted(el.parentNode, el);
           }
         });
         break;
@@ -483,7 +514,7 @@
         }
       }
       if (feedback) {
-        feedback.textContent = T.posted;
+        feedback.textContent = message.idea && message.idea.status === "pending" ? T.awaiting : T.posted;
       }
       if (message.idea) {
         upsert(message.idea, false);
@@ -648,6 +679,28 @@
   }
 
   wire(root);
+
+  var sortForm = root.querySelector("[data-sort-form]");
+  if (sortForm) {
+    /* Re-order in place (pins stay first): no reload, and a reload keeps the choice. */
+    var applySort = function (event) {
+      if (event) {
+        event.preventDefault();
+      }
+      var value = sortForm.elements.sort.value === "new" ? "new" : "top";
+      root.setAttribute("data-sort", value);
+      resortAll();
+      if (window.history && history.replaceState) {
+        var url = new URL(window.location.href);
+        url.searchParams.set("sort", value);
+        history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+      }
+    };
+    sortForm.addEventListener("submit", applySort);
+    sortForm.elements.sort.addEventListener("change", function () {
+      applySort(null);
+    });
+  }
   flushEarlyTaps();
   connect();
 })();
