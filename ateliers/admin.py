@@ -39,9 +39,9 @@ from .models import (
     TimeSlot,
     User,
 )
+from .services import accounts, outbox, privacy
 from .services import events as event_services
 from .services import help as help_services
-from .services import outbox, privacy
 from .services import people as people_services
 
 
@@ -193,10 +193,12 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from .admin_access import grant_organizer_admin
+        accounts.user_admin_save(actor=request.user, user=obj)
 
-        grant_organizer_admin(obj)
+    def save_related(self, request, form, formsets, change):
+        # After the form's groups are set, or they would take the organizers group away.
+        super().save_related(request, form, formsets, change)
+        accounts.user_grant_organizer_admin(user=form.instance)
 
     def get_deleted_objects(self, objs, request):
         # What goes with the account is the erasure's to decide, not the admin's
