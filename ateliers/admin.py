@@ -272,11 +272,7 @@ class EventAdmin(ServiceAdmin):
     date_hierarchy = "starts_at"
 
     def create(self, actor, data):
-        locked = data.pop("board_locked", False)
-        event = event_services.event_create(actor=actor, **data)
-        if locked:
-            event = event_services.event_update(actor=actor, event=event, board_locked=True)
-        return event
+        return event_services.event_create(actor=actor, **data)
 
     def update(self, actor, obj, data):
         return event_services.event_update(actor=actor, event=obj, **data)
@@ -417,6 +413,10 @@ class HelpRequestAdmin(ServiceAdmin):
         "status",
         "claimed_by",
         "claimed_at",
+        "offered_to",
+        "offered_until",
+        "escalation_level",
+        "escalated_at",
         "created_by",
         "created_at",
         "updated_at",

@@ -36,6 +36,25 @@ def hook(organizer):
     )
 
 
+def change_form_data(client, url: str) -> dict:
+    """What the admin's change form would post as it is shown (dates split in two)."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if hasattr(value, "astimezone"):
+            local = value.astimezone()
+            data[f"{name}_0"], data[f"{name}_1"] = (
+                local.strftime("%Y-%m-%d"),
+                local.strftime("%H:%M:%S"),
+            )
+        elif isinstance(value, list):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif value is not None and value is not False and name != "last_login":
+            data[name] = value
+    return data
+
+
 def test_every_domain_admin_saves_and_deletes_through_its_own_code():
     """``ModelAdmin``'s own ``save_model``/``delete_model``/``delete_queryset`` write the
     model directly; no admin of the project's apps may keep them."""
@@ -93,16 +112,9 @@ def test_an_organizer_account_made_in_the_admin_can_use_the_admin(root_client):
     user = User.objects.get(username="coordo")
     assert not user.is_staff
     change = reverse("admin:ateliers_user_change", args=[user.pk])
-    form = root_client.get(change).context["adminform"].form
-    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data = change_form_data(root_client, change)
     data.pop("password", None)
-    data.pop("last_login", None)
-    data["date_joined_0"], data["date_joined_1"] = (
-        user.date_joined.astimezone().strftime("%Y-%m-%d"),
-        user.date_joined.astimezone().strftime("%H:%M:%S"),
-    )
     data["is_organizer"] = "on"
-    data = {k: v for k, v in data.items() if v not in (False, [])}
     response = root_client.post(change, data)
     assert response.status_code == 302, response.content[-3000:]
     user.refresh_from_db()
@@ -120,3 +132,16 @@ def test_an_organizer_cannot_change_accounts_in_the_admin(organizer):
     assert client.post(url, {"username": "renamed"}).status_code == 403
     expert.refresh_from_db()
     assert expert.username == "conseil"
+
+
+def test_event_partners_chosen_in_the_admin_are_kept(root_client, organizer, event):
+    """The event form shows partners and sponsors; the service used to drop them."""
+    city = factories.make_org("Ville de Laval")
+    change = reverse("admin:ateliers_event_change", args=[event.pk])
+    data = change_form_data(root_client, change)
+    data.update(partners=[city.pk], venue="Laval")
+    response = root_client.post(change, data)
+    assert response.status_code == 302, response.content[-3000:]
+    event.refresh_from_db()
+    assert event.venue == "Laval"
+    assert list(event.partners.all()) == [city]
