@@ -52,21 +52,22 @@ SKIPPED_FILES = frozenset(
     }
 )
 
-# (file, enclosing function, call) → why this write may stay outside a service.
+# (file name, enclosing function, call) → why this write may stay outside a service. By
+# file name, not path, so a module moved to another app keeps its allowance.
 ALLOWED: dict[tuple[str, str, str], str] = {
     (
-        "ateliers/admin_access.py",
+        "admin_access.py",
         "ensure_organizers_group",
         "Group.objects.get_or_create",
     ): "the admin's own auth group, set up after migrate (django.contrib.auth, not a domain model)",
     (
-        "ateliers/reports/datapackage.py",
+        "datapackage.py",
         "_org",
         "Organization.objects.create",
     ): "the Data Package import restores an archived event as it was (timestamps, vote "
     "counts, phases), all or nothing, like loaddata: no service may write history",
     **{
-        ("ateliers/reports/datapackage.py", "import_event_package", call): (
+        ("datapackage.py", "import_event_package", call): (
             "the Data Package import restores an archived event as it was (see _org)"
         )
         for call in (
@@ -85,13 +86,17 @@ ALLOWED: dict[tuple[str, str, str], str] = {
             "Indicator.objects.filter(pk=indicator.pk).update",
         )
     },
-    (
-        "projets/notify.py",
-        "deliver",
-        "Notification.objects.bulk_create",
-    ): "a notification writer; the notification writers move to ateliers/realtime/ "
-    "(issue 15, one notification writer)",
 }
+# Writes that another part of issue 15 takes away (the notification writers move to
+# ateliers/realtime/notifications.py): allowed until then, and not required to exist.
+MOVING: dict[tuple[str, str, str], str] = {
+    ("notify.py", "deliver", "Notification.objects.bulk_create"): "a project notification "
+    "writer, until the one notification writer in ateliers/realtime/ replaces it",
+}
+
+
+def _key(rel: str, function: str, call: str) -> tuple[str, str, str]:
+    return (Path(rel).name, function, call)
 
 
 def _skipped(rel: Path) -> bool:
@@ -161,14 +166,14 @@ def test_no_orm_write_outside_the_services():
     stray = [
         f"{rel}:{line} {call}(...) in {function}()"
         for rel, function, call, line in scan()
-        if (rel, function, call) not in ALLOWED
+        if _key(rel, function, call) not in ALLOWED | MOVING
     ]
     assert not stray, "Write through a service instead:\n" + "\n".join(stray)
 
 
 def test_every_allowed_write_still_exists():
     """An allowance whose write is gone is removed, so the list stays short and true."""
-    seen = {(rel, function, call) for rel, function, call, _line in scan()}
+    seen = {_key(rel, function, call) for rel, function, call, _line in scan()}
     assert not set(ALLOWED) - seen, sorted(set(ALLOWED) - seen)
 
 

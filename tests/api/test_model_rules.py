@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +26,15 @@ EVENT = {
         (EN, "The event must end after it starts."),
     ],
 )
-def test_an_event_that_ends_before_it_starts(organizer, headers, message):
-    client = token_client(organizer)
+def test_an_event_that_ends_before_it_starts(as_user, organizer, headers, message):
+    client = as_user(organizer)
     response = client.post("/api/events/", EVENT, format="json", **headers)
     assert response.status_code == 400
     assert response.json() == {"ends_at": [message]}
 
 
-def test_an_event_moved_to_end_before_it_starts(organizer, event):
-    response = token_client(organizer).patch(
+def test_an_event_moved_to_end_before_it_starts(as_user, organizer, event):
+    response = as_user(organizer).patch(
         f"/api/events/{event.pk}/",
         {"ends_at": event.starts_at.isoformat().replace("+00:00", "Z")},
         format="json",
@@ -47,8 +46,8 @@ def test_an_event_moved_to_end_before_it_starts(organizer, event):
     assert event.ends_at > event.starts_at
 
 
-def test_a_time_slot_that_ends_before_it_starts(organizer, event):
-    response = token_client(organizer).post(
+def test_a_time_slot_that_ends_before_it_starts(as_user, organizer, event):
+    response = as_user(organizer).post(
         f"/api/events/{event.pk}/slots/",
         {"title_fr": "Accueil", "starts_at": EVENT["starts_at"], "ends_at": EVENT["ends_at"]},
         format="json",
@@ -59,10 +58,10 @@ def test_a_time_slot_that_ends_before_it_starts(organizer, event):
     assert not event.slots.exists()
 
 
-def test_an_indicator_whose_target_is_its_baseline(organizer):
+def test_an_indicator_whose_target_is_its_baseline(as_user, organizer):
     project = factories.make_project(actor=organizer)
     url = f"/api/projects/{project.pk}/indicators/"
-    client = token_client(organizer)
+    client = as_user(organizer)
     body = {"name": "Arbres", "target": 10, "baseline": 10}
     response = client.post(url, body, format="json", **FR)
     assert response.status_code == 400
@@ -77,8 +76,8 @@ def test_an_indicator_whose_target_is_its_baseline(organizer):
     assert response.json() == {"target": ["La cible doit être différente du point de départ."]}
 
 
-def test_a_title_in_neither_language_is_refused_in_french(organizer):
-    response = token_client(organizer).post(
+def test_a_title_in_neither_language_is_refused_in_french(as_user, organizer):
+    response = as_user(organizer).post(
         "/api/events/", {**EVENT, "title_fr": "", "title_en": ""}, format="json", **FR
     )
     assert response.status_code == 400
