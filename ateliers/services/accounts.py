@@ -93,7 +93,7 @@ def user_admin_save(*, actor: User, user: User) -> User:
     """An account saved from the admin's user form (which has validated the fields and
     hashed any new password). The admin then sets its groups and calls
     ``user_grant_organizer_admin``."""
-    if not actor.has_perm("ateliers.change_user"):
+    if not actor.has_perm("ateliers.add_user" if user.pk is None else "ateliers.change_user"):
         raise Forbidden(_("Only organizers can create accounts."))
     user.save()
     return user
