@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -46,7 +47,8 @@ class BilingualSerializerMixin:
                 for k in keys
             ]
             if not any(v.strip() for v in values):
-                errors[keys[0]] = ["Give this in French or in English (at least one)."]
+                # The model's message (``require_one_language``), on the first field only.
+                errors[keys[0]] = [gettext("Give this in French or in English (at least one).")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

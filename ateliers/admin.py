@@ -39,9 +39,9 @@ from .models import (
     TimeSlot,
     User,
 )
+from .services import accounts, outbox, privacy
 from .services import events as event_services
 from .services import help as help_services
-from .services import outbox, privacy
 from .services import people as people_services
 
 
@@ -193,10 +193,12 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from .admin_access import grant_organizer_admin
+        accounts.user_admin_save(actor=request.user, user=obj)
 
-        grant_organizer_admin(obj)
+    def save_related(self, request, form, formsets, change):
+        # After the form's groups are set, or they would take the organizers group away.
+        super().save_related(request, form, formsets, change)
+        accounts.user_grant_organizer_admin(user=form.instance)
 
     def get_deleted_objects(self, objs, request):
         # What goes with the account is the erasure's to decide, not the admin's
@@ -270,11 +272,7 @@ class EventAdmin(ServiceAdmin):
     date_hierarchy = "starts_at"
 
     def create(self, actor, data):
-        locked = data.pop("board_locked", False)
-        event = event_services.event_create(actor=actor, **data)
-        if locked:
-            event = event_services.event_update(actor=actor, event=event, board_locked=True)
-        return event
+        return event_services.event_create(actor=actor, **data)
 
     def update(self, actor, obj, data):
         return event_services.event_update(actor=actor, event=obj, **data)
@@ -415,6 +413,10 @@ class HelpRequestAdmin(ServiceAdmin):
         "status",
         "claimed_by",
         "claimed_at",
+        "offered_to",
+        "offered_until",
+        "escalation_level",
+        "escalated_at",
         "created_by",
         "created_at",
         "updated_at",

@@ -54,13 +54,6 @@ def ensure_organizers_group(**kwargs):
 
 def grant_organizer_admin(user) -> None:
     """An organizer account can log into /admin/ and is in the organizers group."""
-    from django.contrib.auth.models import Group
+    from .services.accounts import user_grant_organizer_admin
 
-    if not user.is_organizer:
-        return
-    if not user.is_staff:
-        type(user).objects.filter(pk=user.pk).update(is_staff=True)
-        user.is_staff = True
-    group = Group.objects.filter(name=ORGANIZERS_GROUP).first()
-    if group is not None:
-        user.groups.add(group)
+    user_grant_organizer_admin(user=user)

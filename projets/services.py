@@ -6,9 +6,9 @@ after commit through ``notify.notify_followers``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Conflict, Forbidden
-from ateliers.models import Event, Organization, User
+from ateliers.models import Event, HelpRequest, Idea, Meeting, Organization, Theme, User
 from ateliers.permissions import can_see_event, is_account, is_organizer
+from ateliers.services.unset import UNSET, Unset, assign, given
 
 from . import notify
 from .choices import CYCLE, NotificationKind, Phase, ProjectRole, allowed_moves
@@ -38,17 +39,13 @@ from .outbound import project_changed as project_webhook
 from .permissions import can_edit_project, can_manage_project, can_see_project
 
 PROJECT_TEXT_FIELDS = {"title_fr", "title_en", "summary_fr", "summary_en", "region"}
-STORY_FIELDS = {
-    "title_fr",
-    "title_en",
-    "narrative_fr",
-    "narrative_en",
-    "worked_fr",
-    "worked_en",
-    "did_not_work_fr",
-    "did_not_work_en",
-    "lessons_fr",
-    "lessons_en",
+# The many-to-many links ``project_update`` sets after saving.
+PROJECT_LINKS = {
+    "partners",
+    "organizations",
+    "source_help_requests",
+    "source_ideas",
+    "source_meetings",
 }
 
 
@@ -157,37 +154,37 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
-    """Change text fields (team); visibility, partners and organisations (lead, organizers)."""
+def project_update(
+    *,
+    actor: User,
+    project: Project,
+    title_fr: str | Unset = UNSET,
+    title_en: str | Unset = UNSET,
+    summary_fr: str | Unset = UNSET,
+    summary_en: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    visibility: str | Unset = UNSET,
+    event: Event | None | Unset = UNSET,
+    theme: Theme | None | Unset = UNSET,
+    partners: Iterable[Organization] | Unset = UNSET,
+    organizations: Iterable[Organization] | Unset = UNSET,
+    source_help_requests: Iterable[HelpRequest] | Unset = UNSET,
+    source_ideas: Iterable[Idea] | Unset = UNSET,
+    source_meetings: Iterable[Meeting] | Unset = UNSET,
+) -> Project:
+    """Change text fields (team); visibility, links and sources (lead, organizers)."""
+    fields = given(locals(), "actor", "project")
     _require_editor(actor, project)
-    managed = {
-        "visibility",
-        "partners",
-        "organizations",
-        "event",
-        "theme",
-        "source_help_requests",
-        "source_ideas",
-        "source_meetings",
-    } & fields.keys()
-    if managed:
+    if fields.keys() - PROJECT_TEXT_FIELDS:
         _require_manager(actor, project)
         _require_visible_links(actor, project, fields)
-    for key in PROJECT_TEXT_FIELDS | {"visibility", "event", "theme"}:
-        if key in fields:
-            setattr(project, key, fields[key])
+    assign(project, {k: v for k, v in fields.items() if k not in PROJECT_LINKS})
     project.full_clean()
     project.save()
-    if "partners" in fields:
-        project.partners.set(fields["partners"])
-    if "organizations" in fields:
-        project.organizations.set(fields["organizations"])
-    if "source_help_requests" in fields:
-        project.source_help_requests.set(fields["source_help_requests"])
     if "source_ideas" in fields:
-        project.source_ideas.set(_with_merged(fields["source_ideas"]))
-    if "source_meetings" in fields:
-        project.source_meetings.set(fields["source_meetings"])
+        fields["source_ideas"] = _with_merged(fields["source_ideas"])
+    for key in PROJECT_LINKS & fields.keys():
+        getattr(project, key).set(fields[key])
     return project
 
 
@@ -340,15 +337,22 @@ def _entry_criteria_met(current: str, phase: str, ticked) -> list[dict]:
 
 @transaction.atomic
 def phase_criterion_save(
-    *, actor: User, criterion: PhaseCriterion | None = None, **fields: Any
+    *,
+    actor: User,
+    criterion: PhaseCriterion | None = None,
+    phase: str | Unset = UNSET,
+    text_fr: str | Unset = UNSET,
+    text_en: str | Unset = UNSET,
+    position: int | Unset = UNSET,
+    active: bool | Unset = UNSET,
 ) -> PhaseCriterion:
-    """Organizers configure the entry criteria of each phase."""
+    """Organizers configure the entry criteria of each phase (a new one without
+    ``criterion``)."""
+    changes = given(locals(), "actor", "criterion")
     if not is_organizer(actor):
         raise Forbidden(_("Only organizers can configure the phases."))
     criterion = criterion or PhaseCriterion()
-    for key in ("phase", "text_fr", "text_en", "position", "active"):
-        if key in fields:
-            setattr(criterion, key, fields[key])
+    assign(criterion, changes)
     criterion.full_clean()
     criterion.save()
     return criterion
@@ -413,13 +417,21 @@ def milestone_create(
 
 
 @transaction.atomic
-def milestone_update(*, actor: User, milestone: Milestone, **fields: Any) -> Milestone:
+def milestone_update(
+    *,
+    actor: User,
+    milestone: Milestone,
+    title: str | Unset = UNSET,
+    title_en: str | Unset = UNSET,
+    due_on: date | Unset = UNSET,
+    done_on: date | None | Unset = UNSET,
+    weight: int | Unset = UNSET,
+) -> Milestone:
+    changes = given(locals(), "actor", "milestone")
     _require_editor(actor, milestone.project)
-    if "done_on" in fields:
-        _check_done_on(fields["done_on"])
-    for key in ("title", "title_en", "due_on", "done_on", "weight"):
-        if key in fields:
-            setattr(milestone, key, fields[key])
+    if "done_on" in changes:
+        _check_done_on(changes["done_on"])
+    assign(milestone, changes)
     milestone.full_clean()
     milestone.save()
     return milestone
@@ -498,15 +510,25 @@ def indicator_create(
 
 
 @transaction.atomic
-def indicator_update(*, actor: User, indicator: Indicator, **fields: Any) -> Indicator:
+def indicator_update(
+    *,
+    actor: User,
+    indicator: Indicator,
+    name: str | Unset = UNSET,
+    name_en: str | Unset = UNSET,
+    unit: str | Unset = UNSET,
+    target: Decimal | Unset = UNSET,
+    baseline: Decimal | None | Unset = UNSET,
+    position: int | Unset = UNSET,
+    current: Decimal | None | Unset = UNSET,
+) -> Indicator:
+    """Change an indicator; a ``current`` given here is recorded as today's value."""
+    changes = given(locals(), "actor", "indicator", "current")
     _require_editor(actor, indicator.project)
-    current = fields.pop("current", None)
-    for key in ("name", "name_en", "unit", "target", "baseline", "position"):
-        if key in fields:
-            setattr(indicator, key, fields[key])
+    assign(indicator, changes)
     indicator.full_clean()
     indicator.save()
-    if current is not None:
+    if current is not UNSET and current is not None:
         _record(indicator=indicator, value=current, measured_on=timezone.localdate(), actor=actor)
     return indicator
 
@@ -548,14 +570,26 @@ def indicator_record_value(
 
 @transaction.atomic
 def story_save(
-    *, actor: User, project: Project, publish: bool | None = None, **fields: Any
+    *,
+    actor: User,
+    project: Project,
+    publish: bool | None = None,
+    title_fr: str | None | Unset = UNSET,
+    title_en: str | None | Unset = UNSET,
+    narrative_fr: str | None | Unset = UNSET,
+    narrative_en: str | None | Unset = UNSET,
+    worked_fr: str | None | Unset = UNSET,
+    worked_en: str | None | Unset = UNSET,
+    did_not_work_fr: str | None | Unset = UNSET,
+    did_not_work_en: str | None | Unset = UNSET,
+    lessons_fr: str | None | Unset = UNSET,
+    lessons_en: str | None | Unset = UNSET,
 ) -> Story:
     """Write the story (a draft until published); ``publish`` publishes or withdraws it."""
+    texts = given(locals(), "actor", "project", "publish")
     _require_editor(actor, project)
     story = Story.objects.filter(project=project).first() or Story(project=project)
-    for key in STORY_FIELDS:
-        if key in fields:
-            setattr(story, key, fields[key] or "")
+    assign(story, {key: value or "" for key, value in texts.items()})
     was_published = story.is_published
     if publish is True and not was_published:
         story.published_at = timezone.now()

@@ -24,6 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,8 +35,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ateliers.exceptions import Forbidden
+from ateliers.services.unset import UNSET, Unset, assign, given
 
 from .models import Delivery, DeliveryStatus, Webhook
+
+if TYPE_CHECKING:
+    from ateliers.models import Event
 
 SIGNATURE_HEADER = "X-Livinglab-Signature"
 NAME_RE = re.compile(r"^(board|help|project)\.(\*|[a-z_]+(\.[a-z_]+)?)$")
@@ -107,18 +112,27 @@ def _check_names(names) -> list[str]:
 
 
 @transaction.atomic
-def webhook_save(*, actor, webhook: Webhook | None = None, **fields) -> Webhook:
+def webhook_save(
+    *,
+    actor,
+    webhook: Webhook | None = None,
+    url: str | Unset = UNSET,
+    events: list[str] | Unset = UNSET,
+    secret: str | Unset = UNSET,
+    event: Event | None | Unset = UNSET,
+    active: bool | Unset = UNSET,
+) -> Webhook:
+    """Make a hook (without ``webhook``) or change one: organizers only; the address is
+    checked against private networks and the secret must be long enough."""
+    changes = given(locals(), "actor", "webhook")
     if not _is_organizer(actor):
         raise Forbidden(_("Only organizers manage webhooks."))
     webhook = webhook or Webhook(created_by=actor)
-    if "url" in fields:
-        check_url(fields["url"])
-        webhook.url = fields["url"]
-    if "events" in fields:
-        webhook.events = _check_names(fields["events"])
-    for key in ("secret", "event", "active"):
-        if key in fields:
-            setattr(webhook, key, fields[key])
+    if "url" in changes:
+        check_url(changes["url"])
+    if "events" in changes:
+        changes["events"] = _check_names(changes["events"])
+    assign(webhook, changes)
     if not webhook.secret or len(webhook.secret) < 16:
         raise ValidationError({"secret": _("Use a secret of at least 16 characters.")})
     webhook.full_clean()

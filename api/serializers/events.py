@@ -55,14 +55,6 @@ class EventSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         bilingual = ["title", "description"]
         bilingual_required = ["title"]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
-        ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
-        if starts and ends and ends <= starts:
-            raise serializers.ValidationError({"ends_at": ["The event must end after it starts."]})
-        return attrs
-
     def get_calendar_url(self, event) -> str:
         return reverse("api:event-calendar", kwargs={"pk": event.pk})
 
@@ -119,16 +111,6 @@ class TimeSlotSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "event"]
         bilingual = ["title"]
         bilingual_required = ["title"]
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
-        ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
-        if starts and ends and ends <= starts:
-            raise serializers.ValidationError(
-                {"ends_at": ["A time slot must end after it starts."]}
-            )
-        return attrs
 
 
 class WindowSerializer(serializers.Serializer):

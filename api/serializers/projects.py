@@ -346,16 +346,6 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "project", "progress", "reached", "history"]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        target = attrs.get("target", getattr(self.instance, "target", None))
-        baseline = attrs.get("baseline", getattr(self.instance, "baseline", None))
-        if target is not None and baseline is not None and target == baseline:
-            raise serializers.ValidationError(
-                {"target": ["The target must differ from the baseline."]}
-            )
-        return attrs
-
 
 class StorySerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     publish = serializers.BooleanField(write_only=True, required=False, allow_null=True)

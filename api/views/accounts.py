@@ -5,7 +5,6 @@ from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -52,7 +51,7 @@ class TokenView(APIView):
                 {"detail": gettext("Wrong username or password."), "code": "bad_credentials"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _ = Token.objects.get_or_create(user=user)
+        token = accounts.api_token_obtain(user=user)
         return Response({"token": token.key, "user": MeSerializer(user).data})
 
 
@@ -68,7 +67,7 @@ class RegisterView(APIView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = accounts.user_register(**serializer.validated_data)
-        token = Token.objects.create(user=user)
+        token = accounts.api_token_obtain(user=user)
         return Response(
             {"token": token.key, "user": MeSerializer(user).data}, status=status.HTTP_201_CREATED
         )

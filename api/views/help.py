@@ -110,6 +110,9 @@ class HelpRequestViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
+        # Fixed when the request is made: a PATCH that sends them leaves them as they are.
+        data.pop("organization", None)
+        data.pop("expert", None)
         if "skills" in data:
             data["skills"] = [s.slug for s in data["skills"]]
         serializer.instance = help_services.help_request_update(

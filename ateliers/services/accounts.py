@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from ..choices import Role
 from ..exceptions import Conflict, Forbidden
@@ -83,11 +84,45 @@ def user_create(
     user.is_expert = Role.EXPERT.value in roles
     user.is_partner = Role.PARTNER.value in roles
     user.save()
-    if user.is_organizer:
-        from ..admin_access import grant_organizer_admin
-
-        grant_organizer_admin(user)
+    user_grant_organizer_admin(user=user)
     return user
+
+
+@transaction.atomic
+def user_admin_save(*, actor: User, user: User) -> User:
+    """An account saved from the admin's user form (which has validated the fields and
+    hashed any new password). The admin then sets its groups and calls
+    ``user_grant_organizer_admin``."""
+    if not actor.has_perm("ateliers.add_user" if user.pk is None else "ateliers.change_user"):
+        raise Forbidden(_("Only organizers can create accounts."))
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_grant_organizer_admin(*, user: User) -> None:
+    """An organizer account can log into /admin/ and is in the organizers group
+    (``ateliers/admin_access.py``); any other account is left as it is."""
+    from django.contrib.auth.models import Group
+
+    from ..admin_access import ORGANIZERS_GROUP
+
+    if not user.is_organizer:
+        return
+    if not user.is_staff:
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+        user.is_staff = True
+    group = Group.objects.filter(name=ORGANIZERS_GROUP).first()
+    if group is not None:
+        user.groups.add(group)
+
+
+@transaction.atomic
+def api_token_obtain(*, user: User) -> Token:
+    """The account's API token (``Authorization: Token …``), made on first use; the
+    same token for every login until the account is erased."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
 
 
 @transaction.atomic

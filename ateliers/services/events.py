@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import EventStatus, RegistrationRole
 from ..exceptions import Conflict, Forbidden
-from ..models import Event, Registration, Theme, TimeSlot, User
+from ..models import Event, Organization, Registration, Theme, TimeSlot, User
 from ..models.events import (  # noqa: F401 - normalize_join_code: its callers' old home
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -25,22 +26,7 @@ from ..permissions import (
     is_organizer,
 )
 from . import board
-
-EVENT_FIELDS = {
-    "title_fr",
-    "title_en",
-    "description_fr",
-    "description_en",
-    "starts_at",
-    "ends_at",
-    "venue",
-    "online_url",
-    "region",
-    "languages",
-    "capacity",
-    "status",
-    "moderation",
-}
+from .unset import UNSET, Unset, assign, given
 
 
 def generate_join_code() -> str:
@@ -53,30 +39,80 @@ def _require_organizer(actor: User) -> None:
 
 
 @transaction.atomic
-def event_create(*, actor: User, **fields) -> Event:
+def event_create(
+    *,
+    actor: User,
+    title_fr: str | Unset = UNSET,
+    title_en: str | Unset = UNSET,
+    description_fr: str | Unset = UNSET,
+    description_en: str | Unset = UNSET,
+    starts_at: datetime | Unset = UNSET,
+    ends_at: datetime | Unset = UNSET,
+    venue: str | Unset = UNSET,
+    online_url: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    languages: list[str] | Unset = UNSET,
+    capacity: int | None | Unset = UNSET,
+    status: str | Unset = UNSET,
+    moderation: str | Unset = UNSET,
+    board_locked: bool | Unset = UNSET,
+    partners: Iterable[Organization] | Unset = UNSET,
+    sponsors: Iterable[Organization] | Unset = UNSET,
+) -> Event:
+    """A new event with its join code; what is not given takes the model's default (a
+    board locked from the start has nothing to log: nobody is on it yet)."""
+    fields = given(locals(), "actor", "partners", "sponsors")
     _require_organizer(actor)
-    event = Event(**{k: v for k, v in fields.items() if k in EVENT_FIELDS}, created_by=actor)
+    event = Event(**fields, created_by=actor)
     for _attempt in range(10):
         event.join_code = generate_join_code()
         if not Event.objects.filter(join_code=event.join_code).exists():
             break
     event.full_clean()
     event.save()
+    _set_backers(event, partners=partners, sponsors=sponsors)
     return event
 
 
+def _set_backers(event: Event, *, partners, sponsors) -> None:
+    if partners is not UNSET:
+        event.partners.set(partners)
+    if sponsors is not UNSET:
+        event.sponsors.set(sponsors)
+
+
 @transaction.atomic
-def event_update(*, actor: User, event: Event, **fields) -> Event:
-    """Change an event; locking the board goes through the board service when present."""
+def event_update(
+    *,
+    actor: User,
+    event: Event,
+    title_fr: str | Unset = UNSET,
+    title_en: str | Unset = UNSET,
+    description_fr: str | Unset = UNSET,
+    description_en: str | Unset = UNSET,
+    starts_at: datetime | Unset = UNSET,
+    ends_at: datetime | Unset = UNSET,
+    venue: str | Unset = UNSET,
+    online_url: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    languages: list[str] | Unset = UNSET,
+    capacity: int | None | Unset = UNSET,
+    status: str | Unset = UNSET,
+    moderation: str | Unset = UNSET,
+    board_locked: bool | Unset = UNSET,
+    partners: Iterable[Organization] | Unset = UNSET,
+    sponsors: Iterable[Organization] | Unset = UNSET,
+) -> Event:
+    """Change an event; locking the board goes through the board service (logged and
+    broadcast like a lock from the board)."""
+    fields = given(locals(), "actor", "event", "board_locked", "partners", "sponsors")
     _require_organizer(actor)
-    board_locked = fields.pop("board_locked", None)
     was_closed = Event.objects.filter(pk=event.pk, status=EventStatus.CLOSED).exists()
-    for key, value in fields.items():
-        if key in EVENT_FIELDS:
-            setattr(event, key, value)
+    assign(event, fields)
     event.full_clean()
     event.save()
-    if board_locked is not None and board_locked != event.board_locked:
+    _set_backers(event, partners=partners, sponsors=sponsors)
+    if board_locked is not UNSET and board_locked != event.board_locked:
         board.board_set_locked(actor=actor, event=event, locked=board_locked)
         event.refresh_from_db()
     elif was_closed != (event.status == EventStatus.CLOSED) and not event.board_locked:
@@ -119,11 +155,19 @@ def theme_create(
 
 
 @transaction.atomic
-def theme_update(*, actor: User, theme: Theme, **fields) -> Theme:
+def theme_update(
+    *,
+    actor: User,
+    theme: Theme,
+    name_fr: str | Unset = UNSET,
+    name_en: str | Unset = UNSET,
+    description_fr: str | Unset = UNSET,
+    description_en: str | Unset = UNSET,
+    position: int | Unset = UNSET,
+) -> Theme:
+    changes = given(locals(), "actor", "theme")
     _require_organizer(actor)
-    for key in ("name_fr", "name_en", "description_fr", "description_en", "position"):
-        if key in fields:
-            setattr(theme, key, fields[key])
+    assign(theme, changes)
     theme.full_clean()
     theme.save()
     return theme
@@ -136,28 +180,52 @@ def theme_delete(*, actor: User, theme: Theme) -> None:
 
 
 @transaction.atomic
-def slot_create(*, actor: User, event: Event, **fields) -> TimeSlot:
+def slot_create(
+    *,
+    actor: User,
+    event: Event,
+    title_fr: str | Unset = UNSET,
+    title_en: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    starts_at: datetime | Unset = UNSET,
+    ends_at: datetime | Unset = UNSET,
+    room: str | Unset = UNSET,
+    theme: Theme | None | Unset = UNSET,
+) -> TimeSlot:
+    fields = given(locals(), "actor")
     _require_organizer(actor)
-    allowed = {"title_fr", "title_en", "kind", "starts_at", "ends_at", "room", "theme"}
-    slot = TimeSlot(event=event, **{k: v for k, v in fields.items() if k in allowed})
-    if slot.theme_id and slot.theme.event_id != event.pk:
-        raise ValidationError({"theme": _("This theme belongs to another event.")})
+    slot = TimeSlot(**fields)
+    _check_slot_theme(slot)
     slot.full_clean()
     slot.save()
     return slot
 
 
 @transaction.atomic
-def slot_update(*, actor: User, slot: TimeSlot, **fields) -> TimeSlot:
+def slot_update(
+    *,
+    actor: User,
+    slot: TimeSlot,
+    title_fr: str | Unset = UNSET,
+    title_en: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    starts_at: datetime | Unset = UNSET,
+    ends_at: datetime | Unset = UNSET,
+    room: str | Unset = UNSET,
+    theme: Theme | None | Unset = UNSET,
+) -> TimeSlot:
+    changes = given(locals(), "actor", "slot")
     _require_organizer(actor)
-    for key in ("title_fr", "title_en", "kind", "starts_at", "ends_at", "room", "theme"):
-        if key in fields:
-            setattr(slot, key, fields[key])
-    if slot.theme_id and slot.theme.event_id != slot.event_id:
-        raise ValidationError({"theme": _("This theme belongs to another event.")})
+    assign(slot, changes)
+    _check_slot_theme(slot)
     slot.full_clean()
     slot.save()
     return slot
+
+
+def _check_slot_theme(slot: TimeSlot) -> None:
+    if slot.theme_id and slot.theme.event_id != slot.event_id:
+        raise ValidationError({"theme": _("This theme belongs to another event.")})
 
 
 @transaction.atomic
@@ -198,7 +266,6 @@ def _clean_windows(available) -> list[dict]:
 
 
 MAX_MEETINGS_WISH = 48
-_UNSET = object()
 
 
 def _clean_max_meetings(value) -> int | None:
@@ -266,13 +333,13 @@ def registration_create(
 
 @transaction.atomic
 def registration_update(
-    *, actor: User, registration: Registration, available=None, max_meetings=_UNSET
+    *, actor: User, registration: Registration, available=None, max_meetings=UNSET
 ) -> Registration:
     if not can_change_registration(actor, registration):
         raise Forbidden(_("You can only change your own registration."))
     if available is not None and registration.role != RegistrationRole.PARTICIPANT:
         registration.available = _clean_windows(available)
-    if max_meetings is not _UNSET and registration.role != RegistrationRole.PARTICIPANT:
+    if max_meetings is not UNSET and registration.role != RegistrationRole.PARTICIPANT:
         registration.max_meetings = _clean_max_meetings(max_meetings)
     registration.save()
     return registration

@@ -43,8 +43,8 @@ from ..permissions import (
 )
 from . import notifications
 from .people import _skills_from_slugs
+from .unset import UNSET, Unset, assign, given
 
-EDITABLE_FIELDS = ("title", "description", "language", "urgency", "format", "event")
 HELD = (HelpStatus.CLAIMED, HelpStatus.IN_PROGRESS)
 
 
@@ -130,21 +130,30 @@ def help_request_create(
 
 @transaction.atomic
 def help_request_update(
-    *, actor: User, help_request: HelpRequest, skills: Iterable[str] | None = None, **fields
+    *,
+    actor: User,
+    help_request: HelpRequest,
+    title: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    skills: Iterable[str] | Unset = UNSET,
+    language: str | Unset = UNSET,
+    urgency: str | Unset = UNSET,
+    format: str | Unset = UNSET,
+    event: Event | None | Unset = UNSET,
 ) -> HelpRequest:
-    """Edit what the organisation asks; the status only moves through the transitions."""
+    """Edit what the organisation asks (``skills`` by slug); the status only moves
+    through the transitions."""
+    changes = given(locals(), "actor", "help_request", "skills")
     if not can_edit_help_request(actor, help_request):
         raise Forbidden(_("Only the organisation's members or an organizer can edit it."))
     if help_request.status == HelpStatus.RESOLVED:
         raise Conflict(_("This request is resolved and can no longer be edited."), code="resolved")
-    if "event" in fields:
-        _check_event(actor, fields["event"])
-    for key in EDITABLE_FIELDS:
-        if key in fields:
-            setattr(help_request, key, fields[key])
+    if "event" in changes:
+        _check_event(actor, changes["event"])
+    assign(help_request, changes)
     help_request.full_clean()
-    help_request.save(update_fields=[*[k for k in EDITABLE_FIELDS if k in fields], "updated_at"])
-    if skills is not None:
+    help_request.save(update_fields=[*changes, "updated_at"])
+    if skills is not UNSET:
         help_request.skills.set(_skills_from_slugs(skills))
     return help_request
 

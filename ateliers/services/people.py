@@ -10,6 +10,7 @@ from ..choices import MembershipRole
 from ..exceptions import Conflict, Forbidden
 from ..models import ExpertProfile, Membership, Organization, Skill, User
 from ..permissions import can_manage_organization, is_organizer
+from .unset import UNSET, Unset, assign, given
 
 
 @transaction.atomic
@@ -56,13 +57,20 @@ def organization_create(
 
 
 @transaction.atomic
-def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
+def organization_update(
+    *,
+    actor: User,
+    organization: Organization,
+    name: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    languages: list[str] | Unset = UNSET,
+    website: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+) -> Organization:
+    changes = given(locals(), "actor", "organization")
     if not can_manage_organization(actor, organization):
         raise Forbidden(_("Only the organisation's members or an organizer can edit it."))
-    allowed = {"name", "description", "languages", "website", "region"}
-    for key, value in fields.items():
-        if key in allowed:
-            setattr(organization, key, value)
+    assign(organization, changes)
     organization.full_clean()
     organization.save()
     return organization
@@ -123,27 +131,40 @@ def expert_profile_create(
 
 @transaction.atomic
 def expert_profile_update(
-    *, actor: User, profile: ExpertProfile, skills=None, **fields
+    *,
+    actor: User,
+    profile: ExpertProfile,
+    skills: Iterable[str] | Unset = UNSET,
+    languages: list[str] | Unset = UNSET,
+    bio: str | Unset = UNSET,
+    availability: str | Unset = UNSET,
+    organization: Organization | None | Unset = UNSET,
 ) -> ExpertProfile:
+    """Edit an expert's profile (``skills`` by slug): the expert or an organizer."""
+    changes = given(locals(), "actor", "profile", "skills")
     if actor.pk != profile.user_id and not is_organizer(actor):
         raise Forbidden(_("You can only edit your own profile."))
-    for key in ("languages", "bio", "availability", "organization"):
-        if key in fields:
-            setattr(profile, key, fields[key])
+    assign(profile, changes)
     profile.full_clean()
     profile.save()
-    if skills is not None:
+    if skills is not UNSET:
         profile.skills.set(_skills_from_slugs(skills))
     return profile
 
 
 @transaction.atomic
-def skill_update(*, actor: User, skill: Skill, **fields) -> Skill:
+def skill_update(
+    *,
+    actor: User,
+    skill: Skill,
+    slug: str | Unset = UNSET,
+    name_fr: str | Unset = UNSET,
+    name_en: str | Unset = UNSET,
+) -> Skill:
+    changes = given(locals(), "actor", "skill")
     if not is_organizer(actor):
         raise Forbidden(_("Only organizers can change skills."))
-    for key in ("slug", "name_fr", "name_en"):
-        if key in fields:
-            setattr(skill, key, fields[key])
+    assign(skill, changes)
     skill.full_clean()
     skill.save()
     return skill
