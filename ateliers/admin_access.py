@@ -9,7 +9,7 @@ with the organizer role are staff members of it (``grant_organizer_admin``).
 
 from __future__ import annotations
 
-ORGANIZERS_GROUP = "organizers"
+from .services.accounts import ORGANIZERS_GROUP
 
 # app label → model → actions beyond "view" (every model of these apps is viewable).
 WRITES = {

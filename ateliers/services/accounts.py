@@ -15,6 +15,9 @@ from ..permissions import is_organizer
 
 ASSIGNABLE_ROLES = {Role.ORGANIZER.value, Role.EXPERT.value, Role.PARTNER.value}
 
+# The admin group of organizers (its permissions: ``ateliers/admin_access.py``).
+ORGANIZERS_GROUP = "organizers"
+
 
 def _build_user(
     *, username: str, password: str, email: str, display_name: str, language: str | None
@@ -104,8 +107,6 @@ def user_grant_organizer_admin(*, user: User) -> None:
     """An organizer account can log into /admin/ and is in the organizers group
     (``ateliers/admin_access.py``); any other account is left as it is."""
     from django.contrib.auth.models import Group
-
-    from ..admin_access import ORGANIZERS_GROUP
 
     if not user.is_organizer:
         return
