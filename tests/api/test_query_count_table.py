@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.api.test_permissions import api_routes
 from tests.api.test_query_counts import World, _count
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

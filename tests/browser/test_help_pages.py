@@ -8,8 +8,7 @@ import pytest
 
 from ateliers.demo import DEMO_PASSWORD, seed_demo
 from ateliers.models import Event, HelpRequest
-
-from .conftest import login
+from tests.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

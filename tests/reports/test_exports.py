@@ -14,7 +14,7 @@ from ateliers.reports.exports import IDEA_COLUMNS, INDICATOR_COLUMNS
 from ateliers.services.board import idea_moderate, vote_set
 from projets import services
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 
 def body(response) -> bytes:
