@@ -78,13 +78,19 @@ def assert_queries(name: str, *, using: str = "default"):
 
     with CaptureQueriesContext(connections[using]) as ctx:
         yield ctx
-    count = len(ctx.captured_queries)
+    check_queries(name, ctx.captured_queries)
+
+
+def check_queries(name: str, captured: list[dict]) -> None:
+    """The check behind ``assert_queries``, for queries captured elsewhere (e.g. once per
+    module for many rows)."""
+    count = len(captured)
     test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
     first = _seen.setdefault((test, name), count)
     if first != count:
         pytest.fail(
             f"{name}: {first} queries the first time, {count} now (not constant as rows "
-            f"grow):\n{_sql(ctx.captured_queries)}",
+            f"grow):\n{_sql(captured)}",
             pytrace=False,
         )
     if UPDATE_QUERY_COUNTS:
@@ -101,6 +107,6 @@ def assert_queries(name: str, *, using: str = "default"):
         pytest.fail(
             f"{name}: {count} queries, {pinned} pinned in {QUERY_COUNTS.name} "
             "(LIVINGLAB_UPDATE_QUERY_COUNTS=1 rewrites the figure if the change is meant):\n"
-            f"{_sql(ctx.captured_queries)}",
+            f"{_sql(captured)}",
             pytrace=False,
         )
