@@ -57,17 +57,24 @@ check: dev-venv
 	  ALLOWED_HOSTS=livinglab.example.org SITE_URL=https://livinglab.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+## The SQLite pass: the whole suite, browser tests included, less the tests that need a
+## PostgreSQL server (marked `postgres`: they run in the next pass).
 pytest: dev-venv
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -m "not postgres" $(PYTEST_ARGS)
 
-## The same suite (less the browser tests) on PostgreSQL + Redis, started on loopback;
-## tests/scaleout/ (two daphnes, kill -9, a Redis outage) runs only in this pass, and the
-## fuzzer (tests/api/test_fuzz.py) runs here against a daphne on a fresh PostgreSQL
-## database (LIVINGLAB_FUZZ_SECONDS per token, 20 s by default).
+## The PostgreSQL + Redis pass, both started on loopback: what these backends change
+## (marker `backends`, set by path in tests/conftest.py): the API suite, the domain and
+## its services (locks, concurrency, claims, migrations, backup, e-mail queue), sockets
+## over the Redis layer, rooms, attacks, projects, webhooks, the contract and every
+## slow/postgres/redis/fuzz test. Pages, report rendering, catalogues and the pure
+## schedule solver run in the SQLite pass only. tests/scaleout/ (two daphnes, kill -9, a
+## Redis outage) runs only here, and the fuzzer (tests/api/test_fuzz.py) runs here against
+## a daphne on a fresh PostgreSQL database (LIVINGLAB_FUZZ_SECONDS per token, 20 s by
+## default). Times of each pass: README, "Tests".
 pytest-scaleout: dev-venv
 	@eval "$$(.ci/services.sh start)" && \
 	  LIVINGLAB_EXPECT_BACKEND=postgresql TEST_POSTGRES_URL=$$DATABASE_URL \
-	  $(VENV)/bin/pytest -q -m "not browser" $(PYTEST_ARGS); \
+	  $(VENV)/bin/pytest -q -m "backends and not browser" $(PYTEST_ARGS); \
 	  status=$$?; .ci/services.sh stop; exit $$status
 
 messages: dev-venv

@@ -1,14 +1,15 @@
-"""The common cast (anonymous, expert, member, partner, organizer) and helpers."""
+"""The common cast (anonymous, expert, member, partner, organizer): fixtures only (the
+helpers tests import are in tests/helpers.py)."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from . import factories
+from .helpers import token_client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + ORM
 
@@ -62,14 +63,6 @@ def _test_settings(settings):
     cache.clear()
 
 
-def token_client(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
 @pytest.fixture
 def organizer(db):
     return factories.make_organizer("orga")
@@ -110,18 +103,38 @@ def as_user():
     return token_client
 
 
+# What the PostgreSQL + Redis pass (`make pytest-scaleout`, `-m backends`) runs: the API
+# suite, the domain and its services (locks, concurrency, claims, migrations, backup, the
+# e-mail queue), the sockets over the Redis layer, the rooms, the attacks, projects (their
+# visibility querysets), webhooks, the contract, and every slow/postgres/redis/fuzz test
+# wherever it is. The SQLite pass runs everything. Left to SQLite alone: server-rendered
+# pages (tests/frontend: their permission rules are the predicates the API suite checks on
+# PostgreSQL), report rendering (PDF, CSV, iCalendar: tests/reports), the catalogues
+# (tests/test_translations.py) and the pure schedule solver (no database at all).
+BACKEND_PASS = (
+    "tests/api/",
+    "tests/ateliers/",
+    "tests/projets/",
+    "tests/room/",
+    "tests/scaleout/",
+    "tests/security/",
+    "tests/ws/",
+    "tests/test_contract.py",
+    "tests/test_webhooks.py",
+)
+SQLITE_ONLY = ("tests/ateliers/test_schedule_solver.py",)
+BACKEND_MARKERS = ("slow", "postgres", "redis", "fuzz")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Everything under tests/browser/ is a browser test (deselected by -m "not browser")."""
+    """Everything under tests/browser/ is a browser test (deselected by -m "not browser");
+    what the PostgreSQL + Redis pass runs gets the ``backends`` marker."""
+    root = str(config.rootpath)
     for item in items:
-        if "/tests/browser/" in str(item.fspath):
+        path = str(item.fspath).removeprefix(root).lstrip("/")
+        if path.startswith("tests/browser/"):
             item.add_marker(pytest.mark.browser)
-
-
-def finish(response) -> None:
-    """Read a streamed response to its end, so its file closes the way Django's test
-    client closes it. (``response.close()`` would send ``request_finished`` with the
-    connection-closing handler attached: on PostgreSQL that closes the test's own
-    connection inside its transaction.)"""
-    if getattr(response, "streaming", False):
-        for _chunk in response.streaming_content:
-            pass
+        elif (path.startswith(BACKEND_PASS) and not path.startswith(SQLITE_ONLY)) or any(
+            item.get_closest_marker(name) for name in BACKEND_MARKERS
+        ):
+            item.add_marker(pytest.mark.backends)

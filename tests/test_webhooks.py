@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from projets import services as project_services
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 from webhooks.models import Delivery
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from ateliers.models import User
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

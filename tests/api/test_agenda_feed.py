@@ -15,7 +15,7 @@ from icalendar import Calendar
 from ateliers.models import Meeting, Schedule
 from tests import factories
 from tests.api.test_schedule_api import cast, generate  # noqa: F401 (the fixture)
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

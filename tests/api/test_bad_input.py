@@ -14,7 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from ateliers.models import Registration, User
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from ateliers.models import Idea
 from ateliers.services import board as svc
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 
 def guest_client(event, name="Invitée") -> tuple[APIClient, dict]:

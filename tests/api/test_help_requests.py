@@ -7,7 +7,7 @@ from django.core import mail
 
 from ateliers.models import HelpRequest, HelpRequestTransition, Notification
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from ateliers.models import HelpRequest, Idea
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 REFUSED = {400, 403, 404, 405}  # 405: no such write at all (help requests are not deleted)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.conftest import finish, token_client
+from tests.helpers import finish, token_client
 
 ROLES = ["anonymous", "participant", "expert", "member", "partner", "organizer"]
 
@@ -879,8 +879,35 @@ WRITE += [
 ROUTE_ONLY: list = []
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """The world is built once for the module, inside a transaction that is rolled back
+    at the end; each case runs in a savepoint inside it (pytest-django's ``db``), so
+    whatever a case writes or deletes is undone before the next case, exactly as when the
+    world was rebuilt for every case (1,100+ cases: the rebuild was most of the time)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db):
+def world(_module_world, db):
+    return _module_world
+
+
+def build_world():
     organizer = factories.make_organizer("orga")
     expert = factories.make_expert("expert1")
     org = factories.make_org("Centre")

@@ -35,7 +35,7 @@ from ateliers.services import board, help
 from projets import services as projects
 from projets.models import ProjectUpdate
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

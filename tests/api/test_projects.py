@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from projets import services
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -1,21 +1,21 @@
-"""Query counts pinned for every list endpoint and the main pages: constant as rows grow.
-
-Each URL is fetched with 1 row of everything, then with 30; the count must be the same
-and equal to the pinned figure (a change in either direction should be a conscious one).
+"""Query counts of the hot services, pinned in ``query_counts.json`` by ``assert_queries``
+(joining a board, posting an idea, voting, commenting, claiming a help request, and the
+socket's hello/welcome read at 1 and at 30 ideas), and the ``World`` that
+``test_query_count_table.py`` grows to 1, then 30 rows of everything to pin every list
+endpoint and main page.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ateliers.models import Membership, Notification, Registration
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -75,63 +75,81 @@ class World:
 
 
 @pytest.fixture
-def world(organizer):
-    return World(organizer)
+def board(event):
+    """An open board with one idea by a guest, and a second guest."""
+    from ateliers.services.board import participant_join
+
+    author = participant_join(code=event.join_code, display_name="Autrice")
+    idea = factories.post_idea(author, "Des rampes d'accès")
+    voter = participant_join(code=event.join_code, display_name="Votante")
+    return event, author, voter, idea
 
 
-# path, pinned number of queries (token lookup included)
-API_LISTS = [
-    ("/api/events/", 3),
-    ("/api/events/{event}/themes/", 4),
-    ("/api/events/{event}/slots/", 4),
-    ("/api/events/{event}/registrations/", 4),
-    ("/api/skills/", 3),
-    ("/api/organizations/", 3),
-    ("/api/organizations/{org}/members/", 3),
-    ("/api/experts/", 4),
-    ("/api/users/", 4),
-    ("/api/events/calendar.ics", 2),
-    ("/api/events/{event}/", 2),
-]
+def test_join_query_count(board):
+    from ateliers.services.board import participant_join
 
-PAGES = [
-    ("/", 3),
-    ("/events/", 4),
-    ("/events/{event}/", 12),  # +2: projects born there, partners and sponsors (i20)
-    ("/organize/", 3),
-    ("/organize/events/{event}/", 6),
-    ("/organize/events/{event}/registrations/", 6),
-    ("/organizations/", 4),
-    ("/me/", 8),  # + the rooms the account helps run (issue 18)
-]
+    event, *_ = board
+    with assert_queries("service participant_join"):
+        participant_join(code=event.join_code, display_name="Nouvelle")
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
+def test_post_idea_query_count(board):
+    from ateliers.services.board import idea_post
+
+    _, author, _, _ = board
+    with assert_queries("service idea_post"):
+        _idea, created = idea_post(participant=author, text="Une deuxième idée", client_id=uuid4())
+    assert created
 
 
-@pytest.mark.parametrize(("path", "pinned"), API_LISTS)
-def test_api_list_query_counts_are_constant(world, path, pinned):
-    client = token_client(world.organizer)
-    url = path.format(event=world.event.pk, org=world.org.pk) + (
-        "?page_size=200" if path.endswith("/") else ""
-    )
-    world.grow_to(1)
-    one = _count(client, url)
-    world.grow_to(30)
-    many = _count(client, url)
-    assert (one, many) == (pinned, pinned)
+def test_vote_query_count(board):
+    from ateliers.services.board import vote_set
+
+    _, _, voter, idea = board
+    with assert_queries("service vote_set"):
+        vote_set(participant=voter, idea=idea, value=1)
 
 
-@pytest.mark.parametrize(("path", "pinned"), PAGES)
-def test_page_query_counts_are_constant(client, world, path, pinned):
-    client.force_login(world.organizer)
-    url = path.format(event=world.event.pk, org=world.org.pk)
-    world.grow_to(1)
-    one = _count(client, url)
-    world.grow_to(30)
-    many = _count(client, url)
-    assert (one, many) == (pinned, pinned)
+def test_comment_query_count(board):
+    from ateliers.services.board import comment_post
+
+    _, _, voter, idea = board
+    with assert_queries("service comment_post"):
+        _comment, created = comment_post(
+            participant=voter, idea=idea, text="Et des ascenseurs", client_id=uuid4()
+        )
+    assert created
+
+
+def test_claim_query_count(db):
+    from ateliers.services.help import help_request_claim
+
+    help_request = factories.make_help_request(factories.make_org("Centre"))
+    expert = factories.make_expert("claimeuse", skills=["accessibility"])
+    with assert_queries("service help_request_claim"):
+        help_request_claim(actor=expert, help_request=help_request)
+
+
+@pytest.mark.parametrize("since", [None, 0], ids=["snapshot", "catch-up"])
+def test_hello_query_count_is_constant(board, since):
+    """The welcome a socket gets (snapshot, or the log since a seq): the same count with
+    1 idea as with 30."""
+    from ateliers import consumers
+    from ateliers.services.board import participant_token
+
+    event, author, _, _ = board
+    name = f"hello {'snapshot' if since is None else 'catch-up'}"
+    token = participant_token(author)
+
+    def hello():
+        # A hello flushes pending vote tallies at most once a second per event: forget
+        # the last flush, so each hello here counts it (not the clock).
+        consumers._hello_flushes.clear()
+        consumers.hello_sync(event_id=event.pk, token=token, since=since, scope_user=None)
+
+    with assert_queries(name):
+        hello()
+    for i in range(29):
+        factories.post_idea(factories.make_participant(event, f"P{i}"), f"Idée {i}")
+    with assert_queries(name):
+        hello()

@@ -12,7 +12,7 @@ from ateliers.models import Meeting, Notification, Schedule
 from ateliers.schedule.solver import Expert, Org, Problem
 from ateliers.schedule.validate import violations
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

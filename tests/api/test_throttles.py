@@ -104,7 +104,7 @@ def test_board_writes_are_throttled_per_guest_token_not_per_address(rates):
 
 
 def test_account_writes_are_throttled(rates, organizer):
-    from tests.conftest import token_client
+    from tests.helpers import token_client
 
     rates["writes"] = "2/min"
     client = token_client(organizer)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.live import DaphneServer
 from tests.live_claims import final_state, race, seed
 from tests.pg import postgres_database, postgres_server  # noqa: F401 - fixtures
@@ -24,6 +26,7 @@ def _check(server) -> None:
     assert state["claims"] == 1  # one history row: the losers wrote nothing
 
 
+@pytest.mark.slow
 def test_concurrent_claims_on_sqlite(tmp_path):
     server = DaphneServer(workdir=tmp_path).migrate()
     server.start()
@@ -33,6 +36,8 @@ def test_concurrent_claims_on_sqlite(tmp_path):
         server.stop()
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 def test_concurrent_claims_on_postgresql(tmp_path, postgres_database):  # noqa: F811
     server = DaphneServer(workdir=tmp_path, env={"DATABASE_URL": postgres_database}).migrate()
     server.start()

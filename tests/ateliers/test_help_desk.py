@@ -12,7 +12,7 @@ from django.utils import timezone
 from ateliers.models import HelpRequest, HelpRequestTransition, Notification
 from ateliers.services import help as services
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

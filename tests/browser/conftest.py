@@ -2,7 +2,7 @@
 
 ``page`` is a fresh page for each test against pytest-django's ``live_server``;
 ``audit(page)`` runs axe-core (shipped inside axe-playwright-python) and fails with a
-readable list of violations.
+readable list of violations. ``login(page, live_server, …)`` is in tests/helpers.py.
 """
 
 from __future__ import annotations
@@ -80,11 +80,3 @@ def audit():
         return results
 
     return run
-
-
-def login(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()

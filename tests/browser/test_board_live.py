@@ -10,8 +10,6 @@ from playwright.sync_api import expect
 
 from tests.live import DaphneServer
 
-from .conftest import CHROMIUM_ARGS  # noqa: F401 - the browser fixture uses them
-
 pytestmark = pytest.mark.browser
 
 

@@ -8,8 +8,7 @@ import pytest
 
 from ateliers.models import Event, HelpRequest
 from demo.seed import DEMO_PASSWORD, seed_demo
-
-from .conftest import login
+from tests.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

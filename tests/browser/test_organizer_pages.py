@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from ateliers.models import Event, Organization, Registration
 from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
-
-from .conftest import login
+from tests.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,7 @@ import pytest
 
 from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 from projets.models import Project
-
-from .conftest import login
+from tests.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

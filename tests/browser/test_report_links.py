@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from demo.seed import DEMO_ORGANIZER, seed_demo
-
-from .conftest import login
+from tests.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

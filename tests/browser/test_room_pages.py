@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 from demo.seed import DEMO_ORGANIZER
 from tests.live import DaphneServer
 
-from .conftest import CHROMIUM_ARGS  # noqa: F401 - the browser fixture uses them
-
 pytestmark = pytest.mark.browser
 
 

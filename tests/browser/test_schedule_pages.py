@@ -8,8 +8,7 @@ import pytest
 
 from ateliers.models import Meeting, Schedule
 from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
-
-from .conftest import login
+from tests.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SCHEDULE_SCREENSHOTS")  # a folder: save screenshots to look at

@@ -9,8 +9,8 @@ import pytest
 from ateliers.models import Event, HelpRequest, Meeting, Organization
 from demo.seed import DEMO_ORGANIZER, DEMO_PASSWORD, seed_demo
 from projets.models import Project
+from tests.helpers import login
 
-from .conftest import login
 from .test_organizer_pages import ORGANIZER_PAGES
 from .test_pages import PUBLIC_PAGES
 from .test_project_pages import _paths as project_paths

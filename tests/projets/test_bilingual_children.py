@@ -11,7 +11,7 @@ from django.test import Client
 
 from projets import reports, services
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 from tests.reports import pdftext
 
 pytestmark = pytest.mark.django_db

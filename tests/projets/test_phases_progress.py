@@ -13,7 +13,7 @@ from django.utils import timezone
 from projets import services
 from projets.models import Milestone, PhaseTransition, Project
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

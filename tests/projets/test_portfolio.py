@@ -13,7 +13,7 @@ from django.test import Client
 
 from projets import services
 from tests import factories
-from tests.conftest import finish, token_client
+from tests.helpers import finish, token_client
 from tests.reports import pdftext
 
 pytestmark = pytest.mark.django_db

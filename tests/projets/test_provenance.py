@@ -8,7 +8,7 @@ from django.test import Client
 from projets.models import Project
 from projets.selectors import projects_from_help_request
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from projets import services
 from projets.selectors import projects_visible_to
 from tests import factories
-from tests.conftest import finish, token_client
+from tests.helpers import finish, token_client
 
 pytestmark = pytest.mark.django_db
 

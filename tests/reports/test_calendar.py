@@ -5,7 +5,7 @@ from __future__ import annotations
 from icalendar import Calendar
 
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 
 def test_events_feed_parses_and_leaves_drafts_out(db, event):

@@ -19,7 +19,7 @@ from ateliers.services.board import idea_moderate, vote_set
 from projets import services
 from projets.models import Project
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

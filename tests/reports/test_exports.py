@@ -15,7 +15,7 @@ from ateliers.services.board import idea_moderate, vote_set
 from projets import services
 from projets.exports import INDICATOR_COLUMNS
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 
 def body(response) -> bytes:

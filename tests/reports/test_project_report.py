@@ -9,7 +9,7 @@ import pytest
 
 from projets import services
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 from tests.reports import pdftext
 
 

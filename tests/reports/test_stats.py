@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ateliers.models import Meeting, Schedule
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

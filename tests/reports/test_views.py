@@ -10,7 +10,7 @@ import pytest
 
 from ateliers.reports.exports import EVENT_COLUMNS
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 from tests.reports import pdftext
 
 

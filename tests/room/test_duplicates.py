@@ -13,7 +13,7 @@ from ateliers.models import Idea
 from ateliers.services.board import vote_set
 from ateliers.textnorm import word_key
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "duplicates.py"
 

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from ateliers.models import EventModerator, Idea
 from ateliers.routing import websocket_urlpatterns
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 
 def _board(event):

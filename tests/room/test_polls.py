@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from ateliers.models import BoardEvent, PollAnswer
 from ateliers.services.board import participant_token
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from ateliers.routing import websocket_urlpatterns
 from ateliers.services import board as board_services
 from ateliers.services.moderators import moderator_appoint
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 SECRET = "Une idée que personne ne doit lire avant l'accord"
 SHOWN = html.escape(SECRET)  # as a page prints it

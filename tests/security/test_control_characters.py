@@ -19,7 +19,7 @@ from ateliers.services import board as svc
 from ateliers.text import clean_text
 from projets.models import Project
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 CONTROLS = "Idée\x07 \x1b[31mrouge\x1b[0m\x08 ok\x7f\x85"
 CLEANED = "Idée [31mrouge[0m ok"

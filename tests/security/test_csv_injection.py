@@ -14,7 +14,7 @@ import pytest
 from ateliers.spreadsheet import csv_cell
 from projets import services
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from ateliers.models import Event
 from projets import services
 from projets.models import Project
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

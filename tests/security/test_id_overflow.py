@@ -19,7 +19,7 @@ from ateliers.models import User
 from ateliers.services.board import participant_token
 from projets.models import Project
 from tests import factories
-from tests.conftest import token_client
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 
