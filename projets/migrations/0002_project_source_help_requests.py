@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ateliers', '0003_merge_0002_board_0002_help_requests_and_notifications'),
+        ('ateliers', '0001_initial'),
         ('projets', '0001_projects_phases_indicators_stories'),
     ]
 

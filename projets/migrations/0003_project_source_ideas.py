@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ateliers', '0004_notification_project_kinds'),
+        ('ateliers', '0001_initial'),
         ('projets', '0002_project_source_help_requests'),
     ]
 

@@ -19,7 +19,7 @@ def events_from_sources(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ateliers', '0006_notification_kinds_all'),
+        ('ateliers', '0001_initial'),
         ('projets', '0004_project_theme'),
     ]
 
