@@ -88,12 +88,16 @@ class DaphneServer:
             self.manage("seed_demo")
         return self
 
-    def start(self, timeout: float = 30) -> DaphneServer:
+    def start(self, timeout: float = 90) -> DaphneServer:
+        """Start daphne and wait for /healthz. The start-up (imports, the warm-up of the
+        caches) takes 2-5 s on a quiet machine; the generous deadline is for a shared
+        one. A server that does not answer is stopped, not left behind."""
         with open(self.log, "ab") as logfile:  # the child keeps its own copy of the fd
             self.proc = self._spawn(logfile)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.proc.wait()
                 raise RuntimeError(f"daphne exited: {self.log.read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
@@ -101,6 +105,7 @@ class DaphneServer:
                         return self
             except OSError:
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError(f"daphne did not answer in {timeout}s: {self.log.read_text()[-2000:]}")
 
     def _spawn(self, logfile) -> subprocess.Popen:

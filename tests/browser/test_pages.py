@@ -76,7 +76,7 @@ def test_api_docs_render_from_local_assets(live_server, page, demo):
         "request", lambda r: None if r.url.startswith(live_server.url) else foreign.append(r.url)
     )
     page.goto(f"{live_server.url}/api/docs/")
-    page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+    page.wait_for_selector(".swagger-ui .opblock", timeout=45_000)  # a 1 MB bundle, busy CI
     # Swagger UI draws only the operations near the screen (a virtualised list): scroll
     # through the page and gather every operation it draws.
     seen: set[str] = set()
