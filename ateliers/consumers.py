@@ -26,6 +26,7 @@ from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from .exceptions import DomainError
 from .models import Event, Idea, Participant
@@ -45,6 +46,7 @@ from .realtime.sockets import (
     TokenBucket,
     account_from_token,
     session_account,
+    socket_language,
 )
 from .selectors import board as board_selectors
 from .services import board as board_services
@@ -201,6 +203,13 @@ def _created_seq(event_id: int, obj, kind: str, key: str) -> int | None:
     )
 
 
+def write_in_language(lang: str, **kwargs) -> dict:
+    """``write_sync`` with the socket's language active: a refusal reads in the language
+    of the page that opened the socket, not the server's."""
+    with translation.override(lang):
+        return write_sync(**kwargs)
+
+
 def write_sync(*, event_id: int, participant, user, message: dict) -> dict:
     """Run one client write; returns the ack (without ``type``)."""
     kind = message["type"]
@@ -351,6 +360,7 @@ class BoardConsumer(LimitedConsumer):
         self.principal_key = None
         self.limiter = TokenBucket(limits["WS_RATE_PER_SECOND"], limits["WS_RATE_BURST"])
         self.hello_timer = None
+        self.lang = socket_language(self.scope)
         address = (self.scope.get("client") or ("?", 0))[0]
         if _sockets_per_address.get(address, 0) >= int(limits["WS_SOCKETS_PER_ADDRESS"]):
             logger.warning("board socket refused: %s has too many open", address)
@@ -503,7 +513,8 @@ class BoardConsumer(LimitedConsumer):
         client_id = message.get("client_id")
         client_id = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
         try:
-            ack = await board_db(write_sync)(
+            ack = await board_db(write_in_language)(
+                self.lang,
                 event_id=self.event_id,
                 participant=self.participant,
                 user=self.user,
@@ -516,7 +527,9 @@ class BoardConsumer(LimitedConsumer):
             await self.error(exc.code, exc.message, client_id)
             return
         except ValidationError as exc:
-            await self.error("invalid", _validation_detail(exc), client_id)
+            with translation.override(self.lang):
+                detail = _validation_detail(exc)
+            await self.error("invalid", detail, client_id)
             return
         except Exception:
             logger.exception("board write failed")

@@ -25,6 +25,33 @@ CLOSE_FLOOD = 4429  # also too many sockets for one token or one address
 CLOSE_TOO_SLOW = 4503
 
 
+def socket_language(scope) -> str:
+    """The language a socket's error texts are written in: the one its page was served
+    in. Pages connect with ``?lang=<the page's lang>``; without it, the language cookie,
+    then the browser's Accept-Language, then the site's default (French)."""
+    from urllib.parse import parse_qs
+
+    from django.conf import settings
+    from django.utils import translation
+
+    supported = {code for code, _name in settings.LANGUAGES}
+    query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
+    wanted = [*query.get("lang", [])]
+    headers = dict(scope.get("headers") or [])
+    cookies = headers.get(b"cookie", b"").decode("latin-1")
+    for part in cookies.split(";"):
+        name, _sep, value = part.strip().partition("=")
+        if name == settings.LANGUAGE_COOKIE_NAME:
+            wanted.append(value)
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    wanted += [code for code, _q in translation.trans_real.parse_accept_lang_header(accept)]
+    for code in wanted:
+        code = code.strip().lower().split("-")[0]
+        if code in supported:
+            return code
+    return settings.LANGUAGE_CODE
+
+
 class ClientError(Exception):
     """A refusal the client is told about as ``{"type": "error", "code", "detail"}``."""
 

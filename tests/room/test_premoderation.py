@@ -289,3 +289,42 @@ async def test_over_the_socket_a_pending_idea_reaches_nobody_until_approved(loca
     assert refused["type"] == "error" and refused["code"] == "banned"
     for communicator in (writer, reader, banned):
         await communicator.disconnect()
+
+
+async def _refusal(path: str, token: str, headers=()) -> dict:
+    communicator = WebsocketCommunicator(app, path, headers=list(headers))
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "hello", "token": token})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "welcome"
+    await communicator.send_json_to(
+        {"type": "idea.create", "text": "trop tard", "client_id": str(uuid.uuid4())}
+    )
+    refused, _ = await _until(communicator, lambda m: m["type"] in ("ack", "error"))
+    await communicator.disconnect()
+    return refused
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_each_socket_is_refused_in_the_language_of_its_page(local_layer):
+    """Issue 18: "Le tableau est verrouillé." came in French on an English page."""
+
+    @sync_to_async
+    def setup():
+        event = factories.make_event()
+        token = board_services.participant_token(factories.make_participant(event, "Lee"))
+        event.board_locked = True
+        event.save()
+        return event, token
+
+    event, token = await setup()
+    path = f"/ws/events/{event.pk}/board/"
+    english = await _refusal(f"{path}?lang=en", token)
+    assert english["code"] == "board_locked" and english["detail"] == "The board is locked."
+    french = await _refusal(f"{path}?lang=fr", token)
+    assert french["detail"] == "Le tableau est verrouillé."
+    browser = await _refusal(path, token, [(b"accept-language", b"en-CA,en;q=0.9")])
+    assert browser["detail"] == "The board is locked."
+    cookie = await _refusal(path, token, [(b"cookie", b"django_language=en")])
+    assert cookie["detail"] == "The board is locked."
+    assert (await _refusal(path, token))["detail"] == "Le tableau est verrouillé."

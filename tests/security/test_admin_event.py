@@ -28,6 +28,7 @@ def event_form(title: str) -> dict:
         "languages": ["fr"],
         "capacity": "",
         "status": "draft",
+        "moderation": "post",  # the select's preselected default, as a browser sends it
     }
 
 

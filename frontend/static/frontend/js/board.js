@@ -414,7 +414,8 @@
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     ready = false;
     setConn(socket ? T.reconnecting : T.connecting);
-    socket = new WebSocket(scheme + window.location.host + "/ws/events/" + eventId + "/board/");
+    /* ?lang: the socket's refusals come in the page's language */
+    socket = new WebSocket(scheme + window.location.host + "/ws/events/" + eventId + "/board/?lang=" + lang);
     socket.onopen = function () {
       var hello = { type: "hello", since: lastSeq };
       if (token) {
