@@ -416,7 +416,9 @@ class ParticipantBanView(EventChildMixin, APIView):
             }
         )
 
-    @extend_schema(request=ParticipantBanSerializer, responses=ParticipantModerationSerializer)
+    @extend_schema(
+        request=ParticipantBanSerializer, responses={200: ParticipantModerationSerializer}
+    )
     def post(self, request, event_pk=None, pk=None):
         participant = self._participant()
         serializer = ParticipantBanSerializer(data=request.data)
@@ -428,7 +430,7 @@ class ParticipantBanView(EventChildMixin, APIView):
         )
         return self._answer(participant)
 
-    @extend_schema(request=None, responses=ParticipantModerationSerializer)
+    @extend_schema(request=None, responses={200: ParticipantModerationSerializer})
     def delete(self, request, event_pk=None, pk=None):
         participant = board_services.participant_ban(
             actor=request.user, participant=self._participant(), banned=False
