@@ -127,6 +127,17 @@
    * shown, paging through the others every PAGE_MS; in each column the ideas that fit
    * are shown (best first) and the rest hidden until they fit again. */
   var PAGE_MS = 12000;
+  var FRESH_MS = 60000;
+  var lastAcross = 1;
+
+  function showColumnOf(el) {
+    /* a new idea brings its theme's page to the screen */
+    var columns = Array.prototype.slice.call(root.querySelectorAll("[data-theme]"));
+    var index = columns.indexOf(el.closest("[data-theme]"));
+    if (index >= 0) {
+      page = Math.floor(index / lastAcross);
+    }
+  }
   var page = 0;
   var fitQueued = false;
 
@@ -153,6 +164,7 @@
     var columns = Array.prototype.slice.call(root.querySelectorAll("[data-theme]"));
     var wide = projectorWide();
     var across = wide ? Math.max(1, Math.min(4, Math.floor(window.innerWidth / 420))) : columns.length;
+    lastAcross = across;
     var pages = Math.max(1, Math.ceil(columns.length / across));
     page = page % pages;
     root.style.setProperty("--projector-columns", String(Math.min(across, columns.length) || 1));
@@ -179,11 +191,18 @@
       /* the column's own bottom, and never below the screen's (a layout that did not
        * constrain the column must still not push an idea off the screen) */
       var bottom = Math.min(list.getBoundingClientRect().bottom, window.innerHeight - 8);
-      var full = false;
-      items.forEach(function (item) {
-        full = full || item.getBoundingClientRect().bottom > bottom + 1;
-        item.hidden = full;
-      });
+      /* Hide from the bottom until the column fits, but never an idea that has just
+       * arrived (for FRESH_MS): the room must see it come in, even with no vote yet. */
+      var overflows = function () {
+        return items.some(function (item) {
+          return !item.hidden && item.getBoundingClientRect().bottom > bottom + 1;
+        });
+      };
+      for (var i = items.length - 1; i >= 0 && overflows(); i--) {
+        if (!items[i].hasAttribute("data-fresh")) {
+          items[i].hidden = true;
+        }
+      }
     });
   }
 
@@ -364,6 +383,14 @@
       place(el, idea.theme);
       if (isNew) {
         announce(T.newIdea + idea.text);
+        if (mode === "projector") {
+          el.setAttribute("data-fresh", "");
+          showColumnOf(el);
+          window.setTimeout(function () {
+            el.removeAttribute("data-fresh");
+            fitSoon();
+          }, FRESH_MS);
+        }
       }
     } else {
       fill(el, idea);
