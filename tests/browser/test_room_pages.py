@@ -202,3 +202,52 @@ def test_a_pin_reorders_phones_and_the_projector_live(server, browser):
         api(server, "POST", f"/api/ideas/{last}/moderate/", {"action": "unpin"}, token)
     phone.context.close()
     screen.context.close()
+
+
+BIG_BOARD = """
+import uuid
+from datetime import timedelta
+from django.utils import timezone
+from ateliers.models import User
+from ateliers.services import board, events
+boss = User.objects.get(username="organisatrice")
+start = timezone.now() + timedelta(hours=1)
+event = events.event_create(actor=boss, title_fr="Grande salle", starts_at=start,
+    ends_at=start + timedelta(hours=8), languages=["fr", "en"], status="published")
+themes = [events.theme_create(actor=boss, event=event, name_fr=f"Thème {n}") for n in range(5)]
+guests = [board.participant_join(code=event.join_code, display_name=f"P{n}") for n in range(20)]
+for n in range(200):
+    text = f"Idée {n} " + "pour un quartier plus accessible et plus vert " * (1 + n % 6)
+    idea, _ = board.idea_post(
+        participant=guests[n % 20], theme=themes[n % 5], client_id=uuid.uuid4(), text=text
+    )
+board.vote_set(participant=guests[1], idea=idea, value=1)
+print(event.pk, idea.pk)
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_the_projector_fits_the_screen_with_200_ideas(server, browser, width, height):
+    """Issue 18: the projector ran off a 1920×1080 screen and said "1 votes"."""
+    if not hasattr(server, "big_board"):
+        out = server.manage("shell", "-c", BIG_BOARD).stdout.split()
+        server.big_board = (int(out[-2]), int(out[-1]))
+    event_id, voted = server.big_board
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-CA")
+    page = context.new_page()
+    page.goto(f"{server.url}/events/{event_id}/projector/")
+    expect(page.locator("[data-conn]")).to_have_text("En direct")
+    page.wait_for_timeout(300)  # the fit runs on the next frame
+    sizes = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight,"
+        " innerWidth, innerHeight]"
+    )
+    assert sizes[0] <= sizes[2] and sizes[1] <= sizes[3], sizes
+    shown = page.locator(".board-column:not([hidden]) li.idea:not([hidden])")
+    assert shown.count() >= 3  # something to read in every visible column
+    for box in shown.evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)"):
+        assert box <= height
+    # Five themes do not fit across: the page says which ones it shows, and pages on.
+    expect(page.locator("[data-projector-pages]")).to_contain_text("Thèmes 1 à")
+    expect(page.locator(f"#idea-{voted} .idea-votes")).to_have_text("1 vote")
+    context.close()

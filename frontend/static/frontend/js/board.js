@@ -122,6 +122,100 @@
 
   /* ---- rendering ---------------------------------------------------------------- */
 
+  /* ---- the projector: one screen, no scrollbar ----------------------------------
+   * On a wide screen (the stylesheet's layout), as many theme columns as fit across are
+   * shown, paging through the others every PAGE_MS; in each column the ideas that fit
+   * are shown (best first) and the rest hidden until they fit again. */
+  var PAGE_MS = 12000;
+  var FRESH_MS = 60000;
+  var lastAcross = 1;
+
+  function showColumnOf(el) {
+    /* a new idea brings its theme's page to the screen */
+    var columns = Array.prototype.slice.call(root.querySelectorAll("[data-theme]"));
+    var index = columns.indexOf(el.closest("[data-theme]"));
+    if (index >= 0) {
+      page = Math.floor(index / lastAcross);
+    }
+  }
+  var page = 0;
+  var fitQueued = false;
+
+  function plural(count) {
+    var one = lang === "en" ? count === 1 : count <= 1; /* French: 0 and 1 are singular */
+    return root.getAttribute(one ? "data-vote-one" : "data-vote-many") || "";
+  }
+
+  function projectorWide() {
+    return mode === "projector" && window.matchMedia && window.matchMedia("(min-width: 56rem)").matches;
+  }
+
+  function fitSoon() {
+    if (!fitQueued) {
+      fitQueued = true;
+      window.requestAnimationFrame(function () {
+        fitQueued = false;
+        fitProjector();
+      });
+    }
+  }
+
+  function fitProjector() {
+    var columns = Array.prototype.slice.call(root.querySelectorAll("[data-theme]"));
+    var wide = projectorWide();
+    var across = wide ? Math.max(1, Math.min(4, Math.floor(window.innerWidth / 420))) : columns.length;
+    lastAcross = across;
+    var pages = Math.max(1, Math.ceil(columns.length / across));
+    page = page % pages;
+    root.style.setProperty("--projector-columns", String(Math.min(across, columns.length) || 1));
+    columns.forEach(function (column, index) {
+      column.hidden = wide && Math.floor(index / across) !== page;
+    });
+    var note = root.querySelector("[data-projector-pages]");
+    if (note) {
+      note.hidden = pages < 2;
+      note.textContent = (root.getAttribute("data-pages") || "")
+        .replace("{first}", String(page * across + 1))
+        .replace("{last}", String(Math.min(columns.length, (page + 1) * across)))
+        .replace("{total}", String(columns.length));
+    }
+    columns.forEach(function (column) {
+      var list = column.querySelector("[data-ideas]");
+      var items = Array.prototype.slice.call(list.children);
+      items.forEach(function (item) {
+        item.hidden = false;
+      });
+      if (!wide || column.hidden) {
+        return;
+      }
+      /* the column's own bottom, and never below the screen's (a layout that did not
+       * constrain the column must still not push an idea off the screen) */
+      var bottom = Math.min(list.getBoundingClientRect().bottom, window.innerHeight - 8);
+      /* Hide from the bottom until the column fits, but never an idea that has just
+       * arrived (for FRESH_MS): the room must see it come in, even with no vote yet. */
+      var overflows = function () {
+        return items.some(function (item) {
+          return !item.hidden && item.getBoundingClientRect().bottom > bottom + 1;
+        });
+      };
+      for (var i = items.length - 1; i >= 0 && overflows(); i--) {
+        if (!items[i].hasAttribute("data-fresh")) {
+          items[i].hidden = true;
+        }
+      }
+    });
+  }
+
+  if (mode === "projector") {
+    window.addEventListener("resize", fitSoon);
+    window.setInterval(function () {
+      if (projectorWide() && root.querySelectorAll("[data-theme]").length > 1) {
+        page += 1;
+        fitProjector();
+      }
+    }, PAGE_MS);
+  }
+
   function ideaElement(id) {
     return document.getElementById("idea-" + id);
   }
@@ -148,6 +242,9 @@
         out.textContent = list.children.length + more;
       }
     });
+    if (mode === "projector") {
+      fitSoon();
+    }
   }
 
   function fill(el, idea) {
@@ -165,6 +262,10 @@
     }
     if (idea.votes !== undefined) {
       el.setAttribute("data-votes", idea.votes);
+      var unit = el.querySelector("[data-unit]");
+      if (unit && mode === "projector") {
+        unit.textContent = plural(Number(idea.votes));
+      }
     }
     if (idea.pinned !== undefined) {
       el.classList.toggle("is-pinned", !!idea.pinned);
@@ -282,6 +383,14 @@
       place(el, idea.theme);
       if (isNew) {
         announce(T.newIdea + idea.text);
+        if (mode === "projector") {
+          el.setAttribute("data-fresh", "");
+          showColumnOf(el);
+          window.setTimeout(function () {
+            el.removeAttribute("data-fresh");
+            fitSoon();
+          }, FRESH_MS);
+        }
       }
     } else {
       fill(el, idea);
@@ -680,6 +789,9 @@
   }
 
   wire(root);
+  if (mode === "projector") {
+    fitProjector();
+  }
 
   var sortForm = root.querySelector("[data-sort-form]");
   if (sortForm) {
