@@ -136,18 +136,6 @@ async def _answer(communicator, limit=20):
     raise AssertionError("no answer")
 
 
-@pytest.fixture
-def local_layer(settings):
-    """The in-process layer, built fresh for this test and dropped after it (a layer
-    cached from another test would be bound to another event loop)."""
-    from channels.layers import channel_layers
-
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "ateliers.realtime.layers.LocalChannelLayer"}}
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_co_moderator_over_the_socket_a_yes_b_no(local_layer):
     @sync_to_async

@@ -240,16 +240,6 @@ async def _until(communicator, predicate, limit=20):
     raise AssertionError(seen)
 
 
-@pytest.fixture
-def local_layer(settings):
-    from channels.layers import channel_layers
-
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "ateliers.realtime.layers.LocalChannelLayer"}}
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_over_the_socket_a_pending_idea_reaches_nobody_until_approved(local_layer):
     @sync_to_async
