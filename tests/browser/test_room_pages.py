@@ -251,3 +251,42 @@ def test_the_projector_fits_the_screen_with_200_ideas(server, browser, width, he
     expect(page.locator("[data-projector-pages]")).to_contain_text("Thèmes 1 à")
     expect(page.locator(f"#idea-{voted} .idea-votes")).to_have_text("1 vote")
     context.close()
+
+
+def test_closing_the_event_locks_open_phones_and_reopening_unlocks_them(server, browser):
+    """Issue 18: closing or reopening the event was not pushed, so open phones kept an
+    active "Post" button. Each phone is told in the language of its own page."""
+    token = server.polls["token"]
+    english = browser.new_context(locale="en-CA").new_page()
+    french = browser.new_context(locale="fr-CA").new_page()
+    join(english, server, "Closing", lang="en")
+    join(french, server, "Fermeture", lang="fr")
+    phones = {
+        english: ("The board is locked.", "The board is open."),
+        french: ("Le tableau est verrouillé.", "Le tableau est ouvert."),
+    }
+    for phone in phones:
+        expect(phone.locator("[data-post-form] button[type=submit]")).to_be_enabled()
+        expect(phone.locator("[data-locked-note]")).to_be_hidden()
+    api(server, "PATCH", "/api/events/1/", {"status": "closed"}, token)
+    try:
+        for phone, (locked, _) in phones.items():
+            expect(phone.locator("[data-post-form] button[type=submit]")).to_be_disabled()
+            expect(phone.locator("[data-locked-note]")).to_be_visible()
+            expect(phone.locator("[data-announce]")).to_have_text(locked)
+            # Reading goes on: the order of the ideas can still be chosen.
+            expect(phone.locator("[data-sort-form] button")).to_be_enabled()
+        # A reload still shows the board closed.
+        english.reload()
+        expect(english.locator("[data-post-form] button[type=submit]")).to_be_disabled()
+    finally:
+        api(server, "PATCH", "/api/events/1/", {"status": "published"}, token)
+    for phone, (_, unlocked) in phones.items():
+        expect(phone.locator("[data-post-form] button[type=submit]")).to_be_enabled()
+        expect(phone.locator("[data-locked-note]")).to_be_hidden()
+        expect(phone.locator("[data-announce]")).to_have_text(unlocked)
+    english.fill("[data-post-form] textarea", "Reopened: posting works again")
+    english.click("[data-post-form] button[type=submit]")
+    expect(french.locator("li.idea", has_text="Reopened: posting works again")).to_be_visible()
+    english.context.close()
+    french.context.close()

@@ -409,8 +409,9 @@
       note.hidden = !locked;
     });
     if (mode === "board") {
-      /* polls answer on a locked board too (frontend/js/polls.js) */
-      Array.prototype.forEach.call(root.querySelectorAll("form:not([data-poll-form]) button"), function (button) {
+      /* polls answer on a locked board too (frontend/js/polls.js), and the order of
+         the ideas can still be chosen */
+      Array.prototype.forEach.call(root.querySelectorAll("form:not([data-poll-form]):not([data-sort-form]) button"), function (button) {
         button.disabled = locked;
       });
     }
