@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -67,7 +68,7 @@ class EventDateTimeField(serializers.DateTimeField):
     """A date-time within years 2000–2100: no event happens in year 124 (and such dates
     would come back with a pre-1900 local-mean-time offset that is not RFC 3339)."""
 
-    default_error_messages = {"out_of_range": "Give a date between the years 2000 and 2100."}
+    default_error_messages = {"out_of_range": _("Give a date between the years 2000 and 2100.")}
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
@@ -97,7 +98,7 @@ class IdNumberField(serializers.IntegerField):
     """An id taken as a number (the service looks it up): an integer from 1 to 2⁶³−1;
     ``2.0``, ``1e999`` and ``true`` are refused rather than turned into some id."""
 
-    default_error_messages = {"invalid": "A valid integer is required."}
+    default_error_messages = {"invalid": _("A valid integer is required.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)

@@ -51,6 +51,22 @@ def test_create_refuses_end_before_start(organizer):
     assert "ends_at" in response.json()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Give a date between the years 2000 and 2100."),
+        ("fr", "Donnez une date entre les années 2000 et 2100."),
+    ],
+)
+def test_a_date_out_of_range_is_refused_in_the_clients_language(organizer, language, message):
+    body = {**NEW_EVENT, "starts_at": "0124-01-01T14:00:00Z"}
+    client = token_client(organizer)
+    response = client.post("/api/events/", body, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert response.json()["starts_at"] == [message]
+    assert not Event.objects.exists()
+
+
 def test_patch_board_locked_and_status(organizer, event):
     client = token_client(organizer)
     locked = client.patch(f"/api/events/{event.pk}/", {"board_locked": True}, format="json")
