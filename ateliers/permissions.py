@@ -1,6 +1,6 @@
 """Who may do what: one predicate per rule, asked by the pages, the API (``api/permissions.py``
 wraps some as DRF permission classes), the sockets and the services alike. A rule is written
-here once; callers never combine ``is_organizer``/``is_member_of`` into a rule of their own.
+here once; callers never combine ``is_organizer``/``_is_member_of`` into a rule of their own.
 Who may *read* a list is the matching ``selectors`` function (``*_visible_to``)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def is_partner(user) -> bool:
     return is_account(user) and (user.is_superuser or user.is_partner)
 
 
-def is_member_of(user, organization: Organization) -> bool:
+def _is_member_of(user, organization: Organization) -> bool:
     if not is_account(user):
         return False
     if user.is_superuser:
@@ -45,7 +45,7 @@ def is_member_of(user, organization: Organization) -> bool:
 
 
 def can_manage_organization(user, organization: Organization) -> bool:
-    return is_organizer(user) or is_member_of(user, organization)
+    return is_organizer(user) or _is_member_of(user, organization)
 
 
 def can_see_event(user, event: Event) -> bool:
@@ -59,7 +59,7 @@ def can_change_registration(user, registration: Registration) -> bool:
         return False
     if registration.user_id == user.pk or is_organizer(user):
         return True
-    return registration.organization_id is not None and is_member_of(
+    return registration.organization_id is not None and _is_member_of(
         user, registration.organization
     )
 
@@ -72,13 +72,18 @@ def can_edit_help_request(user, help_request: HelpRequest) -> bool:
     return can_manage_organization(user, help_request.organization)
 
 
-def can_claim_help_request(user, help_request: HelpRequest) -> bool:
-    """Claim a request (when it is open): experts from outside its organisation; an
-    organizer who is an expert may claim any. The page shows the button on this rule and
-    the service enforces it."""
-    if not is_expert(user):
+def can_help_organization(user, organization: Organization) -> bool:
+    """Help an organisation (claim its requests, be offered one by name): experts from
+    outside it; an organizer who is an expert may help any."""
+    if not user.is_active or not is_expert(user):
         return False
-    return is_organizer(user) or not is_member_of(user, help_request.organization)
+    return is_organizer(user) or not _is_member_of(user, organization)
+
+
+def can_claim_help_request(user, help_request: HelpRequest) -> bool:
+    """Claim a request (when it is open): who may help its organisation. The page shows
+    the button on this rule and the service enforces it."""
+    return can_help_organization(user, help_request.organization)
 
 
 def can_work_on_help_request(user, help_request: HelpRequest) -> bool:
@@ -92,14 +97,14 @@ def can_work_on_help_request(user, help_request: HelpRequest) -> bool:
 
 def can_talk_on_help_request(user, help_request: HelpRequest) -> bool:
     """Read and write the thread: the organisation's members, its expert and organizers."""
-    return can_work_on_help_request(user, help_request) or is_member_of(
+    return can_work_on_help_request(user, help_request) or _is_member_of(
         user, help_request.organization
     )
 
 
 def can_rate_help_request(user, help_request: HelpRequest) -> bool:
     """Rate the help a request got: the organisation's members only."""
-    return is_member_of(user, help_request.organization)
+    return _is_member_of(user, help_request.organization)
 
 
 def can_see_help_stats(user) -> bool:
@@ -164,7 +169,7 @@ def can_see_schedule(user, schedule: Schedule | None) -> bool:
 
 def can_see_agenda_of_organization(user, organization: Organization) -> bool:
     """An organisation's meetings: its members and organizers."""
-    return is_organizer(user) or is_member_of(user, organization)
+    return is_organizer(user) or _is_member_of(user, organization)
 
 
 def can_see_agenda_of_expert(user, expert: User) -> bool:

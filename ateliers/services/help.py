@@ -33,13 +33,13 @@ from ..outbound import help_request_changed as help_request_webhook
 from ..permissions import (
     can_claim_help_request,
     can_edit_help_request,
+    can_help_organization,
     can_manage_organization,
     can_rate_help_request,
     can_see_event,
     can_talk_on_help_request,
     can_work_on_help_request,
     is_expert,
-    is_member_of,
 )
 from . import notifications
 from .people import _skills_from_slugs
@@ -92,9 +92,7 @@ def help_request_create(
     if not can_manage_organization(actor, organization):
         raise Forbidden(_("Only the organisation's members or an organizer can ask for help."))
     _check_event(actor, event)
-    if expert is not None and (
-        not expert.is_active or not is_expert(expert) or is_member_of(expert, organization)
-    ):
+    if expert is not None and not can_help_organization(expert, organization):
         raise ValidationError({"expert": _("Choose an expert from outside the organisation.")})
     help_request = HelpRequest(
         organization=organization,

@@ -163,3 +163,29 @@ def test_escalation_starts_when_an_offer_ends_and_stops_at_a_claim(desk, setting
     claim = token_client(desk["experts"][3]).post(f"/api/help-requests/{help_request.pk}/claim/")
     assert claim.status_code == 200
     assert services.help_requests_escalate(now=start + timedelta(hours=1)) == 0
+
+
+def test_an_organizer_expert_of_the_organisation_can_be_asked_again_as_they_can_claim(desk):
+    """One rule for both: who may claim an organisation's request may be offered one by
+    name. An organizer who is an expert may claim any request, even of an organisation
+    they belong to; offering them a request by name was refused."""
+    helper = factories.make_user("coordo", is_organizer=True, is_expert=True)
+    desk["org"].memberships.create(user=helper, role="member")
+    help_request = _create(desk, expert=helper.pk)
+    assert help_request.offered_to == helper
+    response = token_client(helper).post(f"/api/help-requests/{help_request.pk}/claim/")
+    assert response.status_code == 200
+    # A plain member who is an expert still cannot be asked by their own organisation.
+    member_expert = factories.make_expert("membre-expert")
+    desk["org"].memberships.create(user=member_expert, role="member")
+    response = token_client(desk["member"]).post(
+        "/api/help-requests/",
+        {
+            "organization": desk["org"].pk,
+            "title": "x",
+            "skills": ["wordpress"],
+            "expert": member_expert.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "expert" in response.json()
