@@ -438,10 +438,12 @@ def participant_ban(
         ideas = Idea.objects.filter(author=participant)
         if ideas.filter(status=IdeaStatus.PENDING).update(status=IdeaStatus.REJECTED):
             _log_pending(event_id)
-        for pk in ideas.filter(status=IdeaStatus.VISIBLE).values_list("pk", flat=True):
-            Idea.objects.filter(pk=pk).update(status=IdeaStatus.HIDDEN)
-            _redact_log(event_id, pk)
-            _log_ideas(event_id, BoardEventType.IDEA_UPDATED, idea=pk)
+        hidden = list(ideas.filter(status=IdeaStatus.VISIBLE).values_list("pk", flat=True))
+        if hidden:
+            Idea.objects.filter(pk__in=hidden).update(status=IdeaStatus.HIDDEN)
+            _redact_log(event_id, *hidden)  # the log is read and rewritten once, not per idea
+            for pk in hidden:
+                _log_ideas(event_id, BoardEventType.IDEA_UPDATED, idea=pk)
     participant.refresh_from_db()
     return participant
 
@@ -462,15 +464,17 @@ def redact_payload(type: str, payload: dict, idea_id: int) -> tuple[str, dict]:
     return type, payload
 
 
-def _redact_log(event_id: int, idea_id: int) -> int:
+def _redact_log(event_id: int, *idea_ids: int) -> int:
     """Rewrite every logged change that shows a now hidden idea or a comment on it, so
     no replay (``since``, however old) returns them; ``seq`` numbers stay as they are."""
     rows = BoardEvent.objects.filter(event_id=event_id).filter(
-        Q(payload__idea__id=idea_id) | Q(payload__into__id=idea_id)
+        Q(payload__idea__id__in=idea_ids) | Q(payload__into__id__in=idea_ids)
     )
     changed = []
     for row in rows:
-        type, payload = redact_payload(row.type, row.payload, idea_id)
+        type, payload = row.type, row.payload
+        for idea_id in idea_ids:
+            type, payload = redact_payload(type, payload, idea_id)
         if (type, payload) != (row.type, row.payload):
             row.type, row.payload = type, payload
             changed.append(row)

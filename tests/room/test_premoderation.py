@@ -190,6 +190,35 @@ def test_ban_refuses_writes_withdraws_votes_and_hides_ideas(room):
     assert _post(client, event, "Je me calme")["status"] == "visible"
 
 
+def test_a_ban_that_hides_several_ideas_redacts_each_from_every_replay(room):
+    organizer, event, _author, other = room
+    event.moderation = "post"
+    event.save()
+    troll = factories.make_participant(event, "Troll")
+    texts = [f"Du bruit numéro {n} à effacer" for n in range(3)]
+    ideas = [_post(guest_client(troll), event, text) for text in texts]
+    keep = _post(guest_client(other), event, "Une idée qui reste")
+    reply = guest_client(other).post(
+        f"/api/ideas/{ideas[1]['id']}/comments/", {"text": "Réponse au bruit"}
+    )
+    assert reply.status_code == 201, reply.content
+    path = f"/api/events/{event.pk}/participants/{troll.pk}/ban/"
+    response = token_client(organizer).post(path, {"hide_ideas": True}, format="json")
+    assert response.status_code == 200, response.content
+
+    replay = guest_client(other).get(f"/api/events/{event.pk}/board/?since=0")
+    assert replay.status_code == 200
+    body = replay.content.decode()
+    for text in [*texts, "Réponse au bruit", "Troll"]:
+        assert text not in body and text not in _log_text(event), text
+    assert "Une idée qui reste" in body
+    hidden = {idea["id"] for idea in ideas}
+    assert set(Idea.objects.filter(author=troll).values_list("status", flat=True)) == {"hidden"}
+    assert Idea.objects.get(pk=keep["id"]).status == "visible"
+    logged = BoardEvent.objects.filter(event=event, type="idea.updated")
+    assert {row.payload["idea"]["id"] for row in logged} >= hidden  # each hide is pushed
+
+
 def test_a_co_moderator_of_another_event_cannot_ban(room):
     _organizer, event, author, _other = room
     helper = factories.make_user("helper")
