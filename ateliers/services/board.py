@@ -131,34 +131,29 @@ def participant_for_user(*, event: Event, user: User) -> Participant:
 # --- the log --------------------------------------------------------------------------
 
 
-def lock_board(event_id: int) -> dict:
+def lock_board(event_id: int, *, participant: Participant | None = None) -> dict:
     """Take the event's row lock (a no-op on SQLite, where BEGIN IMMEDIATE serialises):
     every writer of the board's log (ideas, votes, polls) takes it before
-    ``send_board_event_on_commit``, so ``seq`` stays gapless."""
+    ``send_board_event_on_commit``, so ``seq`` stays gapless.
+
+    With ``participant``, whether that guest is banned is read in the same query (a
+    guest's socket holds the ``Participant`` it joined with, so the flag must come from
+    the database)."""
+    events = Event.objects.select_for_update()
+    fields = ["board_locked", "status", "moderation"]
+    if participant is not None:
+        banned = Participant.objects.filter(pk=participant.pk, banned_at__isnull=False)
+        events = events.annotate(banned=Exists(banned.only("pk")))
+        fields.append("banned")
     try:
-        return Event.objects.select_for_update().values("board_locked", "status").get(pk=event_id)
+        return events.values(*fields).get(pk=event_id)
     except Event.DoesNotExist as exc:
         raise NotFound(_("This event does not exist.")) from exc
 
 
 def _require_open(event_id: int, participant: Participant | None = None) -> dict:
-    """Lock the event for a write; refuse it on a locked board or from a banned guest.
-
-    The ban is read in the same query as the lock (a guest's socket holds the
-    ``Participant`` it joined with, so the flag must come from the database)."""
-    events = Event.objects.select_for_update()
-    if participant is not None:
-        events = events.annotate(
-            banned=Exists(
-                Participant.objects.filter(pk=participant.pk, banned_at__isnull=False).only("pk")
-            )
-        )
-    try:
-        state = events.values(
-            "board_locked", "status", "moderation", *(["banned"] if participant else [])
-        ).get(pk=event_id)
-    except Event.DoesNotExist as exc:
-        raise NotFound(_("This event does not exist.")) from exc
+    """Lock the event for a write; refuse it on a locked board or from a banned guest."""
+    state = lock_board(event_id, participant=participant)
     if state.get("banned"):
         raise Forbidden(_("A moderator has stopped you from writing on this board."), code="banned")
     if state["board_locked"] or state["status"] == EventStatus.CLOSED:
