@@ -247,7 +247,7 @@ def _board_page(request, event: Event, participant: Participant | None, *, draft
     """The board, its stylesheet and scripts inline (no request but the page's own)."""
     board_services.votes_flush(event_id=event.pk)
     show_all = request.GET.get("all") == "1"
-    sort = "new" if request.GET.get("sort") == "new" else "top"
+    sort = _sort_choice(request)
     context = _board_context(request, event, limit=None if show_all else IDEAS_PER_THEME, sort=sort)
     context.update(
         sort=sort,
@@ -267,7 +267,29 @@ def _board_page(request, event: Event, participant: Participant | None, *, draft
     )
     response = render(request, "frontend/board/board.html", context)
     add_never_cache_headers(response)
+    if request.GET.get("sort") in SORTS:
+        # The choice outlives the address: after posting without JavaScript, or on
+        # opening the board again, the guest finds the order it chose (this event only).
+        response.set_cookie(
+            SORT_COOKIE,
+            sort,
+            max_age=30 * 24 * 3600,
+            path=reverse("frontend:board", kwargs={"pk": event.pk}),
+            secure=request.is_secure(),
+            samesite="Lax",
+        )
     return render_inline(response)
+
+
+SORT_COOKIE = "livinglab_sort"
+SORTS = ("top", "new")
+
+
+def _sort_choice(request) -> str:
+    """The board's order: ``?sort=`` when given, else the guest's last choice on this
+    board (a cookie), else the most supported first."""
+    chosen = request.GET.get("sort") or request.COOKIES.get(SORT_COOKIE)
+    return "new" if chosen == "new" else "top"
 
 
 def _back(event: Event, anchor: str = "") -> str:

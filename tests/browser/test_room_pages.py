@@ -198,6 +198,10 @@ def test_a_pin_reorders_phones_and_the_projector_live(server, browser):
         ]
         assert ids == sorted(ids, reverse=True)
         assert "sort=new" in phone.url
+        # Opened again without the address's choice, the board keeps it.
+        phone.goto(f"{server.url}/events/1/board/")
+        expect(phone.locator("#id_sort")).to_have_value("new")
+        phone.select_option("#id_sort", "top")
     finally:
         api(server, "POST", f"/api/ideas/{last}/moderate/", {"action": "unpin"}, token)
     phone.context.close()

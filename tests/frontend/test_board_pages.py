@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from ateliers.models import Idea
+from ateliers.services import board
 from tests import factories
 
 
@@ -342,3 +343,30 @@ def test_participant_pages_avoid_jargon(joined, event):
     visible = re.sub(r"<(script|template)\b.*?</\1>", " ", page, flags=re.S)
     for word in ("API", "AGPL", "Vue projecteur", "Épinglée", "caractères", "Connexion…"):
         assert word not in visible, word
+
+
+def test_the_chosen_order_is_remembered_after_posting_without_javascript(joined, event):
+    """The order was kept only in the address: after posting from the "newest first"
+    view, the board came back sorted by votes. The choice is remembered per board."""
+    guest = factories.make_participant(event)
+    old = factories.post_idea(guest, "Une idée ancienne et soutenue")
+    board.vote_set(participant=factories.make_participant(event), idea=old, value=1)
+    response = joined.get(f"/events/{event.pk}/board/?sort=new")
+    cookie = response.cookies["livinglab_sort"]
+    assert cookie.value == "new" and cookie["path"] == f"/events/{event.pk}/board/"
+    assert cookie["samesite"] == "Lax"
+    response = joined.post(
+        f"/events/{event.pk}/board/post/",
+        {"text": "Une idée toute neuve", "client_id": str(uuid.uuid4())},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert '<option value="new" selected>' in html
+    assert html.index("Une idée toute neuve") < html.index("Une idée ancienne et soutenue")
+    # A choice in the address wins, and is remembered in turn.
+    html = joined.get(f"/events/{event.pk}/board/?sort=top").content.decode()
+    assert '<option value="top" selected>' in html
+    assert joined.cookies["livinglab_sort"].value == "top"
+    # Anything else is the default order, never an error.
+    joined.cookies["livinglab_sort"] = "'; drop"
+    assert joined.get(f"/events/{event.pk}/board/").status_code == 200

@@ -809,6 +809,9 @@
         url.searchParams.set("sort", value);
         history.replaceState(history.state, "", url.pathname + url.search + url.hash);
       }
+      /* the same cookie the server sets for a choice made without JavaScript */
+      document.cookie = "livinglab_sort=" + value + "; path=" + window.location.pathname +
+        "; max-age=2592000; samesite=lax" + (window.location.protocol === "https:" ? "; secure" : "");
     };
     sortForm.addEventListener("submit", applySort);
     sortForm.elements.sort.addEventListener("change", function () {
