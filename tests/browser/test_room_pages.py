@@ -4,6 +4,7 @@ projector updates), and axe on every new or changed page in both languages."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import pytest
@@ -168,6 +169,42 @@ def test_pre_moderation_queue_is_live_and_keyboard_driven(server, browser, audit
         desk.context.close()
     finally:
         api(server, "PATCH", "/api/events/1/", {"moderation": "post"}, token)
+
+
+def test_likely_duplicates_are_redrawn_live_on_the_moderation_page(server, browser):
+    """Two ideas saying the same thing, posted from a phone, appear as a pair in the
+    moderation page's "likely duplicates" without a reload (duplicates.js with
+    fragment.js), and the page's other scripts keep working."""
+    phone = browser.new_context(locale="fr-CA").new_page()
+    desk = browser.new_context(locale="fr-CA").new_page()
+    errors: list[str] = []
+    for page in (phone, desk):
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(desk, server, "fr")
+    desk.goto(f"{server.url}/events/1/moderate/")
+    expect(desk.locator("[data-conn]")).to_have_text("En direct")
+    desk.evaluate(
+        "() => { window.stayed = 1; document.querySelector('[data-duplicates]').dataset.old = 1; }"
+    )
+    join(phone, server, "Doublon")
+    texts = (
+        "Installer un composteur collectif dans la cour du centre communautaire",
+        "Un composteur collectif installé dans la cour du centre communautaire",
+    )
+    for text in texts:
+        phone.fill("#id_text", text)
+        phone.click("[data-post-form] button[type=submit]")
+        expect(phone.locator(".idea", has_text=text)).to_be_visible()
+    section = desk.locator("[data-duplicates]")
+    for text in texts:
+        expect(section.locator("blockquote", has_text=text)).to_be_visible()
+    # swapped in place, not a reload: the page's mark stays, the old section's is gone
+    assert desk.evaluate("() => window.stayed") == 1
+    assert desk.evaluate("() => document.querySelector('[data-duplicates]').dataset.old") is None
+    expect(section.get_by_role("button", name=re.compile("^Fusionner n° ")).first).to_be_visible()
+    assert errors == []
+    phone.context.close()
+    desk.context.close()
 
 
 def test_a_pin_reorders_phones_and_the_projector_live(server, browser):
