@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from tests import factories
 from tests.api.test_permissions import api_routes
 from tests.api.test_query_counts import World
-from tests.helpers import check_queries, query_counts, token_client
+from tests.helpers import capture_queries, check_queries, query_counts, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def measured(django_db_setup, django_db_blocker):
                 for name, path in ROWS:
                     cache.clear()  # as each test starts: throttle counters, snapshots
                     client = pages if name.startswith(PAGE) else api
-                    with CaptureQueriesContext(connection) as ctx:
+                    with capture_queries() as ctx:
                         response = client.get(path.format(**world.ids()))
                     found.setdefault(name, []).append(
                         (response.status_code, list(ctx.captured_queries))
