@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,29 @@ def finish(response) -> None:
     if getattr(response, "streaming", False):
         for _chunk in response.streaming_content:
             pass
+
+
+def live_json(server, method, path, body=None, token=None, scheme="Bearer", *, timeout=30):
+    """A JSON request to a live server (``server.url``: daphne in a test) and its
+    ``(status, decoded body)``; an HTTP error gives its status and its body (JSON, else
+    text) instead of raising."""
+    request = urllib.request.Request(
+        server.url + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"},
+    )
+    if token:
+        request.add_header("Authorization", f"{scheme} {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        text = exc.read().decode(errors="replace")
+        try:
+            return exc.code, json.loads(text or "null")
+        except ValueError:
+            return exc.code, text
 
 
 def login(page, live_server, username: str, password: str) -> None:

@@ -3,30 +3,22 @@ projector updates), and axe on every new or changed page in both languages."""
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 from demo.seed import DEMO_ORGANIZER
+from tests.helpers import live_json
 from tests.live import DaphneServer
 
 pytestmark = pytest.mark.browser
 
 
 def api(server, method, path, body=None, token=None):
-    request = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"},
-    )
-    if token:
-        request.add_header("Authorization", f"Token {token}")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+    status, answer = live_json(server, method, path, body, token, "Token")
+    assert status < 400, answer
+    return answer
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +75,25 @@ def login(page, server, lang):
     page.wait_for_load_state()
 
 
-def test_a_guest_answers_live_and_the_projector_follows(server, browser):
-    phone = browser.new_context(locale="fr-CA").new_page()
-    screen = browser.new_context(locale="fr-CA").new_page()
+def two_pages(browser) -> tuple:
+    """Two pages, each in its own French context (two people), and the list their
+    script errors go to."""
     errors: list[str] = []
-    for page in (phone, screen):
+    pages = [browser.new_context(locale="fr-CA").new_page() for _ in range(2)]
+    for page in pages:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return *pages, errors
+
+
+def moderation_desk(page, server) -> None:
+    """The organizer's moderation page, connected."""
+    login(page, server, "fr")
+    page.goto(f"{server.url}/events/1/moderate/")
+    expect(page.locator("[data-conn]")).to_have_text("En direct")
+
+
+def test_a_guest_answers_live_and_the_projector_follows(server, browser):
+    phone, screen, errors = two_pages(browser)
     join(phone, server, "Nadia")
     screen.goto(f"{server.url}/events/1/projector/")
     expect(screen.locator("[data-conn]")).to_have_text("En direct")
@@ -142,14 +147,8 @@ def test_pre_moderation_queue_is_live_and_keyboard_driven(server, browser, audit
     token = server.polls["token"]
     api(server, "PATCH", "/api/events/1/", {"moderation": "pre"}, token)
     try:
-        phone = browser.new_context(locale="fr-CA").new_page()
-        desk = browser.new_context(locale="fr-CA").new_page()
-        errors: list[str] = []
-        for page in (phone, desk):
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-        login(desk, server, "fr")
-        desk.goto(f"{server.url}/events/1/moderate/")
-        expect(desk.locator("[data-conn]")).to_have_text("En direct")
+        phone, desk, errors = two_pages(browser)
+        moderation_desk(desk, server)
         join(phone, server, "Prudence")
         text = "Une idée relue avant publication"
         phone.fill("#id_text", text)
@@ -175,14 +174,8 @@ def test_likely_duplicates_are_redrawn_live_on_the_moderation_page(server, brows
     """Two ideas saying the same thing, posted from a phone, appear as a pair in the
     moderation page's "likely duplicates" without a reload (duplicates.js with
     fragment.js), and the page's other scripts keep working."""
-    phone = browser.new_context(locale="fr-CA").new_page()
-    desk = browser.new_context(locale="fr-CA").new_page()
-    errors: list[str] = []
-    for page in (phone, desk):
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-    login(desk, server, "fr")
-    desk.goto(f"{server.url}/events/1/moderate/")
-    expect(desk.locator("[data-conn]")).to_have_text("En direct")
+    phone, desk, errors = two_pages(browser)
+    moderation_desk(desk, server)
     desk.evaluate(
         "() => { window.stayed = 1; document.querySelector('[data-duplicates]').dataset.old = 1; }"
     )
@@ -210,8 +203,7 @@ def test_likely_duplicates_are_redrawn_live_on_the_moderation_page(server, brows
 def test_a_pin_reorders_phones_and_the_projector_live(server, browser):
     """Issue 18: pins first, then the chosen sort, applied live on every screen."""
     token = server.polls["token"]
-    phone = browser.new_context(locale="fr-CA").new_page()
-    screen = browser.new_context(locale="fr-CA").new_page()
+    phone, screen, _errors = two_pages(browser)
     join(phone, server, "Ordre")
     screen.goto(f"{server.url}/events/1/projector/")
     expect(screen.locator("[data-conn]")).to_have_text("En direct")
