@@ -28,6 +28,20 @@ from rest_framework.test import APIClient
 QUERY_COUNTS = Path(__file__).parent / "api" / "query_counts.json"
 UPDATE_QUERY_COUNTS = os.environ.get("LIVINGLAB_UPDATE_QUERY_COUNTS", "") not in ("", "0")
 
+# The fields an idea carries in the API (CONTRACT.md), as the tests check them.
+IDEA_FIELDS = {
+    "id",
+    "text",
+    "theme",
+    "author_name",
+    "votes",
+    "comment_count",
+    "status",
+    "pinned",
+    "merged_into",
+    "created_at",
+}
+
 # (test id, name) -> the count seen first in that test: the same name twice must agree.
 _seen: dict[tuple[str, str], int] = {}
 
@@ -72,6 +86,36 @@ def live_json(server, method, path, body=None, token=None, scheme="Bearer", *, t
             return exc.code, json.loads(text or "null")
         except ValueError:
             return exc.code, text
+
+
+async def board_hello(event_id: int, token=None, since=None):
+    """A socket on the event's board in this process (no server), after its hello:
+    ``(communicator, the first message back)``."""
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from ateliers.routing import websocket_urlpatterns
+
+    communicator = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns), f"/ws/events/{event_id}/board/"
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    message = {"type": "hello", "token": token}
+    if since is not None:
+        message["since"] = since
+    await communicator.send_json_to(message)
+    return communicator, await communicator.receive_json_from(timeout=5)
+
+
+def throttle_rates(monkeypatch) -> dict:
+    """The API's throttle rates, a copy this test may change (the throttle classes read
+    them once, at import)."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    current = dict(SimpleRateThrottle.THROTTLE_RATES)
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", current)
+    return current
 
 
 def login(page, live_server, username: str, password: str) -> None:

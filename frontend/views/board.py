@@ -325,13 +325,19 @@ def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-@require_POST
-def board_vote(request, pk: int, idea_pk: int):
+def _guest_and_idea(request, pk: int, idea_pk: int) -> tuple[Event, Participant, Idea]:
+    """The board's event, the guest acting on it (403 without one) and one of its ideas."""
     event = _event(request, pk)
     participant = _participant(request, event)
     idea = get_object_or_404(Idea, pk=idea_pk, event=event)
     if participant is None:
         raise PermissionDenied
+    return event, participant, idea
+
+
+@require_POST
+def board_vote(request, pk: int, idea_pk: int):
+    event, participant, idea = _guest_and_idea(request, pk, idea_pk)
     try:
         board_services.vote_set(
             participant=participant, idea=idea, value=1 if request.POST.get("value") == "1" else 0
@@ -343,11 +349,7 @@ def board_vote(request, pk: int, idea_pk: int):
 
 @require_POST
 def board_comment(request, pk: int, idea_pk: int):
-    event = _event(request, pk)
-    participant = _participant(request, event)
-    idea = get_object_or_404(Idea, pk=idea_pk, event=event)
-    if participant is None:
-        raise PermissionDenied
+    event, participant, idea = _guest_and_idea(request, pk, idea_pk)
     try:
         board_services.comment_post(
             participant=participant,

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from ateliers.models import Idea
 from ateliers.services import board as svc
 from tests import factories
-from tests.helpers import assert_queries, token_client
+from tests.helpers import IDEA_FIELDS, assert_queries, token_client
 
 
 def guest_client(event, name="Invitée") -> tuple[APIClient, dict]:
@@ -69,19 +69,7 @@ def test_post_idea_is_idempotent_by_client_id(db, event):
     assert first.json()["id"] == again.json()["id"]
     assert Idea.objects.count() == 1
     body = first.json()
-    for field in (
-        "id",
-        "text",
-        "theme",
-        "author_name",
-        "votes",
-        "comment_count",
-        "status",
-        "pinned",
-        "merged_into",
-        "created_at",
-    ):
-        assert field in body
+    assert set(body) >= IDEA_FIELDS
     assert body["status"] == "visible" and body["author_name"] == "Invitée"
 
 
