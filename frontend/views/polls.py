@@ -16,7 +16,7 @@ from ateliers.models import Poll
 from ateliers.permissions import can_run_polls, is_account
 from ateliers.services import polls as poll_services
 
-from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..errors import SERVICE_ERRORS, error_text, save_posted
 from ..forms.polls import PollForm
 from .board import _event, _participant
 
@@ -60,21 +60,21 @@ def poll_create(request, pk: int):
     if event is None:
         raise PermissionDenied
     form = PollForm(request.POST, auto_id="poll_%s")
-    if form.is_valid():
-        try:
-            poll_services.poll_create(
-                actor=request.user,
-                event=event,
-                kind=form.cleaned_data["kind"],
-                question_fr=form.cleaned_data["question_fr"],
-                question_en=form.cleaned_data["question_en"],
-                choices=form.choices(),
-            )
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc, rename={"choices": "choices_fr"})
-        else:
-            messages.success(request, _("The poll is ready: open it when the room is."))
-            return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
+    if save_posted(
+        request,
+        form,
+        lambda: poll_services.poll_create(
+            actor=request.user,
+            event=event,
+            kind=form.cleaned_data["kind"],
+            question_fr=form.cleaned_data["question_fr"],
+            question_en=form.cleaned_data["question_en"],
+            choices=form.choices(),
+        ),
+        rename={"choices": "choices_fr"},
+    ):
+        messages.success(request, _("The poll is ready: open it when the room is."))
+        return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
     return polls_page(request, pk, form=form)
 
 
