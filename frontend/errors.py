@@ -4,7 +4,7 @@ Services refuse with Django's ``ValidationError`` (a value rule, often per field
 ``DomainError`` (the state or the caller's rights: already claimed, board locked, not a
 member). A page shows them either on the form that was posted, next to the field they name
 (``form_errors``, or ``save_posted`` for the whole post-validate-save round), or as a
-message above the page after a redirect (``error_text``).
+message above the page after a redirect (``error_text``; ``act`` for a one-button action).
 
 (Not to be confused with ``frontend.views.errors``: the 400/403/404/500 pages.)
 """
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from ateliers.exceptions import DomainError
@@ -98,3 +99,22 @@ def save_posted(
     except catch as exc:
         form_errors(form, exc, **mapping)
         return Posted(False)
+
+
+def act(
+    request,
+    call: Callable[[], object],
+    *,
+    done: str,
+    catch: type[Exception] | tuple[type[Exception], ...] = SERVICE_ERRORS,
+) -> bool:
+    """A one-button action (a post, then a redirect): ``call()`` the service; a refusal
+    becomes an error message above the next page, else ``done`` a success message. True
+    when it went through."""
+    try:
+        call()
+    except catch as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, done)
+    return True

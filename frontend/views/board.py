@@ -33,7 +33,7 @@ from ateliers.selectors import events as event_selectors
 from ateliers.services import board as board_services
 from ateliers.services.events import normalize_join_code
 
-from ..errors import SERVICE_ERRORS, error_text, errors_by_field
+from ..errors import SERVICE_ERRORS, act, error_text, errors_by_field
 from ..inline import inline_assets, render_inline
 
 SESSION_KEY = "board_tokens"
@@ -350,17 +350,16 @@ def board_vote(request, pk: int, idea_pk: int):
 @require_POST
 def board_comment(request, pk: int, idea_pk: int):
     event, participant, idea = _guest_and_idea(request, pk, idea_pk)
-    try:
-        board_services.comment_post(
+    act(
+        request,
+        lambda: board_services.comment_post(
             participant=participant,
             idea=idea,
             text=request.POST.get("text", ""),
             client_id=request.POST.get("client_id") or uuid.uuid4(),
-        )
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Your comment is posted."))
+        ),
+        done=_("Your comment is posted."),
+    )
     return redirect(_back(event, f"idea-{idea.pk}"))
 
 

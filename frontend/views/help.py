@@ -32,7 +32,7 @@ from ateliers.selectors import matching as matching_selectors
 from ateliers.services import help as help_services
 from ateliers.services import notifications as notification_services
 
-from ..errors import SERVICE_ERRORS, error_text, save_posted
+from ..errors import act, save_posted
 from ..forms.help import HelpRequestForm
 
 
@@ -165,12 +165,7 @@ def help_transition(request, pk: int, verb: str):
     kwargs = {"actor": request.user, "help_request": help_request}
     if verb != "claim":
         kwargs["note"] = (request.POST.get("note") or "")[:2000]
-    try:
-        service(**kwargs)
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, done)
+    act(request, lambda: service(**kwargs), done=done)
     target = request.POST.get("next")
     if target in ("expert", "list"):
         return redirect("frontend:expert-dashboard" if target == "expert" else "frontend:help-list")
@@ -181,14 +176,13 @@ def help_transition(request, pk: int, verb: str):
 @require_POST
 def help_message(request, pk: int):
     help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
-    try:
-        help_services.help_message_post(
+    act(
+        request,
+        lambda: help_services.help_message_post(
             actor=request.user, help_request=help_request, text=request.POST.get("text", "")
-        )
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Message sent."))
+        ),
+        done=_("Message sent."),
+    )
     return redirect(f"{help_request_url(help_request)}#thread")
 
 

@@ -27,7 +27,7 @@ from ateliers.selectors import events as event_selectors
 from ateliers.selectors import people as people_selectors
 from ateliers.services import events as event_services
 
-from ..errors import SERVICE_ERRORS, error_text, save_posted
+from ..errors import act, save_posted
 from ..forms.events import EventForm, ThemeForm, TimeSlotForm
 
 
@@ -141,12 +141,11 @@ def event_status(request, pk: int):
     if status not in EventStatus.values:
         messages.error(request, _("Unknown status."))
     else:
-        try:
-            event_services.event_update(actor=request.user, event=event, status=status)
-        except SERVICE_ERRORS as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, str(STATUS_MESSAGES[status]))
+        act(
+            request,
+            lambda: event_services.event_update(actor=request.user, event=event, status=status),
+            done=str(STATUS_MESSAGES[status]),
+        )
     return redirect("frontend:organizer-event", pk=event.pk)
 
 

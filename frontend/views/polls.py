@@ -16,7 +16,7 @@ from ateliers.models import Poll
 from ateliers.permissions import can_run_polls, is_account
 from ateliers.services import polls as poll_services
 
-from ..errors import SERVICE_ERRORS, error_text, save_posted
+from ..errors import act, save_posted
 from ..forms.polls import PollForm
 from .board import _event, _participant
 
@@ -84,14 +84,13 @@ def poll_status(request, pk: int, poll_pk: int):
     if event is None:
         raise PermissionDenied
     poll = get_object_or_404(Poll, pk=poll_pk, event=event)
-    try:
-        poll_services.poll_set_status(
+    act(
+        request,
+        lambda: poll_services.poll_set_status(
             actor=request.user, poll=poll, status=request.POST.get("status", "")
-        )
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Done."))
+        ),
+        done=_("Done."),
+    )
     return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
 
 
@@ -108,10 +107,9 @@ def poll_answer(request, pk: int, poll_pk: int):
     else:
         raw = request.POST.getlist("choice")
         data = {"choices": [int(v) for v in raw if v.isdigit() and len(v) < 12]}
-    try:
-        poll_services.poll_answer(participant=participant, poll=poll, **data)
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Your answer is recorded."))
+    act(
+        request,
+        lambda: poll_services.poll_answer(participant=participant, poll=poll, **data),
+        done=_("Your answer is recorded."),
+    )
     return redirect(reverse("frontend:board", kwargs={"pk": event.pk}) + f"#poll-{poll.pk}")

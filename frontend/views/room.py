@@ -17,7 +17,7 @@ from ateliers.models import Event, EventModerator, User
 from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import moderators as moderator_services
 
-from ..errors import error_text, save_posted
+from ..errors import act, save_posted
 from ..forms.room import AppointForm
 from .board import _event as board_event
 from .organizer import organizer_required, posted_data
@@ -59,14 +59,12 @@ def moderators(request, pk: int):
 def moderator_remove(request, pk: int, user_pk: int):
     event = get_object_or_404(Event, pk=pk)
     user = get_object_or_404(User, pk=user_pk)
-    try:
-        moderator_services.moderator_remove(actor=request.user, event=event, user=user)
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, _("%(name)s no longer helps run this event.") % {"name": user.public_name}
-        )
+    act(
+        request,
+        lambda: moderator_services.moderator_remove(actor=request.user, event=event, user=user),
+        done=_("%(name)s no longer helps run this event.") % {"name": user.public_name},
+        catch=DomainError,
+    )
     return redirect("frontend:organizer-moderators", pk=event.pk)
 
 
