@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from ateliers.models import Participant
@@ -54,15 +53,3 @@ class BearerParticipantAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
-
-
-class BearerParticipantScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.BearerParticipantAuthentication"
-    name = "participantBearer"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A board guest's token from POST /api/join/.",
-        }

@@ -46,3 +46,14 @@ class BilingualMixin:
 
     def tr(self, field: str, lang: str | None = None) -> str:
         return localized(self, field, lang)
+
+
+def translated(field: str) -> property:
+    """``title = translated("title")`` on a model: ``obj.title`` is ``title_fr`` or
+    ``title_en`` in the active language, else the other (read-only)."""
+
+    def get(self) -> str:
+        return localized(self, field)
+
+    get.__name__ = field
+    return property(get, doc=f"``{field}`` in the active language, else the other.")

@@ -3,19 +3,25 @@
 Services refuse with Django's ``ValidationError`` (a value rule, often per field) or a
 ``DomainError`` (the state or the caller's rights: already claimed, board locked, not a
 member). A page shows them either on the form that was posted, next to the field they name
-(``form_errors``), or as a message above the page after a redirect (``error_text``).
+(``form_errors``, or ``save_posted`` for the whole post-validate-save round), or as a
+message above the page after a redirect (``error_text``; ``act`` for a one-button action).
 
 (Not to be confused with ``frontend.views.errors``: the 400/403/404/500 pages.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from ateliers.exceptions import DomainError
+
+T = TypeVar("T")
 
 #: What a view catches around a service call: ``except SERVICE_ERRORS as exc``.
 SERVICE_ERRORS = (ValidationError, DomainError)
@@ -61,3 +67,54 @@ def form_errors(
     for field, errors in errors_by_field(exc).items():
         name = (rename or {}).get(field, field)
         form.add_error(name if name in form.fields else None, errors)
+
+
+@dataclass(frozen=True)
+class Posted(Generic[T]):
+    """What ``save_posted`` did: true once saved, with what the service returned."""
+
+    saved: bool
+    value: T | None = None
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+def save_posted(
+    request,
+    form: forms.BaseForm,
+    save: Callable[[], T],
+    *,
+    catch: type[Exception] | tuple[type[Exception], ...] = SERVICE_ERRORS,
+    **mapping,
+) -> Posted[T]:
+    """A page's usual post: when ``form`` was posted and is valid, ``save()`` (a service
+    call reading ``form.cleaned_data``); a refusal lands on the form (``form_errors``, with
+    ``rename``/``domain_field`` from ``mapping``). True once saved (``.value``: what the
+    service returned); false when the page is to be drawn again with the form."""
+    if request.method != "POST" or not form.is_valid():
+        return Posted(False)
+    try:
+        return Posted(True, save())
+    except catch as exc:
+        form_errors(form, exc, **mapping)
+        return Posted(False)
+
+
+def act(
+    request,
+    call: Callable[[], object],
+    *,
+    done: str,
+    catch: type[Exception] | tuple[type[Exception], ...] = SERVICE_ERRORS,
+) -> bool:
+    """A one-button action (a post, then a redirect): ``call()`` the service; a refusal
+    becomes an error message above the next page, else ``done`` a success message. True
+    when it went through."""
+    try:
+        call()
+    except catch as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, done)
+    return True

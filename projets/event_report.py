@@ -35,14 +35,7 @@ def projects(ctx: Context) -> list[Flowable]:
     s = ctx.styles
     phases, visibility = dict(Phase.choices), dict(Visibility.choices)
     qs = _event_projects(ctx.event).prefetch_related("organizations")[:MAX_LIST]
-    rows = [
-        [
-            pdf.para(_("Project"), s["CellBold"]),
-            pdf.para(_("Organisations"), s["CellBold"]),
-            pdf.para(_("Phase"), s["CellBold"]),
-            pdf.para(_("Visibility"), s["CellBold"]),
-        ]
-    ]
+    rows = [pdf.header_row(s, _("Project"), _("Organisations"), _("Phase"), _("Visibility"))]
     for project in qs:
         rows.append(
             [

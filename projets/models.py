@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ateliers.i18n import BilingualMixin, require_one_language
+from ateliers.i18n import BilingualMixin, require_one_language, translated
 
 from .choices import Phase, ProjectRole, Visibility
 
@@ -109,15 +109,10 @@ class Project(BilingualMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.tr("title")
+        return self.title
 
-    @property
-    def title(self) -> str:
-        return self.tr("title")
-
-    @property
-    def summary(self) -> str:
-        return self.tr("summary")
+    title = translated("title")
+    summary = translated("summary")
 
     @property
     def progress_percent(self) -> int | None:
@@ -261,9 +256,7 @@ class PhaseCriterion(BilingualMixin, models.Model):
     def __str__(self) -> str:
         return self.text
 
-    @property
-    def text(self) -> str:
-        return self.tr("text")
+    text = translated("text")
 
     def clean(self) -> None:
         require_one_language(self, "text")
@@ -469,21 +462,10 @@ class Story(BilingualMixin, models.Model):
     def title(self) -> str:
         return self.tr("title") or self.project.title
 
-    @property
-    def narrative(self) -> str:
-        return self.tr("narrative")
-
-    @property
-    def worked(self) -> str:
-        return self.tr("worked")
-
-    @property
-    def did_not_work(self) -> str:
-        return self.tr("did_not_work")
-
-    @property
-    def lessons(self) -> str:
-        return self.tr("lessons")
+    narrative = translated("narrative")
+    worked = translated("worked")
+    did_not_work = translated("did_not_work")
+    lessons = translated("lessons")
 
     @property
     def is_published(self) -> bool:

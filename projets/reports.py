@@ -136,13 +136,7 @@ def timeline(ctx: Context) -> list[Flowable]:
     story: list[Flowable] = [pdf.para(_("Phase timeline"), s["H1"]), _cycle_drawing(p.phase)]
     transitions = list(p.transitions.all())
     if transitions:
-        rows = [
-            [
-                pdf.para(_("Date"), s["CellBold"]),
-                pdf.para(_("Phase"), s["CellBold"]),
-                pdf.para(_("Note"), s["CellBold"]),
-            ]
-        ]
+        rows = [pdf.header_row(s, _("Date"), _("Phase"), _("Note"))]
         for t in transitions:
             move = phases.get(t.to_phase, t.to_phase)
             if t.from_phase:
@@ -164,13 +158,7 @@ def milestones(ctx: Context) -> list[Flowable]:
     if not items:
         return []
     today = timezone.localdate()
-    rows = [
-        [
-            pdf.para(_("Milestone"), s["CellBold"]),
-            pdf.para(_("Due"), s["CellBold"]),
-            pdf.para(_("Status"), s["CellBold"]),
-        ]
-    ]
+    rows = [pdf.header_row(s, _("Milestone"), _("Due"), _("Status"))]
     for m in items:
         if m.done_on:
             status = _("Done on %(date)s") % {"date": pdf.fmt_date(m.done_on)}
@@ -389,15 +377,7 @@ def _portfolio_summary(projects: list[Project], s, filters: list[tuple[str, str]
             _("Generated on %(date)s") % {"date": pdf.fmt_datetime(timezone.now())}, s["Small"]
         )
     )
-    rows = [
-        [
-            pdf.para(_("Project"), s["CellBold"]),
-            pdf.para(_("Phase"), s["CellBold"]),
-            pdf.para(_("Progress"), s["CellBold"]),
-            pdf.para(_("Late"), s["CellBold"]),
-            pdf.para(_("Partners"), s["CellBold"]),
-        ]
-    ]
+    rows = [pdf.header_row(s, _("Project"), _("Phase"), _("Progress"), _("Late"), _("Partners"))]
     for p in projects:
         progress = p.progress_percent
         rows.append(

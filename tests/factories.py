@@ -87,6 +87,38 @@ def make_event(**fields) -> Event:
     return Event.objects.create(**defaults)
 
 
+def make_schedule(event: Event, *rounds, tables: int = 1, status: str = "published", start=None):
+    """The event's consultation schedule; each round is ``(from, to)``, two timedeltas from
+    ``start`` (the event's start); one round of 20 minutes without any."""
+    from ateliers.models import Schedule
+
+    start = start or event.starts_at
+    return Schedule.objects.create(
+        event=event,
+        tables=tables,
+        status=status,
+        rounds=[
+            {"starts_at": (start + begin).isoformat(), "ends_at": (start + end).isoformat()}
+            for begin, end in rounds or [(timedelta(0), timedelta(minutes=20))]
+        ],
+    )
+
+
+def make_meeting(schedule, *, organization=None, expert=None, round=1, table=1, fit=1, **fields):
+    """A consultation in the schedule (a new organisation and expert unless given)."""
+    from ateliers.models import Meeting
+
+    return Meeting.objects.create(
+        schedule=schedule,
+        organization=organization or make_org(),
+        expert=expert or make_expert(),
+        round=round,
+        table=table,
+        fit=fit,
+        **fields,
+    )
+
+
 def make_help_request(org: Organization | None = None, *, skills=("accessibility",), **fields):
     """An open help request, written directly (the services are tested on their own)."""
     from ateliers.models import HelpRequest

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from tests.helpers import IDEA_FIELDS
 from tests.live import DaphneServer
 
 pytestmark = [
@@ -213,18 +214,7 @@ def test_join_ideas_votes_moderation_board(http):
     client_id = str(uuid.uuid4())
     idea_body = {"text": "Une idée contrat", "theme": STATE["theme"], "client_id": client_id}
     idea = http.json("POST", f"/api/events/{event}/ideas/", idea_body, auth=guest, expect=201)
-    assert {
-        "id",
-        "text",
-        "theme",
-        "author_name",
-        "votes",
-        "comment_count",
-        "status",
-        "pinned",
-        "merged_into",
-        "created_at",
-    } <= set(idea)
+    assert set(idea) >= IDEA_FIELDS
     again = http.json("POST", f"/api/events/{event}/ideas/", idea_body, auth=guest, expect=200)
     assert again["id"] == idea["id"]
     assert http.json("POST", f"/api/ideas/{idea['id']}/vote/", auth=guest, expect=200)["votes"] == 1

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from ateliers.choices import RegistrationRole
 from ateliers.models import Event, Organization, Registration, Theme, TimeSlot
+from ateliers.models.events import EVENT_CONTENT_FIELDS
 
 from ..fields import (
     BilingualSerializerMixin,
@@ -29,18 +30,7 @@ class EventSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         model = Event
         fields = [
             "id",
-            "title_fr",
-            "title_en",
-            "description_fr",
-            "description_en",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-            "region",
-            "languages",
-            "capacity",
-            "status",
+            *EVENT_CONTENT_FIELDS,
             "join_code",
             "board_locked",
             "moderation",

@@ -8,12 +8,28 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import BoardModeration, EventStatus, RegistrationRole, SlotKind
 from ..fields import LanguageListField
-from ..i18n import BilingualMixin, require_one_language
+from ..i18n import BilingualMixin, require_one_language, translated
 from .people import Organization
 
 # No 0/O, 1/I/L: codes are read aloud in a room and typed on phones.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+
+# What an organizer writes about an event, in the order the API and the form give them.
+EVENT_CONTENT_FIELDS = (
+    "title_fr",
+    "title_en",
+    "description_fr",
+    "description_en",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "region",
+    "languages",
+    "capacity",
+    "status",
+)
 
 
 def normalize_join_code(code: str) -> str:
@@ -85,15 +101,10 @@ class Event(BilingualMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.tr("title")
+        return self.title
 
-    @property
-    def title(self) -> str:
-        return self.tr("title")
-
-    @property
-    def description(self) -> str:
-        return self.tr("description")
+    title = translated("title")
+    description = translated("description")
 
     @property
     def is_published(self) -> bool:
@@ -121,15 +132,10 @@ class Theme(BilingualMixin, models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return self.tr("name")
+        return self.name
 
-    @property
-    def name(self) -> str:
-        return self.tr("name")
-
-    @property
-    def description(self) -> str:
-        return self.tr("description")
+    name = translated("name")
+    description = translated("description")
 
     def clean(self) -> None:
         require_one_language(self, "name")
@@ -164,11 +170,9 @@ class TimeSlot(BilingualMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.tr("title")
+        return self.title
 
-    @property
-    def title(self) -> str:
-        return self.tr("title")
+    title = translated("title")
 
     def clean(self) -> None:
         require_one_language(self, "title")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import PollKind, PollStatus
-from ..i18n import BilingualMixin
+from ..i18n import BilingualMixin, translated
 from .board import Participant
 from .events import Event
 
@@ -53,9 +53,7 @@ class Poll(BilingualMixin, models.Model):
     def __str__(self) -> str:
         return self.question
 
-    @property
-    def question(self) -> str:
-        return self.tr("question")
+    question = translated("question")
 
 
 class PollChoice(BilingualMixin, models.Model):
@@ -74,9 +72,7 @@ class PollChoice(BilingualMixin, models.Model):
     def __str__(self) -> str:
         return self.label
 
-    @property
-    def label(self) -> str:
-        return self.tr("label")
+    label = translated("label")
 
 
 class PollAnswer(models.Model):

@@ -237,14 +237,7 @@ def top_ideas(ctx: Context) -> list[Flowable]:
     names = _theme_names(ctx)
     story: list[Flowable] = [CondPageBreak(40 * mm), pdf.para(_("Top ideas per theme"), s["H1"])]
     for key in order:
-        rows = [
-            [
-                pdf.para("#", s["CellBold"]),
-                pdf.para(_("Idea"), s["CellBold"]),
-                pdf.para(_("Votes"), s["CellBold"]),
-                pdf.para(_("Comments"), s["CellBold"]),
-            ]
-        ]
+        rows = [pdf.header_row(s, "#", _("Idea"), _("Votes"), _("Comments"))]
         for row in sorted(groups[key], key=lambda r: r["rank"]):
             rows.append(
                 [
@@ -271,14 +264,7 @@ def help_requests(ctx: Context) -> list[Flowable]:
         .select_related("organization", "claimed_by")
         .order_by("organization__name", "title", "id")
     )[:MAX_LIST]
-    rows = [
-        [
-            pdf.para(_("Request"), s["CellBold"]),
-            pdf.para(_("Organisation"), s["CellBold"]),
-            pdf.para(_("Expert"), s["CellBold"]),
-            pdf.para(_("Status"), s["CellBold"]),
-        ]
-    ]
+    rows = [pdf.header_row(s, _("Request"), _("Organisation"), _("Expert"), _("Status"))]
     for request in qs:
         rows.append(
             [
@@ -376,13 +362,7 @@ def programme(ctx: Context) -> list[Flowable]:
     slots = list(ctx.event.slots.all()[:MAX_LIST])
     if not slots:
         return []
-    rows = [
-        [
-            pdf.para(_("Time"), s["CellBold"]),
-            pdf.para(_("What"), s["CellBold"]),
-            pdf.para(_("Room"), s["CellBold"]),
-        ]
-    ]
+    rows = [pdf.header_row(s, _("Time"), _("What"), _("Room"))]
     for slot in slots:
         rows.append(
             [

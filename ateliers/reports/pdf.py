@@ -150,6 +150,11 @@ def para(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
+def header_row(styles, *labels) -> list[Paragraph]:
+    """A table's first row: each column's label in bold."""
+    return [para(label, styles["CellBold"]) for label in labels]
+
+
 def fmt_datetime(value, fmt: str = "DATETIME_FORMAT") -> str:
     if value is None:
         return ""

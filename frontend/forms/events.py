@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ateliers.models import Event, Theme, TimeSlot
+from ateliers.models.events import EVENT_CONTENT_FIELDS
 
 from .base import datetime_field, url_field
 
@@ -17,21 +18,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "title_fr",
-            "title_en",
-            "description_fr",
-            "description_en",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-            "region",
-            "languages",
-            "capacity",
-            "status",
-            "moderation",
-        ]
+        fields = [*EVENT_CONTENT_FIELDS, "moderation"]
         widgets = {
             "description_fr": forms.Textarea(attrs={"rows": 5, "lang": "fr"}),
             "description_en": forms.Textarea(attrs={"rows": 5, "lang": "en"}),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from api.throttles import SignupAddressThrottle, page_allowed, page_login_allowed
 from ateliers.services import accounts
 
-from ..errors import SERVICE_ERRORS, form_errors
+from ..errors import save_posted
 from ..forms.accounts import SignupForm
 
 
@@ -60,13 +60,14 @@ def signup(request):
     if request.method == "POST" and not page_allowed(request, [SignupAddressThrottle]):
         _refuse(form, field=None)
         return render(request, "frontend/accounts/signup.html", {"form": form}, status=429)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = accounts.user_register(language=request.LANGUAGE_CODE, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc, domain_field="username")
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("frontend:my-profile")
+    posted = save_posted(
+        request,
+        form,
+        lambda: accounts.user_register(language=request.LANGUAGE_CODE, **form.cleaned_data),
+        domain_field="username",
+    )
+    if posted:
+        login(request, posted.value, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("frontend:my-profile")
     return render(request, "frontend/accounts/signup.html", {"form": form})

@@ -33,7 +33,7 @@ from ateliers.selectors import events as event_selectors
 from ateliers.services import board as board_services
 from ateliers.services.events import normalize_join_code
 
-from ..errors import SERVICE_ERRORS, error_text, errors_by_field
+from ..errors import SERVICE_ERRORS, act, error_text, errors_by_field
 from ..inline import inline_assets, render_inline
 
 SESSION_KEY = "board_tokens"
@@ -347,13 +347,19 @@ def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-@require_POST
-def board_vote(request, pk: int, idea_pk: int):
+def _guest_and_idea(request, pk: int, idea_pk: int) -> tuple[Event, Participant, Idea]:
+    """The board's event, the guest acting on it (403 without one) and one of its ideas."""
     event = _event(request, pk)
     participant = _participant(request, event)
     idea = get_object_or_404(Idea, pk=idea_pk, event=event)
     if participant is None:
         raise PermissionDenied
+    return event, participant, idea
+
+
+@require_POST
+def board_vote(request, pk: int, idea_pk: int):
+    event, participant, idea = _guest_and_idea(request, pk, idea_pk)
     try:
         board_services.vote_set(
             participant=participant, idea=idea, value=1 if request.POST.get("value") == "1" else 0
@@ -365,22 +371,17 @@ def board_vote(request, pk: int, idea_pk: int):
 
 @require_POST
 def board_comment(request, pk: int, idea_pk: int):
-    event = _event(request, pk)
-    participant = _participant(request, event)
-    idea = get_object_or_404(Idea, pk=idea_pk, event=event)
-    if participant is None:
-        raise PermissionDenied
-    try:
-        board_services.comment_post(
+    event, participant, idea = _guest_and_idea(request, pk, idea_pk)
+    act(
+        request,
+        lambda: board_services.comment_post(
             participant=participant,
             idea=idea,
             text=request.POST.get("text", ""),
             client_id=request.POST.get("client_id") or uuid.uuid4(),
-        )
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Your comment is posted."))
+        ),
+        done=_("Your comment is posted."),
+    )
     return redirect(_back(event, f"idea-{idea.pk}"))
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from ateliers.permissions import is_expert
 from ateliers.selectors import events as event_selectors
 from ateliers.services import events as event_services
 
-from ..errors import SERVICE_ERRORS, error_text
+from ..errors import act
 
 
 def home(request):
@@ -86,12 +85,11 @@ def event_register(request, pk: int):
         organization = Organization.objects.filter(
             pk=request.POST.get("organization") or 0, memberships__user=request.user
         ).first()
-    try:
-        event_services.registration_create(
+    act(
+        request,
+        lambda: event_services.registration_create(
             actor=request.user, event=event, role=role, organization=organization
-        )
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("You are registered."))
+        ),
+        done=_("You are registered."),
+    )
     return redirect("frontend:event-detail", pk=event.pk)

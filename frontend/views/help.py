@@ -32,7 +32,7 @@ from ateliers.selectors import matching as matching_selectors
 from ateliers.services import help as help_services
 from ateliers.services import notifications as notification_services
 
-from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..errors import act, save_posted
 from ..forms.help import HelpRequestForm
 
 
@@ -64,21 +64,26 @@ def help_list(request):
     )
 
 
+def _help_data(form: HelpRequestForm) -> dict:
+    """The form's values as the help-request services take them (skills by slug)."""
+    data = dict(form.cleaned_data)
+    data["skills"] = [s.slug for s in data["skills"]]
+    return data
+
+
 @login_required
 def help_create(request):
     form = HelpRequestForm(request.POST or None, user=request.user)
     if not form.fields["organization"].queryset.exists():
         messages.info(request, _("Join or create an organisation to ask for help."))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["skills"] = [s.slug for s in data["skills"]]
-        try:
-            help_request = help_services.help_request_create(actor=request.user, **data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Your request is published."))
-            return redirect("frontend:help-detail", pk=help_request.pk)
+    posted = save_posted(
+        request,
+        form,
+        lambda: help_services.help_request_create(actor=request.user, **_help_data(form)),
+    )
+    if posted:
+        messages.success(request, _("Your request is published."))
+        return redirect("frontend:help-detail", pk=posted.value.pk)
     return render(request, "frontend/help/form.html", {"form": form, "editing": False})
 
 
@@ -97,16 +102,15 @@ def help_edit(request, pk: int):
         "event": help_request.event,
     }
     form = HelpRequestForm(request.POST or None, user=request.user, editing=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["skills"] = [s.slug for s in data["skills"]]
-        try:
-            help_services.help_request_update(actor=request.user, help_request=help_request, **data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect("frontend:help-detail", pk=help_request.pk)
+    if save_posted(
+        request,
+        form,
+        lambda: help_services.help_request_update(
+            actor=request.user, help_request=help_request, **_help_data(form)
+        ),
+    ):
+        messages.success(request, _("Your changes are saved."))
+        return redirect("frontend:help-detail", pk=help_request.pk)
     return render(
         request,
         "frontend/help/form.html",
@@ -161,12 +165,7 @@ def help_transition(request, pk: int, verb: str):
     kwargs = {"actor": request.user, "help_request": help_request}
     if verb != "claim":
         kwargs["note"] = (request.POST.get("note") or "")[:2000]
-    try:
-        service(**kwargs)
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, done)
+    act(request, lambda: service(**kwargs), done=done)
     target = request.POST.get("next")
     if target in ("expert", "list"):
         return redirect("frontend:expert-dashboard" if target == "expert" else "frontend:help-list")
@@ -177,14 +176,13 @@ def help_transition(request, pk: int, verb: str):
 @require_POST
 def help_message(request, pk: int):
     help_request = get_object_or_404(help_selectors.help_requests_visible_to(request.user), pk=pk)
-    try:
-        help_services.help_message_post(
+    act(
+        request,
+        lambda: help_services.help_message_post(
             actor=request.user, help_request=help_request, text=request.POST.get("text", "")
-        )
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Message sent."))
+        ),
+        done=_("Message sent."),
+    )
     return redirect(f"{help_request_url(help_request)}#thread")
 
 

@@ -27,7 +27,7 @@ from ateliers.selectors import events as event_selectors
 from ateliers.selectors import people as people_selectors
 from ateliers.services import events as event_services
 
-from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..errors import act, save_posted
 from ..forms.events import EventForm, ThemeForm, TimeSlotForm
 
 
@@ -61,17 +61,17 @@ def dashboard(request):
 @organizer_required
 def event_create(request):
     form = EventForm(posted_data(request), initial={"languages": ["fr", "en"]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = event_services.event_create(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Event created. Its join code is %(code)s.") % {"code": event.join_code},
-            )
-            return redirect("frontend:organizer-event", pk=event.pk)
+    posted = save_posted(
+        request,
+        form,
+        lambda: event_services.event_create(actor=request.user, **form.cleaned_data),
+    )
+    if posted:
+        event = posted.value
+        messages.success(
+            request, _("Event created. Its join code is %(code)s.") % {"code": event.join_code}
+        )
+        return redirect("frontend:organizer-event", pk=event.pk)
     return render(
         request,
         "frontend/organizer/form.html",
@@ -105,14 +105,13 @@ def event_manage(request, pk: int):
 def event_edit(request, pk: int):
     event = _event(pk)
     form = EventForm(posted_data(request), instance=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event_services.event_update(actor=request.user, event=event, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Event saved."))
-            return redirect("frontend:organizer-event", pk=event.pk)
+    if save_posted(
+        request,
+        form,
+        lambda: event_services.event_update(actor=request.user, event=event, **form.cleaned_data),
+    ):
+        messages.success(request, _("Event saved."))
+        return redirect("frontend:organizer-event", pk=event.pk)
     return render(
         request,
         "frontend/organizer/form.html",
@@ -142,12 +141,11 @@ def event_status(request, pk: int):
     if status not in EventStatus.values:
         messages.error(request, _("Unknown status."))
     else:
-        try:
-            event_services.event_update(actor=request.user, event=event, status=status)
-        except SERVICE_ERRORS as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, str(STATUS_MESSAGES[status]))
+        act(
+            request,
+            lambda: event_services.event_update(actor=request.user, event=event, status=status),
+            done=str(STATUS_MESSAGES[status]),
+        )
     return redirect("frontend:organizer-event", pk=event.pk)
 
 
@@ -169,16 +167,15 @@ def _child_form_page(request, *, event, form, title, submit):
 def theme_create(request, pk: int):
     event = _event(pk)
     form = ThemeForm(posted_data(request), instance=Theme(event=event))
-    if request.method == "POST" and form.is_valid():
-        try:
-            theme = event_services.theme_create(
-                actor=request.user, event=event, **form.cleaned_data
-            )
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Theme “%(name)s” added.") % {"name": theme.name})
-            return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
+    posted = save_posted(
+        request,
+        form,
+        lambda: event_services.theme_create(actor=request.user, event=event, **form.cleaned_data),
+    )
+    if posted:
+        theme = posted.value
+        messages.success(request, _("Theme “%(name)s” added.") % {"name": theme.name})
+        return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
     return _child_form_page(
         request, event=event, form=form, title=_("New theme"), submit=_("Add the theme")
     )
@@ -189,14 +186,13 @@ def theme_edit(request, pk: int, theme_pk: int):
     event = _event(pk)
     theme = get_object_or_404(Theme, pk=theme_pk, event=event)
     form = ThemeForm(posted_data(request), instance=theme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event_services.theme_update(actor=request.user, theme=theme, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Theme saved."))
-            return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
+    if save_posted(
+        request,
+        form,
+        lambda: event_services.theme_update(actor=request.user, theme=theme, **form.cleaned_data),
+    ):
+        messages.success(request, _("Theme saved."))
+        return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#themes")
     return _child_form_page(
         request, event=event, form=form, title=_("Edit the theme"), submit=_("Save")
     )
@@ -253,14 +249,13 @@ def theme_move(request, pk: int, theme_pk: int):
 def slot_create(request, pk: int):
     event = _event(pk)
     form = TimeSlotForm(posted_data(request), event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event_services.slot_create(actor=request.user, event=event, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Time slot added."))
-            return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")
+    if save_posted(
+        request,
+        form,
+        lambda: event_services.slot_create(actor=request.user, event=event, **form.cleaned_data),
+    ):
+        messages.success(request, _("Time slot added."))
+        return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")
     return _child_form_page(
         request, event=event, form=form, title=_("New time slot"), submit=_("Add the slot")
     )
@@ -271,14 +266,13 @@ def slot_edit(request, pk: int, slot_pk: int):
     event = _event(pk)
     slot = get_object_or_404(TimeSlot, pk=slot_pk, event=event)
     form = TimeSlotForm(posted_data(request), instance=slot, event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event_services.slot_update(actor=request.user, slot=slot, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Time slot saved."))
-            return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")
+    if save_posted(
+        request,
+        form,
+        lambda: event_services.slot_update(actor=request.user, slot=slot, **form.cleaned_data),
+    ):
+        messages.success(request, _("Time slot saved."))
+        return redirect(reverse("frontend:organizer-event", args=[event.pk]) + "#slots")
     return _child_form_page(
         request, event=event, form=form, title=_("Edit the time slot"), submit=_("Save")
     )

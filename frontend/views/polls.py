@@ -16,7 +16,7 @@ from ateliers.models import Poll
 from ateliers.permissions import can_run_polls, is_account
 from ateliers.services import polls as poll_services
 
-from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..errors import act, save_posted
 from ..forms.polls import PollForm
 from .board import _event, _participant
 
@@ -60,21 +60,21 @@ def poll_create(request, pk: int):
     if event is None:
         raise PermissionDenied
     form = PollForm(request.POST, auto_id="poll_%s")
-    if form.is_valid():
-        try:
-            poll_services.poll_create(
-                actor=request.user,
-                event=event,
-                kind=form.cleaned_data["kind"],
-                question_fr=form.cleaned_data["question_fr"],
-                question_en=form.cleaned_data["question_en"],
-                choices=form.choices(),
-            )
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc, rename={"choices": "choices_fr"})
-        else:
-            messages.success(request, _("The poll is ready: open it when the room is."))
-            return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
+    if save_posted(
+        request,
+        form,
+        lambda: poll_services.poll_create(
+            actor=request.user,
+            event=event,
+            kind=form.cleaned_data["kind"],
+            question_fr=form.cleaned_data["question_fr"],
+            question_en=form.cleaned_data["question_en"],
+            choices=form.choices(),
+        ),
+        rename={"choices": "choices_fr"},
+    ):
+        messages.success(request, _("The poll is ready: open it when the room is."))
+        return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
     return polls_page(request, pk, form=form)
 
 
@@ -84,14 +84,13 @@ def poll_status(request, pk: int, poll_pk: int):
     if event is None:
         raise PermissionDenied
     poll = get_object_or_404(Poll, pk=poll_pk, event=event)
-    try:
-        poll_services.poll_set_status(
+    act(
+        request,
+        lambda: poll_services.poll_set_status(
             actor=request.user, poll=poll, status=request.POST.get("status", "")
-        )
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Done."))
+        ),
+        done=_("Done."),
+    )
     return redirect(_next(request, reverse("frontend:polls", kwargs={"pk": event.pk})))
 
 
@@ -108,10 +107,9 @@ def poll_answer(request, pk: int, poll_pk: int):
     else:
         raw = request.POST.getlist("choice")
         data = {"choices": [int(v) for v in raw if v.isdigit() and len(v) < 12]}
-    try:
-        poll_services.poll_answer(participant=participant, poll=poll, **data)
-    except SERVICE_ERRORS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Your answer is recorded."))
+    act(
+        request,
+        lambda: poll_services.poll_answer(participant=participant, poll=poll, **data),
+        done=_("Your answer is recorded."),
+    )
     return redirect(reverse("frontend:board", kwargs={"pk": event.pk}) + f"#poll-{poll.pk}")

@@ -15,7 +15,7 @@ from ateliers.services import board as board_services
 from ateliers.services import privacy
 from ateliers.services.privacy import GUEST_RETENTION_DAYS
 
-from ..errors import form_errors
+from ..errors import save_posted
 from ..forms.accounts import AccountDeleteForm
 from .organizer import posted_data
 
@@ -31,15 +31,15 @@ def privacy_page(request):
 @login_required
 def account_delete(request):
     form = AccountDeleteForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            privacy.user_delete(user=request.user, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            logout(request)
-            messages.success(request, _("Your account is deleted."))
-            return redirect("frontend:home")
+    if save_posted(
+        request,
+        form,
+        lambda: privacy.user_delete(user=request.user, password=form.cleaned_data["password"]),
+        catch=ValidationError,
+    ):
+        logout(request)
+        messages.success(request, _("Your account is deleted."))
+        return redirect("frontend:home")
     return render(
         request,
         "frontend/profiles/form.html",

@@ -20,7 +20,7 @@ from ateliers.permissions import can_manage_organization
 from ateliers.selectors import people as people_selectors
 from ateliers.services import accounts, people
 
-from ..errors import SERVICE_ERRORS, form_errors
+from ..errors import save_posted
 from ..forms.profiles import ExpertProfileForm, MemberAddForm, OrganizationForm, PreferencesForm
 from .organizer import posted_data
 
@@ -49,23 +49,23 @@ def my_profile(request):
 def preferences(request):
     user = request.user
     form = PreferencesForm(posted_data(request), instance=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accounts.user_update_profile(user=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            translation.activate(user.language)
-            messages.success(request, _("Your preferences are saved."))
-            response = redirect("frontend:my-profile")
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                user.language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-            )
-            return response
+    if save_posted(
+        request,
+        form,
+        lambda: accounts.user_update_profile(user=user, **form.cleaned_data),
+        catch=ValidationError,
+    ):
+        translation.activate(user.language)
+        messages.success(request, _("Your preferences are saved."))
+        response = redirect("frontend:my-profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        return response
     return render(
         request,
         "frontend/profiles/form.html",
@@ -80,19 +80,17 @@ def expert_profile(request):
     form = ExpertProfileForm(
         posted_data(request), instance=profile or ExpertProfile(user=request.user)
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = dict(form.cleaned_data)
         data["skills"] = [skill.slug for skill in data["skills"]]
-        try:
-            if profile is None:
-                people.expert_profile_create(user=request.user, **data)
-            else:
-                people.expert_profile_update(actor=request.user, profile=profile, **data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Your expert profile is saved."))
-            return redirect("frontend:my-profile")
+        if profile is None:
+            return people.expert_profile_create(user=request.user, **data)
+        return people.expert_profile_update(actor=request.user, profile=profile, **data)
+
+    if save_posted(request, form, save):
+        messages.success(request, _("Your expert profile is saved."))
+        return redirect("frontend:my-profile")
     return render(
         request,
         "frontend/profiles/form.html",
@@ -138,14 +136,14 @@ def organization_detail(request, pk: int):
 @login_required
 def organization_create(request):
     form = OrganizationForm(posted_data(request), initial={"languages": ["fr"]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = people.organization_create(creator=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation created. You are its administrator."))
-            return redirect("frontend:organization-detail", pk=org.pk)
+    posted = save_posted(
+        request,
+        form,
+        lambda: people.organization_create(creator=request.user, **form.cleaned_data),
+    )
+    if posted:
+        messages.success(request, _("Organisation created. You are its administrator."))
+        return redirect("frontend:organization-detail", pk=posted.value.pk)
     return render(
         request,
         "frontend/profiles/form.html",
@@ -164,14 +162,15 @@ def organization_edit(request, pk: int):
     if not can_manage_organization(request.user, org):
         raise PermissionDenied
     form = OrganizationForm(posted_data(request), instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            people.organization_update(actor=request.user, organization=org, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation saved."))
-            return redirect("frontend:organization-detail", pk=org.pk)
+    if save_posted(
+        request,
+        form,
+        lambda: people.organization_update(
+            actor=request.user, organization=org, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Organisation saved."))
+        return redirect("frontend:organization-detail", pk=org.pk)
     return render(
         request,
         "frontend/profiles/form.html",
@@ -186,16 +185,15 @@ def organization_member_add(request, pk: int):
     if not can_manage_organization(request.user, org):
         raise PermissionDenied
     form = MemberAddForm(request.POST)
-    if form.is_valid():
-        try:
-            people.organization_add_member(actor=request.user, organization=org, user=form.user)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s is now a member.") % {"name": form.user.public_name}
-            )
-            return redirect("frontend:organization-detail", pk=org.pk)
+    if save_posted(
+        request,
+        form,
+        lambda: people.organization_add_member(
+            actor=request.user, organization=org, user=form.user
+        ),
+    ):
+        messages.success(request, _("%(name)s is now a member.") % {"name": form.user.public_name})
+        return redirect("frontend:organization-detail", pk=org.pk)
     members = org.memberships.select_related("user").order_by("user__username")
     return render(
         request,

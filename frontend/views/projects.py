@@ -35,7 +35,7 @@ from projets.models import (
 )
 from projets.permissions import can_edit_project, can_manage_project
 
-from ..errors import SERVICE_ERRORS, form_errors
+from ..errors import save_posted
 from ..forms.projects import (
     IndicatorForm,
     MemberForm,
@@ -231,14 +231,12 @@ def project_create(request):
     form = ProjectForm(
         request.POST or None, initial=initial, creating=True, duplicate=bool(existing)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Project opened."))
-            return redirect("frontend:project-edit", pk=project.pk)
+    posted = save_posted(
+        request, form, lambda: services.project_create(actor=request.user, **form.cleaned_data)
+    )
+    if posted:
+        messages.success(request, _("Project opened."))
+        return redirect("frontend:project-edit", pk=posted.value.pk)
     return render(
         request,
         "frontend/projects/create.html",
@@ -424,15 +422,10 @@ def project_edit(request, pk: int):
         for name, action in EDIT_ACTIONS.items()
     }
     if which:
-        form = forms_[which]
-        if form.is_valid():
-            try:
-                EDIT_ACTIONS[which].save(request.user, project, form.cleaned_data)
-            except SERVICE_ERRORS as exc:
-                form_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("frontend:project-edit", pk=project.pk)
+        form, save = forms_[which], EDIT_ACTIONS[which].save
+        if save_posted(request, form, lambda: save(request.user, project, form.cleaned_data)):
+            messages.success(request, _("Saved."))
+            return redirect("frontend:project-edit", pk=project.pk)
     status = 400 if which and forms_[which].errors else 200
     return render(
         request,
@@ -462,17 +455,16 @@ def story_edit(request, pk: int):
         }
         initial["publish"] = story.is_published
     form = StoryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = dict(form.cleaned_data)
-        try:
-            services.story_save(
-                actor=request.user, project=project, publish=data.pop("publish"), **data
-            )
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Story saved."))
-            return redirect("frontend:project-detail", pk=project.pk)
+        return services.story_save(
+            actor=request.user, project=project, publish=data.pop("publish"), **data
+        )
+
+    if save_posted(request, form, save):
+        messages.success(request, _("Story saved."))
+        return redirect("frontend:project-detail", pk=project.pk)
     return render(
         request,
         "frontend/projects/story_edit.html",

@@ -17,7 +17,7 @@ from ateliers.models import Event, EventModerator, User
 from ateliers.permissions import can_moderate_event, is_account
 from ateliers.services import moderators as moderator_services
 
-from ..errors import SERVICE_ERRORS, error_text, form_errors
+from ..errors import act, save_posted
 from ..forms.room import AppointForm
 from .board import _event as board_event
 from .organizer import organizer_required, posted_data
@@ -28,22 +28,23 @@ def moderators(request, pk: int):
     """List the event's appointed people and appoint one more."""
     event = get_object_or_404(Event, pk=pk)
     form = AppointForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            appointment, _created = moderator_services.moderator_appoint(
-                actor=request.user,
-                event=event,
-                user=form.cleaned_data["account"],
-                role=form.cleaned_data["role"],
-            )
-        except SERVICE_ERRORS as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s now helps run this event.") % {"name": appointment.user.public_name},
-            )
-            return redirect("frontend:organizer-moderators", pk=event.pk)
+    posted = save_posted(
+        request,
+        form,
+        lambda: moderator_services.moderator_appoint(
+            actor=request.user,
+            event=event,
+            user=form.cleaned_data["account"],
+            role=form.cleaned_data["role"],
+        ),
+    )
+    if posted:
+        appointment, _created = posted.value
+        messages.success(
+            request,
+            _("%(name)s now helps run this event.") % {"name": appointment.user.public_name},
+        )
+        return redirect("frontend:organizer-moderators", pk=event.pk)
     appointed = EventModerator.objects.filter(event=event).select_related("user")
     return render(
         request,
@@ -58,14 +59,12 @@ def moderators(request, pk: int):
 def moderator_remove(request, pk: int, user_pk: int):
     event = get_object_or_404(Event, pk=pk)
     user = get_object_or_404(User, pk=user_pk)
-    try:
-        moderator_services.moderator_remove(actor=request.user, event=event, user=user)
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, _("%(name)s no longer helps run this event.") % {"name": user.public_name}
-        )
+    act(
+        request,
+        lambda: moderator_services.moderator_remove(actor=request.user, event=event, user=user),
+        done=_("%(name)s no longer helps run this event.") % {"name": user.public_name},
+        catch=DomainError,
+    )
     return redirect("frontend:organizer-moderators", pk=event.pk)
 
 

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from ateliers.models import Meeting, Schedule
 from tests import factories
 from tests.api.test_schedule_api import cast, generate  # noqa: F401 (the fixture)
-from tests.helpers import token_client
+from tests.helpers import assert_queries, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -90,10 +90,10 @@ def test_drafts_stay_out_of_the_feed(cast, organizer):  # noqa: F811
     assert cal.walk("VEVENT") == []
 
 
-def test_the_feed_reads_in_constant_queries(cast, organizer, django_assert_max_num_queries):  # noqa: F811
+def test_the_feed_reads_in_constant_queries(cast, organizer):  # noqa: F811
     _published(cast, organizer)
     url = token_client(cast["experts"][0]).get("/api/me/agenda-feed/").json()["url"]
-    with django_assert_max_num_queries(4):
+    with assert_queries("api agenda feed (iCalendar)", at_most=True):
         assert Client().get(_path(url)).status_code == 200
 
 

@@ -7,7 +7,7 @@ from django.core import mail
 
 from ateliers.models import HelpRequest, HelpRequestTransition, Notification
 from tests import factories
-from tests.helpers import token_client
+from tests.helpers import assert_queries, token_client
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_filters(org, member, event):
 
 
 @pytest.mark.parametrize("rows", [1, 8])
-def test_list_query_count_is_constant(org, member, rows, django_assert_num_queries):
+def test_list_query_count_is_constant(org, member, rows):
     expert = factories.make_expert("claimer")
     for i in range(rows):
         req = factories.make_help_request(org, skills=["crm", "privacy"])
@@ -241,7 +241,7 @@ def test_list_query_count_is_constant(org, member, rows, django_assert_num_queri
             HelpRequest.objects.filter(pk=req.pk).update(status="claimed", claimed_by=expert)
     client = token_client(member)
     # token, role checks, memberships, count, rows, skills: the same for 1 row or many
-    with django_assert_num_queries(7):
+    with assert_queries("help-request-list as a member"):
         response = client.get("/api/help-requests/")
     assert response.json()["count"] == rows
 
@@ -269,13 +269,13 @@ def test_suggestions_rank_and_explain(org, member, event):
 
 
 @pytest.mark.parametrize("experts", [1, 12])
-def test_suggestions_query_count_is_constant(org, member, experts, django_assert_num_queries):
+def test_suggestions_query_count_is_constant(org, member, experts):
     event = factories.make_event()
     request = factories.make_help_request(org, skills=["crm"], event=event)
     for _ in range(experts):
         factories.make_expert(skills=["crm", "privacy"])
     client = token_client(member)
-    with django_assert_num_queries(9):
+    with assert_queries("help-request-suggestions as a member"):
         response = client.get(f"/api/help-requests/{request.pk}/suggestions/")
     assert response.json()["count"] == experts
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.helpers import finish, token_client
+from tests.helpers import api_routes, finish, token_client
 
 ROLES = ["anonymous", "participant", "expert", "member", "partner", "organizer"]
 
@@ -1065,42 +1065,6 @@ def test_write_matrix(world, role, method, path, body, expected):
 
 
 # --- Generated from the router: every route × method must have at least one row -------
-SAFE_EXTRA = {"HEAD", "OPTIONS", "TRACE"}
-
-
-def api_routes():
-    """(url name, method) for every route under /api/, from ``api.urls`` and the router."""
-    from django.urls import URLPattern, URLResolver
-
-    from api import urls as api_urls
-
-    found = set()
-
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns)
-                continue
-            assert isinstance(pattern, URLPattern)
-            if "format" in pattern.pattern.regex.groupindex:
-                continue  # the router's `.json` suffix twins answer like their originals
-            callback = pattern.callback
-            actions = getattr(callback, "actions", None)
-            if actions:
-                allowed = callback.cls.http_method_names
-                methods = {method.upper() for method in actions if method in allowed}
-            else:
-                view_class = callback.view_class
-                methods = {
-                    m.upper() for m in view_class.http_method_names if hasattr(view_class, m)
-                }
-            for method in methods - SAFE_EXTRA:
-                found.add((pattern.name, method))
-
-    walk(api_urls.urlpatterns)
-    return found
-
-
 def matrix_routes():
     from django.urls import resolve
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 from ateliers.models import Event, HelpRequest, Idea, User
 from demo.seed import DEMO_JOIN_CODE, seed_demo
 from projets.models import Project
-from tests.api.test_permissions import api_routes
-from tests.helpers import token_client
+from tests.helpers import api_routes, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -1,77 +1,19 @@
 """Query counts of the hot services, pinned in ``query_counts.json`` by ``assert_queries``
 (joining a board, posting an idea, voting, commenting, claiming a help request, and the
-socket's hello/welcome read at 1 and at 30 ideas), and the ``World`` that
-``test_query_count_table.py`` grows to 1, then 30 rows of everything to pin every list
-endpoint and main page.
+socket's hello/welcome read at 1 and at 30 ideas). Every list endpoint and main page:
+``test_query_count_table.py``.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from django.utils import timezone
 
-from ateliers.models import Membership, Notification, Registration
 from tests import factories
 from tests.helpers import assert_queries
 
 pytestmark = pytest.mark.django_db
-
-
-class World:
-    def __init__(self, organizer):
-        self.organizer = organizer
-        self.event = factories.make_event()
-        self.org = factories.make_org("Pivot", members=[organizer])
-        self.project = factories.make_project(
-            actor=organizer, visibility="public", organizations=[self.org]
-        )
-        self.guest = factories.make_participant(self.event, "Invitée")
-        self.idea = factories.post_idea(self.guest, "Première idée")
-        self.help = factories.make_help_request(self.org)
-        self.n = 0
-
-    def ids(self) -> dict:
-        return {
-            "event": self.event.pk,
-            "org": self.org.pk,
-            "project": self.project.pk,
-            "idea": self.idea.pk,
-            "help": self.help.pk,
-        }
-
-    def grow_to(self, n: int) -> None:
-        start = timezone.now() + timedelta(days=1)
-        for i in range(self.n, n):
-            factories.make_event(starts_at=start + timedelta(days=i))
-            theme = self.event.themes.create(name_fr=f"Thème {i}", position=i)
-            self.event.slots.create(
-                title_fr=f"Créneau {i}",
-                starts_at=self.event.starts_at + timedelta(minutes=i),
-                ends_at=self.event.starts_at + timedelta(minutes=i + 30),
-                theme=theme,
-            )
-            factories.make_skill(f"skill-{i}")
-            org = factories.make_org(f"Organisme {i}")
-            member = factories.make_member(org, f"membre{i}")
-            Membership.objects.create(user=member, organization=self.org)
-            expert = factories.make_expert(f"expert{i}", skills=[f"skill-{i}", "common"])
-            Registration.objects.create(
-                event=self.event, role="organization", organization=org, user=member
-            )
-            Registration.objects.create(event=self.event, role="expert", user=expert)
-            # board, help requests, projects and their children
-            factories.post_idea(factories.make_participant(self.event, f"P{i}"), f"Idée {i}")
-            self.idea.comments.create(participant=self.guest, text=f"Commentaire {i}")
-            factories.make_help_request(org, skills=[f"skill-{i}"])
-            factories.make_project(actor=self.organizer, visibility="public", organizations=[org])
-            self.project.milestones.create(title=f"Jalon {i}", due_on="2030-01-01")
-            self.project.updates.create(text=f"Nouvelle {i}", author=self.organizer)
-            self.project.indicators.create(name=f"Indicateur {i}", target=10)
-            Notification.objects.create(recipient=self.organizer, kind="claimed", title=f"N{i}")
-        self.n = n
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from tests import factories
+from tests.helpers import throttle_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rates(monkeypatch):
     """Throttle rates for this test (the classes read them once, at import)."""
-    current = dict(SimpleRateThrottle.THROTTLE_RATES)
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", current)
-    return current
+    return throttle_rates(monkeypatch)
 
 
 def test_default_rates_are_generous_for_a_room_and_strict_for_guessing():

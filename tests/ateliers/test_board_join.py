@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from ateliers.models import Participant
 from tests import factories
+from tests.helpers import throttle_rates
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def rates(monkeypatch):
-    current = dict(SimpleRateThrottle.THROTTLE_RATES)
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", current)
-    return current
+    """Throttle rates for this test (the classes read them once, at import)."""
+    return throttle_rates(monkeypatch)
 
 
 def join(client, code, name="Invitée", addr="203.0.113.7"):

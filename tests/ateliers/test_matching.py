@@ -10,6 +10,7 @@ from ateliers.matching import fit, score_expert_for_request, urgency_weight
 from ateliers.models import Registration
 from ateliers.selectors.matching import organization_needs, suggest_experts, suggest_requests
 from tests import factories
+from tests.helpers import assert_queries
 
 
 def test_fit_sums_the_weights_of_covered_needs():
@@ -85,7 +86,7 @@ def test_organization_needs_uses_open_requests_of_the_event_only():
 
 
 @pytest.mark.django_db
-def test_suggest_experts_ranks_obvious_cases(django_assert_max_num_queries):
+def test_suggest_experts_ranks_obvious_cases():
     event = factories.make_event()
     req = factories.make_help_request(skills=["accessibility", "wordpress"], event=event)
     best = factories.make_expert("best", skills=["accessibility", "wordpress"])
@@ -98,7 +99,7 @@ def test_suggest_experts_ranks_obvious_cases(django_assert_max_num_queries):
     for _ in range(3):
         held = factories.make_help_request(skills=["crm"])
         type(held).objects.filter(pk=held.pk).update(status=HelpStatus.CLAIMED, claimed_by=busy)
-    with django_assert_max_num_queries(7):
+    with assert_queries("selector suggest_experts", at_most=True):
         ranked = suggest_experts(req)
     assert [s.expert.user.username for s in ranked] == ["best", "good", "busy", "half"]
     assert ranked[2].match.reasons[-1].startswith("3")

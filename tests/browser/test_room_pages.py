@@ -3,29 +3,22 @@ projector updates), and axe on every new or changed page in both languages."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from demo.seed import DEMO_ORGANIZER
+from tests.helpers import live_json
 from tests.live import DaphneServer
 
 pytestmark = pytest.mark.browser
 
 
 def api(server, method, path, body=None, token=None):
-    request = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"},
-    )
-    if token:
-        request.add_header("Authorization", f"Token {token}")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+    status, answer = live_json(server, method, path, body, token, "Token")
+    assert status < 400, answer
+    return answer
 
 
 @pytest.fixture(scope="module")
@@ -82,12 +75,25 @@ def login(page, server, lang):
     page.wait_for_load_state()
 
 
-def test_a_guest_answers_live_and_the_projector_follows(server, browser):
-    phone = browser.new_context(locale="fr-CA").new_page()
-    screen = browser.new_context(locale="fr-CA").new_page()
+def two_pages(browser) -> tuple:
+    """Two pages, each in its own French context (two people), and the list their
+    script errors go to."""
     errors: list[str] = []
-    for page in (phone, screen):
+    pages = [browser.new_context(locale="fr-CA").new_page() for _ in range(2)]
+    for page in pages:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return *pages, errors
+
+
+def moderation_desk(page, server) -> None:
+    """The organizer's moderation page, connected."""
+    login(page, server, "fr")
+    page.goto(f"{server.url}/events/1/moderate/")
+    expect(page.locator("[data-conn]")).to_have_text("En direct")
+
+
+def test_a_guest_answers_live_and_the_projector_follows(server, browser):
+    phone, screen, errors = two_pages(browser)
     join(phone, server, "Nadia")
     screen.goto(f"{server.url}/events/1/projector/")
     expect(screen.locator("[data-conn]")).to_have_text("En direct")
@@ -141,14 +147,8 @@ def test_pre_moderation_queue_is_live_and_keyboard_driven(server, browser, audit
     token = server.polls["token"]
     api(server, "PATCH", "/api/events/1/", {"moderation": "pre"}, token)
     try:
-        phone = browser.new_context(locale="fr-CA").new_page()
-        desk = browser.new_context(locale="fr-CA").new_page()
-        errors: list[str] = []
-        for page in (phone, desk):
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-        login(desk, server, "fr")
-        desk.goto(f"{server.url}/events/1/moderate/")
-        expect(desk.locator("[data-conn]")).to_have_text("En direct")
+        phone, desk, errors = two_pages(browser)
+        moderation_desk(desk, server)
         join(phone, server, "Prudence")
         text = "Une idée relue avant publication"
         phone.fill("#id_text", text)
@@ -170,11 +170,40 @@ def test_pre_moderation_queue_is_live_and_keyboard_driven(server, browser, audit
         api(server, "PATCH", "/api/events/1/", {"moderation": "post"}, token)
 
 
+def test_likely_duplicates_are_redrawn_live_on_the_moderation_page(server, browser):
+    """Two ideas saying the same thing, posted from a phone, appear as a pair in the
+    moderation page's "likely duplicates" without a reload (duplicates.js with
+    fragment.js), and the page's other scripts keep working."""
+    phone, desk, errors = two_pages(browser)
+    moderation_desk(desk, server)
+    desk.evaluate(
+        "() => { window.stayed = 1; document.querySelector('[data-duplicates]').dataset.old = 1; }"
+    )
+    join(phone, server, "Doublon")
+    texts = (
+        "Installer un composteur collectif dans la cour du centre communautaire",
+        "Un composteur collectif installé dans la cour du centre communautaire",
+    )
+    for text in texts:
+        phone.fill("#id_text", text)
+        phone.click("[data-post-form] button[type=submit]")
+        expect(phone.locator(".idea", has_text=text)).to_be_visible()
+    section = desk.locator("[data-duplicates]")
+    for text in texts:
+        expect(section.locator("blockquote", has_text=text)).to_be_visible()
+    # swapped in place, not a reload: the page's mark stays, the old section's is gone
+    assert desk.evaluate("() => window.stayed") == 1
+    assert desk.evaluate("() => document.querySelector('[data-duplicates]').dataset.old") is None
+    expect(section.get_by_role("button", name=re.compile("^Fusionner n° ")).first).to_be_visible()
+    assert errors == []
+    phone.context.close()
+    desk.context.close()
+
+
 def test_a_pin_reorders_phones_and_the_projector_live(server, browser):
     """Issue 18: pins first, then the chosen sort, applied live on every screen."""
     token = server.polls["token"]
-    phone = browser.new_context(locale="fr-CA").new_page()
-    screen = browser.new_context(locale="fr-CA").new_page()
+    phone, screen, _errors = two_pages(browser)
     join(phone, server, "Ordre")
     screen.goto(f"{server.url}/events/1/projector/")
     expect(screen.locator("[data-conn]")).to_have_text("En direct")

@@ -3,12 +3,10 @@ back; the warning before a second project from the same source."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 
-from ateliers.models import Meeting, Schedule
+from ateliers.models import Meeting
 from projets.models import Project
 from tests import factories
 from tests.helpers import token_client
@@ -23,18 +21,7 @@ def logged_in(user) -> Client:
 
 
 def _meeting(event, org, expert) -> Meeting:
-    start = event.starts_at
-    schedule = Schedule.objects.create(
-        event=event,
-        tables=1,
-        status="published",
-        rounds=[
-            {
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(minutes=20)).isoformat(),
-            }
-        ],
-    )
+    schedule = factories.make_schedule(event)
     return Meeting.objects.create(
         schedule=schedule, organization=org, expert=expert, round=1, table=1, fit=2
     )

@@ -12,6 +12,7 @@ from ateliers.reports.event import event_report
 from ateliers.reports.pdf import font_files
 from ateliers.services.board import idea_moderate, vote_set
 from tests import factories
+from tests.helpers import assert_queries
 from tests.reports import pdftext
 
 
@@ -60,21 +61,11 @@ def day(db, organizer):
         visibility="private",
     )
     factories.make_project(actor=organizer, title_fr="Projet d'un autre atelier")
-    start = event.starts_at
-    schedule = Schedule.objects.create(
-        event=event,
+    schedule = factories.make_schedule(
+        event,
+        (timedelta(0), timedelta(minutes=20)),
+        (timedelta(minutes=30), timedelta(minutes=50)),
         tables=2,
-        status="published",
-        rounds=[
-            {
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(minutes=20)).isoformat(),
-            },
-            {
-                "starts_at": (start + timedelta(minutes=30)).isoformat(),
-                "ends_at": (start + timedelta(minutes=50)).isoformat(),
-            },
-        ],
     )
     for number, (org, expert) in enumerate([(orgs[0], experts[0]), (orgs[1], experts[1])], 1):
         Meeting.objects.create(
@@ -200,13 +191,9 @@ def test_accented_french_renders_with_the_embedded_font(db):
     assert {ch for ch in FRENCH if ord(ch) not in covered} == set()
 
 
-def _count_queries(event) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
+def _count_queries(event) -> None:
+    with assert_queries("report event PDF"):
         event_report(event, lang="en")
-    return len(ctx.captured_queries)
 
 
 def test_the_report_costs_a_constant_number_of_queries(day, organizer):
@@ -216,48 +203,18 @@ def test_the_report_costs_a_constant_number_of_queries(day, organizer):
     factories.post_idea(guest, "Seule idée", theme=small.themes.get())
     factories.make_help_request(title="Seule demande", event=small)
     factories.make_project(actor=organizer, event=small)
-    past = small.starts_at
-    schedule = Schedule.objects.create(
-        event=small,
-        tables=1,
-        status="published",
-        rounds=[
-            {"starts_at": past.isoformat(), "ends_at": (past + timedelta(minutes=9)).isoformat()}
-        ],
-    )
-    Meeting.objects.create(
-        schedule=schedule,
-        organization=factories.make_org(),
-        expert=factories.make_expert(),
-        round=1,
-        table=1,
-        fit=1,
-        skills=["accessibility"],
-    )
-    assert _count_queries(small) == _count_queries(day)
+    schedule = factories.make_schedule(small, (timedelta(0), timedelta(minutes=9)))
+    factories.make_meeting(schedule, skills=["accessibility"])
+    _count_queries(small)
+    _count_queries(day)  # a full day: the same count
 
 
 def test_no_consultation_figure_before_the_event(organizer):
     """A published schedule is a plan: before its rounds start nothing was held (issue 20:
     "Consultations tenues 22" printed before the event)."""
     event = factories.make_event(created_by=organizer)  # next week
-    start = event.starts_at
-    schedule = Schedule.objects.create(
-        event=event,
-        tables=1,
-        status="published",
-        rounds=[
-            {"starts_at": start.isoformat(), "ends_at": (start + timedelta(minutes=9)).isoformat()}
-        ],
-    )
-    Meeting.objects.create(
-        schedule=schedule,
-        organization=factories.make_org(),
-        expert=factories.make_expert(),
-        round=1,
-        table=1,
-        fit=1,
-    )
+    schedule = factories.make_schedule(event, (timedelta(0), timedelta(minutes=9)))
+    factories.make_meeting(schedule)
     text = pdftext.text(event_report(event, lang="fr"))
     assert "Consultations tenues" not in text
     assert "Organisations servies" not in text

@@ -15,7 +15,7 @@ from ateliers.services.board import idea_moderate, vote_set
 from projets import services
 from projets.exports import INDICATOR_COLUMNS
 from tests import factories
-from tests.helpers import token_client
+from tests.helpers import assert_queries, token_client
 
 
 def body(response) -> bytes:
@@ -121,16 +121,16 @@ def test_indicators_json_follows_what_the_partner_may_see(measured, partner):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_exports_cost_a_constant_number_of_queries(board, django_assert_num_queries, fmt):
+def test_exports_cost_a_constant_number_of_queries(board, fmt):
     """One query for the rows whatever their number (plus the event lookup)."""
     client = token_client(None)
     url = f"/api/events/{board.pk}/ideas/export.{fmt}"
-    with django_assert_num_queries(2):
+    with assert_queries(f"export event ideas.{fmt}"):
         body(client.get(url))
     guest = factories.make_participant(board, "Autre")
     for i in range(30):
         factories.post_idea(guest, f"Encore une idée {i}")
-    with django_assert_num_queries(2):
+    with assert_queries(f"export event ideas.{fmt}"):
         body(client.get(url))
-    with django_assert_num_queries(1):
+    with assert_queries(f"export events.{fmt}"):
         body(client.get(f"/api/events/export.{fmt}"))

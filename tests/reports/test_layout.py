@@ -119,17 +119,10 @@ def _header_fits(table: Table) -> list[str]:
 def test_every_table_header_fits_its_column(big_day, organizer, org, expert, lang):
     from django.utils import translation
 
-    from ateliers.models import Meeting, Schedule
+    from ateliers.models import Meeting
 
     start = big_day.starts_at
-    schedule = Schedule.objects.create(
-        event=big_day,
-        tables=1,
-        status="published",
-        rounds=[
-            {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
-        ],
-    )
+    schedule = factories.make_schedule(big_day, (timedelta(0), timedelta(hours=1)))
     Meeting.objects.create(
         schedule=schedule, organization=org, expert=expert, round=1, table=1, fit=1
     )

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ateliers.models import Meeting, Schedule
+from ateliers.models import Meeting
 from tests import factories
 from tests.helpers import token_client
 
@@ -30,21 +30,12 @@ def day(organizer, org, expert):
 
     vote_set(participant=other, idea=bikes, value=1)
     factories.make_help_request(org, event=event)
-    schedule = Schedule.objects.create(
-        event=event,
+    schedule = factories.make_schedule(
+        event,
+        (timedelta(0), timedelta(minutes=20)),
+        # A round still to come: its meeting is planned, not held.
+        (timedelta(days=1), timedelta(days=1, minutes=20)),
         tables=2,
-        status="published",
-        rounds=[
-            {
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(minutes=20)).isoformat(),
-            },
-            # A round still to come: its meeting is planned, not held.
-            {
-                "starts_at": (start + timedelta(days=1)).isoformat(),
-                "ends_at": (start + timedelta(days=1, minutes=20)).isoformat(),
-            },
-        ],
     )
     other_org = factories.make_org("Autre")
     Meeting.objects.create(

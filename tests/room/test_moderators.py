@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from rest_framework.authtoken.models import Token
 
 from ateliers.models import EventModerator, Idea
-from ateliers.routing import websocket_urlpatterns
 from tests import factories
-from tests.helpers import token_client
+from tests.helpers import board_hello, token_client
 
 
 def _board(event):
@@ -117,17 +114,6 @@ def test_organizer_page_appoints_and_removes(rooms, client):
     assert client.get(f"/organize/events/{event_a.pk}/moderators/").status_code == 403
 
 
-app = URLRouter(websocket_urlpatterns)
-
-
-async def _hello(event_id, token):
-    communicator = WebsocketCommunicator(app, f"/ws/events/{event_id}/board/")
-    connected, _ = await communicator.connect()
-    assert connected
-    await communicator.send_json_to({"type": "hello", "token": token})
-    return communicator, await communicator.receive_json_from(timeout=5)
-
-
 async def _answer(communicator, limit=20):
     for _ in range(limit):
         message = await communicator.receive_json_from(timeout=5)
@@ -150,8 +136,8 @@ async def test_co_moderator_over_the_socket_a_yes_b_no(local_layer):
         return a, b, _board(a), _board(b), token
 
     a, b, idea_a, idea_b, token = await setup()
-    sock_a, welcome_a = await _hello(a.pk, token)
-    sock_b, welcome_b = await _hello(b.pk, token)
+    sock_a, welcome_a = await board_hello(a.pk, token)
+    sock_b, welcome_b = await board_hello(b.pk, token)
     assert welcome_a["can_moderate"] is True and welcome_b["can_moderate"] is False
     await sock_b.send_json_to({"type": "moderate", "idea": idea_b.pk, "action": "hide"})
     refused = await _answer(sock_b)

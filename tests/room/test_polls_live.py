@@ -5,35 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from websockets.asyncio.client import connect
 
 from demo.seed import DEMO_ORGANIZER
+from tests.helpers import live_json as http
 from tests.live import DaphneServer
 
 pytestmark = pytest.mark.slow
 
 GUESTS = 30
-
-
-def http(server, method, path, body=None, auth=None):
-    request = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"},
-    )
-    if auth:
-        request.add_header("Authorization", auth)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +50,7 @@ async def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
         {"username": DEMO_ORGANIZER[0], "password": DEMO_ORGANIZER[1]},
     )
     assert status == 200
-    orga = f"Token {body['token']}"
+    orga = (body["token"], "Token")
     status, joined = http(server, "POST", "/api/join/", {"code": "TECHWK", "display_name": "G0"})
     event_id = joined["event"]["id"]
     status, poll = http(
@@ -79,11 +62,11 @@ async def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
             "kind": "single",
             "choices": [{"label_fr": "Site web"}, {"label_fr": "Dons"}, {"label_fr": "Bénévoles"}],
         },
-        orga,
+        *orga,
     )
     assert status == 201, poll
     choices = [c["id"] for c in poll["choices"]]
-    assert http(server, "PATCH", f"/api/polls/{poll['id']}/", {"status": "open"}, orga)[0] == 200
+    assert http(server, "PATCH", f"/api/polls/{poll['id']}/", {"status": "open"}, *orga)[0] == 200
     tokens = []
     for n in range(GUESTS):
         status, guest = http(
@@ -101,7 +84,7 @@ async def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
             "POST",
             f"/api/polls/{poll['id']}/answer/",
             {"choices": [choice]},
-            f"Bearer {tokens[i]}",
+            tokens[i],
         )
 
     async def run():
@@ -136,6 +119,6 @@ async def test_thirty_guests_answer_at_once_and_counts_are_exact(server):
     assert {c["id"]: c["count"] for c in results["choices"]} == expected
     # the live push converges on the same counts (coalesced: a later one may follow)
     assert pushed["poll"]["results"]["answers"] == GUESTS
-    status, closed = http(server, "PATCH", f"/api/polls/{poll['id']}/", {"status": "closed"}, orga)
+    status, closed = http(server, "PATCH", f"/api/polls/{poll['id']}/", {"status": "closed"}, *orga)
     assert closed["results"]["choices"] == results["choices"]
     assert answer(0, choices[0])[0] == 409

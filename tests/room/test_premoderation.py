@@ -19,7 +19,7 @@ from ateliers.routing import websocket_urlpatterns
 from ateliers.services import board as board_services
 from ateliers.services.moderators import moderator_appoint
 from tests import factories
-from tests.helpers import token_client
+from tests.helpers import board_hello, token_client
 
 SECRET = "Une idée que personne ne doit lire avant l'accord"
 SHOWN = html.escape(SECRET)  # as a page prints it
@@ -250,11 +250,7 @@ app = URLRouter(websocket_urlpatterns)
 
 
 async def _hello(event_id, token):
-    communicator = WebsocketCommunicator(app, f"/ws/events/{event_id}/board/")
-    connected, _ = await communicator.connect()
-    assert connected
-    await communicator.send_json_to({"type": "hello", "token": token})
-    welcome = await communicator.receive_json_from(timeout=5)
+    communicator, welcome = await board_hello(event_id, token)
     assert welcome["type"] == "welcome", welcome
     return communicator
 

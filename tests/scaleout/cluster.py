@@ -16,8 +16,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -25,6 +23,7 @@ from urllib.parse import urlparse
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.helpers import live_json as http
 from tests.live import DaphneServer, free_port
 from tests.pg import PostgresServer
 
@@ -134,22 +133,6 @@ class Cluster:
             with contextlib.suppress(Exception):
                 self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(self.workdir, ignore_errors=True)
-
-
-def http(server, method, path, body=None, token=None, scheme="Bearer"):
-    request = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"},
-    )
-    if token:
-        request.add_header("Authorization", f"{scheme} {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode(errors="replace")
 
 
 def join(server, name="Invitée", code=DEMO_CODE):

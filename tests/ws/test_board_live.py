@@ -5,31 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.request
 import uuid
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.helpers import live_json as http
 from tests.live import DaphneServer
 
 pytestmark = pytest.mark.slow
 
 DEMO_CODE = "TECHWK"
-
-
-def http(server, method, path, body=None, token=None, scheme="Bearer"):
-    request = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"},
-    )
-    if token:
-        request.add_header("Authorization", f"{scheme} {token}")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, json.loads(response.read() or b"null")
 
 
 def join(server, code=DEMO_CODE, name="Invitée"):

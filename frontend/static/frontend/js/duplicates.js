@@ -1,14 +1,14 @@
 /* livinglab — the moderation page's "likely duplicates", refreshed as ideas arrive.
  *
  * board.js hands every board event over as "board:event"; when ideas are created, edited
- * or merged, this fetches the section again (at most every few seconds) and swaps it in —
- * but never while the moderator's focus is inside it.
+ * or merged, this fetches the section again (at most every few seconds, with
+ * fragment.js) and swaps it in — but never while the moderator's focus is inside it.
  */
 (function () {
   "use strict";
 
   var root = document.querySelector("[data-board]");
-  if (!root || !document.querySelector("[data-duplicates]") || !window.fetch) {
+  if (!root || !document.querySelector("[data-duplicates]") || !window.livinglabFragment) {
     return;
   }
   var WAIT = 3000;
@@ -22,17 +22,9 @@
       stale = true; /* try again when the focus leaves */
       return;
     }
-    fetch(section.getAttribute("data-src"), { credentials: "same-origin" })
-      .then(function (response) {
-        return response.ok ? response.text() : null;
-      })
-      .then(function (html) {
-        if (!html) {
-          return;
-        }
-        var holder = document.createElement("template");
-        holder.innerHTML = html.trim();
-        var fresh = holder.content.querySelector("[data-duplicates]");
+    window
+      .livinglabFragment(section.getAttribute("data-src"), "[data-duplicates]")
+      .then(function (fresh) {
         var current = document.querySelector("[data-duplicates]");
         if (fresh && current && !current.contains(document.activeElement)) {
           current.parentNode.replaceChild(fresh, current);

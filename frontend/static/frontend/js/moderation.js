@@ -1,16 +1,16 @@
 /* livinglab — the moderation page's queue of ideas awaiting a moderator.
  *
  * Pre-moderated ideas never travel on the board's log; the log says only that the queue
- * changed ("board.updated" with "pending"), and this fetches the queue again. Approving
- * or rejecting is sent in the background, so the focus moves on to the next idea; keys
- * A and R approve or reject the idea that has the focus. Without this script the queue
- * is plain forms.
+ * changed ("board.updated" with "pending"), and this fetches the queue again (with
+ * fragment.js). Approving or rejecting is sent in the background, so the focus moves on
+ * to the next idea; keys A and R approve or reject the idea that has the focus. Without
+ * this script the queue is plain forms.
  */
 (function () {
   "use strict";
 
   var root = document.querySelector("[data-board]");
-  if (!root || !document.querySelector("[data-queue]") || !window.fetch) {
+  if (!root || !document.querySelector("[data-queue]") || !window.livinglabFragment) {
     return;
   }
   var announcer = root.querySelector("[data-announce]");
@@ -35,18 +35,9 @@
   }
 
   function refresh() {
-    var current = queue();
-    fetch(current.getAttribute("data-src"), { credentials: "same-origin" })
-      .then(function (response) {
-        return response.ok ? response.text() : null;
-      })
-      .then(function (html) {
-        if (!html) {
-          return;
-        }
-        var holder = document.createElement("template");
-        holder.innerHTML = html.trim();
-        var fresh = holder.content.querySelector("[data-queue]");
+    window
+      .livinglabFragment(queue().getAttribute("data-src"), "[data-queue]")
+      .then(function (fresh) {
         var now = queue();
         if (!fresh) {
           return;
