@@ -133,6 +133,15 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} × {self.expert} (round {self.round}, table {self.table})"
 
+    @property
+    def experts_label(self) -> str:
+        """Every expert at the table, the lead first: "Alice", "Alice and Bob" (reads the
+        prefetched ``co_experts``)."""
+        from ..matching import _join
+
+        others = sorted(self.co_experts.all(), key=lambda u: u.pk) if self.pk else []
+        return _join([self.expert.public_name, *(u.public_name for u in others)])
+
 
 def _feed_token() -> str:
     return secrets.token_urlsafe(32)
