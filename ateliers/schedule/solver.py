@@ -852,32 +852,37 @@ class _Solver:
 
     # -- multi-party meetings -------------------------------------------------------------
 
-    def join(self, edges) -> tuple[dict[tuple[int, int, int], tuple[int, ...]], int]:
+    def join(self, edges):
         """Seat more experts at the meetings of organisations that want them (their
         ``experts_per_meeting``): each time the free expert (not meeting anyone in that
         round, available, under their cap, not meeting the organisation already, a shared
         language with the whole group) that adds the most fit, while every member of the
-        group still covers a need the others do not. Only free expert time is used, so
-        nothing placed before is lost. Returns the co-experts by meeting and the fit added."""
+        group still covers a need the others do not. A meeting may move to another round
+        where its organisation, its lead and a table are free, when the group there is
+        better. Only free time and free seats are used, so nothing placed before is lost.
+        Returns the edges (moved ones in their new round), the co-experts by meeting and
+        the fit added."""
         multi = sorted(k for k in edges if self.orgs[k[0]].experts_per_meeting > 1)
         joined: dict[tuple[int, int, int], tuple[int, ...]] = {}
         if not multi:
-            return joined, 0
+            return edges, joined, 0
         busy = {(e, r) for _o, e, r in edges}
+        busy_o = {(o, r) for o, _e, r in edges}
         met = {(o, e) for o, e, _r in edges} | {(o, e) for o, e, _r in self.pins}
         for (o, e, r), co in self.pin_co.items():
             busy.update((x, r) for x in (e, *co))
             met.update((o, x) for x in co)
         load = [0] * len(self.experts)
-        for _o, e, _r in edges:
+        seats = [0] * self.R
+        for _o, e, r in edges:
             load[e] += 1
+            seats[r] += 1
         partners: dict[int, list[int]] = {}
         for o, e in self.pairs:
             partners.setdefault(o, []).append(e)
-        gain = 0
-        for i, (o, e, r) in enumerate(multi):
-            if i % CLOCK_EVERY == 0 and self.late():
-                break
+
+        def grow(o: int, e: int, r: int) -> tuple[int, list[int]]:
+            """The best group around lead ``e`` in round ``r`` (greedy by fit added)."""
             org = self.orgs[o]
             group = [e]
             value = self.group_of(o, e)[0]
@@ -886,7 +891,7 @@ class _Solver:
                 for x in partners.get(o, ()):
                     if (x, r) in busy or (o, x) in met or load[x] >= self.cap_e[x]:
                         continue
-                    if r not in self.allowed_e_set[x]:
+                    if x in group or r not in self.allowed_e_set[x]:
                         continue
                     new = self.group_of(o, e, [*group[1:], x])[0]
                     if new <= value or (best is not None and new <= best[0]):
@@ -895,15 +900,43 @@ class _Solver:
                         best = (new, x)
                 if best is None:
                     break
-                gain += best[0] - value
-                value, x = best
-                group.append(x)
-                busy.add((x, r))
+                value = best[0]
+                group.append(best[1])
+            return value, group
+
+        moved: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        gain = 0
+        for i, (o, e, r) in enumerate(multi):
+            if i % CLOCK_EVERY == 0 and self.late():
+                break
+            alone = self.group_of(o, e)[0]
+            value, group = grow(o, e, r)
+            where = r
+            if len(group) < self.orgs[o].experts_per_meeting:
+                for r2 in self.allowed_o[o]:
+                    if r2 == r or (o, r2) in busy_o or (e, r2) in busy:
+                        continue
+                    if r2 not in self.allowed_e_set[e] or seats[r2] >= self.capacity[r2]:
+                        continue
+                    value2, group2 = grow(o, e, r2)
+                    if value2 > value:
+                        value, group, where = value2, group2, r2
+            if where != r:
+                busy.discard((e, r))
+                busy_o.discard((o, r))
+                seats[r] -= 1
+                busy.add((e, where))
+                busy_o.add((o, where))
+                seats[where] += 1
+                moved[(o, e, r)] = (o, e, where)
+            for x in group[1:]:
+                busy.add((x, where))
                 met.add((o, x))
                 load[x] += 1
+            gain += value - alone
             if len(group) > 1:
-                joined[(o, e, r)] = tuple(group[1:])
-        return joined, gain
+                joined[(o, e, where)] = tuple(group[1:])
+        return [moved.get(k, k) for k in edges], joined, gain
 
     def multi_party_slack(self) -> int:
         """What multi-party meetings may add to a one-to-one schedule's value, at most: a
@@ -995,7 +1028,7 @@ class _Solver:
             edges, best_value, upper = self.improve(chosen, edges, best_value, upper, deadline)
         if safety and self.value(safety) > best_value:
             edges, best_value = safety, self.value(safety)
-        joined, gain = self.join(edges)
+        edges, joined, gain = self.join(edges)
         best_value += gain
         upper += self.multi_party_slack()
         upper = max(upper, best_value)
