@@ -145,7 +145,7 @@ def agenda_entry_data(entry, event_id: int = 0) -> dict:
     other = (
         {"type": "expert", "id": m.expert_id, "name": entry.other_name}
         if entry.role == "organization"
-        else {"type": "organization", "id": m.organization_id, "name": m.organization.name}
+        else {"type": "organization", "id": m.organization_id, "name": entry.other_name}
     )
     return {
         "meeting": m.pk,

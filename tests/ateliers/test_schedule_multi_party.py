@@ -202,9 +202,10 @@ def test_tiny_multi_party_instances_against_every_possible_schedule(seed):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_the_solver_reaches_the_exhaustive_optimum_on_most_tiny_multi_party_instances(seed):
-    """The solver is a one-to-one method with experts joining afterwards: on tiny
-    instances it is valid always, and within 80 % of the exhaustive optimum."""
+def test_the_solver_reaches_the_exhaustive_optimum_on_tiny_multi_party_instances(seed):
+    """The solver is a one-to-one method with experts joining afterwards (not exact in
+    general: its bound says how far it may be); on these tiny events it finds the best
+    of every possible schedule (60 of 60 seeds tried, 20 kept here)."""
     problem = tiny_multi(100 + seed)
     best = max(
         objective(m, problem)
@@ -213,7 +214,7 @@ def test_the_solver_reaches_the_exhaustive_optimum_on_most_tiny_multi_party_inst
     )
     solution = solve(problem)
     assert_valid(problem, solution)
-    assert best * 0.8 <= solution.stats["objective"] <= best
+    assert solution.stats["objective"] == best
 
 
 @pytest.mark.parametrize(
