@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -263,6 +264,29 @@ def _org_options(event) -> list[Registration]:
     )
 
 
+def _save_org_options(request, event) -> int:
+    """Save each organisation's changed priority and meeting size; how many changed."""
+    changed = 0
+    for reg in _org_options(event):
+        wanted = {}
+        for name, field in (("priority", "priority"), ("experts", "experts_per_meeting")):
+            raw = request.POST.get(f"{name}-{reg.pk}")
+            if raw is None:
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ValidationError({field: [_("Choose a value from the list.")]}) from None
+            if value != getattr(reg, field):
+                wanted[field] = value
+        if wanted:
+            services.registration_consultation_options(
+                actor=request.user, registration=reg, **wanted
+            )
+            changed += 1
+    return changed
+
+
 @organizer_required
 @require_POST
 def organization_options(request, pk: int):
@@ -271,23 +295,8 @@ def organization_options(request, pk: int):
     event = _event(request, pk)
     changed = 0
     try:
-        for reg in _org_options(event):
-            wanted = {}
-            for name, field in (("priority", "priority"), ("experts", "experts_per_meeting")):
-                raw = request.POST.get(f"{name}-{reg.pk}")
-                if raw is None:
-                    continue
-                try:
-                    value = int(raw)
-                except ValueError:
-                    raise ValidationError({field: [_("Choose a value from the list.")]}) from None
-                if value != getattr(reg, field):
-                    wanted[field] = value
-            if wanted:
-                services.registration_consultation_options(
-                    actor=request.user, registration=reg, **wanted
-                )
-                changed += 1
+        with transaction.atomic():  # all or nothing: one bad value saves none
+            changed = _save_org_options(request, event)
     except SERVICE_ERRORS as exc:
         messages.error(request, error_text(exc, sep="; "))
     else:
