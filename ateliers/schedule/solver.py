@@ -864,7 +864,7 @@ class _Solver:
         the fit added."""
         multi = sorted(k for k in edges if self.orgs[k[0]].experts_per_meeting > 1)
         joined: dict[tuple[int, int, int], tuple[int, ...]] = {}
-        if not multi:
+        if all(org.experts_per_meeting <= 1 for org in self.orgs):
             return edges, joined, 0
         busy = {(e, r) for _o, e, r in edges}
         busy_o = {(o, r) for o, _e, r in edges}
@@ -936,7 +936,104 @@ class _Solver:
             gain += value - alone
             if len(group) > 1:
                 joined[(o, e, where)] = tuple(group[1:])
-        return [moved.get(k, k) for k in edges], joined, gain
+        edges = [moved.get(k, k) for k in edges]
+        edges, joined = self._seat_groups(edges, joined, busy, busy_o, met, load, seats, grow)
+        return edges, joined, gain
+
+    def _seat_groups(self, edges, joined, busy, busy_o, met, load, seats, grow):
+        """Give a seat to a multi-party group where it is worth more than what sits there:
+        for each organisation of size k > 1 under its cap, each round it is free, the best
+        group (its best free expert, grown) at a free table, or in place of the round's
+        cheapest meeting when the group (with the experts that meeting frees) is worth
+        more than that meeting (its fit, priority, and the bonus if it was its
+        organisation's only one). Each swap raises the objective, so it ends."""
+        groups = {k: joined.get(k, ()) for k in edges}
+        count = [0] * len(self.orgs)
+        for o, _e, _r in edges:
+            count[o] += 1
+        partners: dict[int, list[int]] = {}
+        for o, e in self.pairs:
+            partners.setdefault(o, []).append(e)
+
+        def value(key) -> int:
+            o, e, _r = key
+            return self.group_of(o, e, groups[key])[0] + self.weight_o[o]
+
+        def loss(key) -> int:
+            o = key[0]
+            alone = count[o] == 1 and not self.pinned_served[o]
+            return value(key) + (SERVED_BONUS if alone else 0)
+
+        def take(key, sign: int) -> None:
+            o, e, r = key
+            for x in (e, *groups[key]):
+                if sign > 0:
+                    busy.add((x, r))
+                    met.add((o, x))
+                else:
+                    busy.discard((x, r))
+                    met.discard((o, x))
+                load[x] += sign
+            if sign > 0:
+                busy_o.add((o, r))
+            else:
+                busy_o.discard((o, r))
+            count[o] += sign
+            seats[r] += sign
+
+        def best_group(o: int, r: int):
+            free = [
+                x
+                for x in partners.get(o, ())
+                if (x, r) not in busy
+                and (o, x) not in met
+                and load[x] < self.cap_e[x]
+                and r in self.allowed_e_set[x]
+            ]
+            if not free:
+                return None
+            lead = max(free, key=lambda x: (self.fit[(o, x)], -x))
+            return grow(o, lead, r)
+
+        multi = [o for o, org in enumerate(self.orgs) if org.experts_per_meeting > 1]
+        for i, o in enumerate(multi):
+            if i % CLOCK_EVERY == 0 and self.late():
+                break
+            for r in self.allowed_o[o]:
+                if count[o] >= self.cap_o[o]:
+                    break
+                if (o, r) in busy_o:
+                    continue
+                if seats[r] < self.capacity[r]:
+                    victims = [None]
+                else:
+                    here = [k for k in groups if k[2] == r]
+                    victims = sorted(here, key=lambda k: (loss(k), k))[:3]
+                best = None
+                for victim in victims:
+                    if victim is not None:
+                        take(victim, -1)
+                    found = best_group(o, r)
+                    if victim is not None:
+                        take(victim, +1)
+                    if found is None:
+                        continue
+                    worth, group = found
+                    bonus = 0 if count[o] or self.pinned_served[o] else SERVED_BONUS
+                    gain = worth + self.weight_o[o] + bonus - (loss(victim) if victim else 0)
+                    if gain > 0 and (best is None or gain > best[0]):
+                        best = (gain, victim, group)
+                if best is None:
+                    continue
+                _gain, victim, group = best
+                if victim is not None:
+                    take(victim, -1)
+                    del groups[victim]
+                key = (o, group[0], r)
+                groups[key] = tuple(group[1:])
+                take(key, +1)
+        edges = list(groups)
+        return edges, {k: co for k, co in groups.items() if co}
 
     def multi_party_slack(self) -> int:
         """What multi-party meetings may add to a one-to-one schedule's value, at most: a
@@ -1028,10 +1125,8 @@ class _Solver:
             edges, best_value, upper = self.improve(chosen, edges, best_value, upper, deadline)
         if safety and self.value(safety) > best_value:
             edges, best_value = safety, self.value(safety)
-        edges, joined, gain = self.join(edges)
-        best_value += gain
+        edges, joined, _gain = self.join(edges)
         upper += self.multi_party_slack()
-        upper = max(upper, best_value)
         table_of = self.tables(edges)
         meetings = []
         for key in [*edges, *self.pins]:
@@ -1052,6 +1147,7 @@ class _Solver:
             )
         meetings.sort(key=lambda m: (m.round, m.table))
         objective, total_fit, served = objective_of(meetings, priorities(self.p))
+        upper = max(upper, objective)
         return Solution(
             meetings=meetings,
             stats={

@@ -259,6 +259,21 @@ def test_one_table_three_experts_each_covering_their_own_need():
     assert solution.stats["objective"] == 6 + SERVED_BONUS
 
 
+def test_a_group_takes_the_last_seat_when_it_is_worth_more():
+    """One seat: alone, the other organisation's meeting is the best pair (3 + 10); the
+    group of two experts covering two needs is worth more (2 + 2 + 10)."""
+    problem = Problem(
+        organizations=[org(1, {"a": 2, "b": 2}, k=2), org(2, {"a": 3})],
+        experts=[expert(10, {"a"}), expert(11, {"b"})],
+        rounds=1,
+        tables=1,
+    )
+    solution = solve(problem)
+    assert_valid(problem, solution)
+    assert [(m.organization, m.experts) for m in solution.meetings] == [(1, (10, 11))]
+    assert solution.stats["objective"] == 14
+
+
 def test_an_expert_who_adds_nothing_is_not_seated():
     problem = Problem(
         organizations=[org(1, {"a": 3}, k=3)],
