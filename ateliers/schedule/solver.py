@@ -460,6 +460,8 @@ class _Solver:
         self.pairs = sorted(self.fit)
         self.pace = time.monotonic() - begun
         self.reserve = MILP_RESERVE_SECONDS + FILL_PER_PAIR_TABLE * self.pace
+        # what the tables and the output need after the last step (multi-party groups)
+        self.output_reserve = 0.1 + 0.2 * self.pace
         self.pair_o = np.fromiter(
             (o for o, _e in self.pairs), dtype=np.int64, count=len(self.pairs)
         )
@@ -906,8 +908,8 @@ class _Solver:
 
         moved: dict[tuple[int, int, int], tuple[int, int, int]] = {}
         gain = 0
-        for i, (o, e, r) in enumerate(multi):
-            if i % CLOCK_EVERY == 0 and self.late():
+        for o, e, r in multi:
+            if self.late(self.output_reserve):
                 break
             alone = self.group_of(o, e)[0]
             value, group = grow(o, e, r)
@@ -996,11 +998,9 @@ class _Solver:
             return grow(o, lead, r)
 
         multi = [o for o, org in enumerate(self.orgs) if org.experts_per_meeting > 1]
-        for i, o in enumerate(multi):
-            if i % CLOCK_EVERY == 0 and self.late():
-                break
+        for o in multi:
             for r in self.allowed_o[o]:
-                if count[o] >= self.cap_o[o]:
+                if count[o] >= self.cap_o[o] or self.late(self.output_reserve):
                     break
                 if (o, r) in busy_o:
                     continue

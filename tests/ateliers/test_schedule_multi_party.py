@@ -433,3 +433,14 @@ def test_without_priority_or_multi_party_nothing_changes():
     same = generate(300, 80, 6, 40, seed=1, wishes=True, multi_party=0.0, priority=0.0)
     assert plain == same
     assert solve(plain).stats["objective"] == 3475
+
+
+@pytest.mark.parametrize("limit", [0.3, 1.5])
+def test_the_time_limit_holds_with_multi_party_groups_and_priorities(limit):
+    import time
+
+    problem = generate(800, 200, 8, 100, seed=4, wishes=True, multi_party=0.4, priority=0.2)
+    started = time.monotonic()
+    solution = solve(problem, time_limit=limit)
+    assert time.monotonic() - started <= limit + 1.0
+    assert_valid(problem, solution)
