@@ -1,6 +1,7 @@
 """Consultation schedule: the solver against a plain time-indexed MILP, in the same run.
 
-Usage: ``python bench/schedule.py [--seeds N] [--quick] [--big] [--milp-limit S]``.
+Usage: ``python bench/schedule.py [--seeds N] [--quick] [--big] [--milp-limit S]
+[--multi-party F] [--priority F]``.
 
 Events come from ``tests/schedule_events.py`` with per-organisation wishes (1 to 3
 meetings: the registration's ``max_meetings``), a fifth of the experts giving at most half
@@ -13,6 +14,11 @@ solver's objective over it. ``valid`` is the independent validator's verdict.
 
 ``--big`` adds (2000, 400, 10, 300) with the service's 20 s limit (``--time-limit``): the
 solver must come back within it (±1 s), valid, and we say how close to the bound it is.
+``--multi-party F`` lets that share of the organisations take 2 or 3 experts a meeting and
+``--priority F`` gives that share a priority of 1 to 3; the reference is then
+``multi_milp``, the textbook model of multi-party meetings and priorities (its optimum
+equals the exhaustive one on tiny events), and the last column counts the multi-party
+meetings.
 The load average is printed: the machine is shared.
 """
 

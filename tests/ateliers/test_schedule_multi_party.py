@@ -444,3 +444,24 @@ def test_the_time_limit_holds_with_multi_party_groups_and_priorities(limit):
     solution = solve(problem, time_limit=limit)
     assert time.monotonic() - started <= limit + 1.0
     assert_valid(problem, solution)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_benchs_reference_milp_finds_the_exhaustive_optimum(seed):
+    """``bench/schedule.py``'s reference model of multi-party meetings (what the figures
+    in docs/schedule.md are measured against) is right on tiny events."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "schedule.py"
+    spec = importlib.util.spec_from_file_location("bench_schedule", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    problem = tiny_multi(2000 + seed)
+    best = max(
+        objective(m, problem)
+        for m in schedules(problem, candidates(problem, rules=True))
+        if brute_rules_hold(problem, m)
+    )
+    _secs, value, _bound, proven = bench.multi_milp(problem, 30)
+    assert proven and value == pytest.approx(best)
