@@ -191,11 +191,19 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
     ]
     known_orgs = {o.id for o in orgs}
     known_experts = {e.id for e in experts}
+    size = {o.id: o.experts_per_meeting for o in orgs}
+    # a pinned table keeps the co-experts still registered, as many as the organisation's
+    # meetings now seat (fewer experts of a valid group still make a valid group)
     pinned = [
-        solver.Pin(m.organization_id, m.expert_id, m.round, m.table, co)
+        solver.Pin(
+            m.organization_id,
+            m.expert_id,
+            m.round,
+            m.table,
+            tuple(x for x in co_expert_ids(m) if x in known_experts)[: size[m.organization_id] - 1],
+        )
         for m in pins
-        if m.organization_id in known_orgs
-        and {m.expert_id, *(co := co_expert_ids(m))} <= known_experts
+        if m.organization_id in known_orgs and m.expert_id in known_experts
     ]
     return solver.Problem(
         organizations=orgs,

@@ -191,3 +191,20 @@ def test_priority_gives_the_one_seat_to_the_priority_organisation(table, organiz
         (table["jardin"].pk, table["web"].pk, 1)
     ]
     assert data["stats"]["objective"] == 1 + 10 + 25
+
+
+def test_a_pinned_table_keeps_what_the_organisation_now_seats(table, organizer):
+    client, data = _one_table(table, organizer, rounds=2)
+    event, web = table["event"], table["web"]
+    (meeting,) = data["meetings"]
+    response = client.post(
+        f"/api/events/{event.pk}/schedule/pin/", {"meeting": meeting["id"]}, format="json"
+    )
+    assert response.status_code == 200
+    # the organizer brings the organisation back to one expert a meeting, then rebuilds
+    assert patch(client, table["regs"]["velo"], experts_per_meeting=1).status_code == 200
+    response = generate(client, event, tables=1, rounds=rounds_for(event, n=2))
+    assert response.status_code == 201, response.json()
+    (kept,) = response.json()["meetings"]
+    assert (kept["round"], kept["experts"], kept["pinned"]) == (meeting["round"], [web.pk], True)
+    assert sorted(c["kind"] for c in response.json()["changes"]) == ["added", "removed"]
