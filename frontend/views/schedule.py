@@ -85,7 +85,8 @@ def schedule_manage(request, pk: int):
         "schedule": schedule,
         "form": form,
         "view": view,
-        "org_options": _org_options(event),
+        "org_options": (org_options := _org_options(event)),
+        "has_priorities": any(reg.priority for reg in org_options),
         "priority_choices": PRIORITY_CHOICES,
         "size_choices": SIZE_CHOICES,
     }

@@ -97,7 +97,7 @@ def test_the_board_the_sheet_and_the_agenda_name_every_expert_of_the_table(
 ):
     velo = _regs(event)["Atelier vélo"]
     services.registration_consultation_options(
-        actor=organizer, registration=velo, experts_per_meeting=2
+        actor=organizer, registration=velo, experts_per_meeting=2, priority=1
     )
     velo.max_meetings = 1
     velo.save()
@@ -109,6 +109,8 @@ def test_the_board_the_sheet_and_the_agenda_name_every_expert_of_the_table(
     both = escape("Web et Compta")
     board = client.get(f"/organize/events/{event.pk}/schedule/").content.decode()
     assert both in board
+    assert "1 rencontre réunit plusieurs experts à une table" in board
+    assert "Les priorités comptent dans le score" in board
     sheet = client.get(f"/organize/events/{event.pk}/schedule/rounds/1/sign-in/").content.decode()
     assert both in sheet
     agenda = client.get(
