@@ -40,6 +40,7 @@ SECTIONS: dict[str, str] = {
     "ateliers.Registration.user": "registrations",
     "ateliers.Schedule.generated_by": "schedules_generated",
     "ateliers.Meeting.expert": "consultations",
+    "ateliers.Meeting.co_experts": "consultations_with_other_experts",
     # help requests
     "ateliers.HelpRequest.created_by": "help_requests_created",
     "ateliers.HelpRequest.claimed_by": "help_requests_claimed",

@@ -162,6 +162,11 @@ urlpatterns += [
 urlpatterns += [
     path("organize/events/<int:pk>/schedule/", schedule.schedule_manage, name="organizer-schedule"),
     path(
+        "organize/events/<int:pk>/schedule/organisations/",
+        schedule.organization_options,
+        name="organizer-schedule-options",
+    ),
+    path(
         "organize/events/<int:pk>/schedule/publish/",
         schedule.schedule_publish,
         name="organizer-schedule-publish",

@@ -64,10 +64,16 @@ def generate(
     max_meetings_per_organization: int | None = None,
     partial_availability: float = 0.3,
     wishes: bool = False,
+    multi_party: float = 0.0,
+    priority: float = 0.0,
 ) -> Problem:
     """A seeded event; ``wishes``: each organisation asks for 1 to 3 meetings (its
-    registration's ``max_meetings``) and a fifth of the experts give at most half the day."""
+    registration's ``max_meetings``) and a fifth of the experts give at most half the day;
+    ``multi_party``: that share of the organisations take 2 or 3 experts a meeting;
+    ``priority``: that share of the organisations have a priority of 1 to 3 (drawn from a
+    generator of their own, so the rest of the event is the same with or without them)."""
     rng = random.Random(f"{organizations}-{experts}-{rounds}-{tables}-{seed}")
+    extra = random.Random(f"{organizations}-{experts}-{rounds}-{tables}-{seed}-extra")
     popularity = [1.0 / (i + 1) ** 0.8 for i in range(len(SKILLS))]
     orgs = []
     for i in range(organizations):
@@ -77,7 +83,18 @@ def generate(
             needs[skill] = max(needs.get(skill, 0), rng.choice(URGENCY_WEIGHTS))
         langs = _languages(rng, ORG_LANGUAGES)
         wish = rng.choice((1, 1, 2, 2, 2, 3)) if wishes else None
-        orgs.append(Org(id=i + 1, languages=langs, needs=needs, max_meetings=wish))
+        group = extra.choice((2, 2, 3)) if extra.random() < multi_party else 1
+        level = extra.choice((1, 1, 2, 3)) if extra.random() < priority else 0
+        orgs.append(
+            Org(
+                id=i + 1,
+                languages=langs,
+                needs=needs,
+                max_meetings=wish,
+                priority=level,
+                experts_per_meeting=group,
+            )
+        )
     exps = []
     half = max(1, rounds // 2)
     for j in range(experts):

@@ -121,6 +121,22 @@ class RegistrationSerializer(serializers.ModelSerializer):
         help_text="Consultations wished (organisation) or given at most (expert); "
         "the schedule respects it. Empty: as many as the schedule allows.",
     )
+    priority = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=3,
+        help_text="Organisations only, set by organizers (403 otherwise): 0–3; each meeting "
+        "of a priority-p organisation counts 25 × p more in the schedule's objective, so "
+        "when seats are short higher priorities get their meetings first.",
+    )
+    experts_per_meeting = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=3,
+        help_text="Organisations only, set by organizers (403 otherwise): 1–3; a meeting "
+        "may seat that many experts at one table when each covers a need the others do "
+        "not (a multi-party meeting).",
+    )
     checked_in = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -133,6 +149,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "user",
             "available",
             "max_meetings",
+            "priority",
+            "experts_per_meeting",
             "checked_in",
             "checked_in_at",
             "created_at",

@@ -82,6 +82,7 @@ def change_data(changes) -> list[dict]:
             "meeting": c.meeting,
             "organization": c.organization,
             "expert": c.expert,
+            "experts": list(c.experts),
             "before": place(c.before),
             "after": place(c.after),
         }
@@ -97,6 +98,9 @@ def meeting_data(meeting, times, names, event_id: int = 0) -> dict:
         "organization_name": meeting.organization.name,
         "expert": meeting.expert_id,
         "expert_name": meeting.expert.public_name,
+        # a multi-party meeting: every expert at the table, the lead (``expert``) first
+        "experts": [u.pk for u in agenda_reads.experts_of(meeting)],
+        "expert_names": [u.public_name for u in agenda_reads.experts_of(meeting)],
         "round": meeting.round,
         "table": meeting.table,
         "starts_at": start.isoformat() if start else None,
@@ -139,9 +143,9 @@ def schedule_data(schedule, meetings=None) -> dict:
 def agenda_entry_data(entry, event_id: int = 0) -> dict:
     m = entry.meeting
     other = (
-        {"type": "expert", "id": m.expert_id, "name": m.expert.public_name}
+        {"type": "expert", "id": m.expert_id, "name": entry.other_name}
         if entry.role == "organization"
-        else {"type": "organization", "id": m.organization_id, "name": m.organization.name}
+        else {"type": "organization", "id": m.organization_id, "name": entry.other_name}
     )
     return {
         "meeting": m.pk,
@@ -154,6 +158,8 @@ def agenda_entry_data(entry, event_id: int = 0) -> dict:
         "organization_name": m.organization.name,
         "expert": m.expert_id,
         "expert_name": m.expert.public_name,
+        "experts": [u.pk for u in entry.experts],
+        "expert_names": [u.public_name for u in entry.experts],
         "with": other,
         "fit": m.fit,
         "reasons": entry.reasons,

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -18,6 +18,7 @@ from ateliers.permissions import is_account, is_organizer
 from ateliers.selectors import events as event_selectors
 from ateliers.selectors import people as people_selectors
 from ateliers.services import events as event_services
+from ateliers.services import schedule as schedule_services
 
 from ..permissions import IsAccount, OrganizerWritesOthersRead
 from ..serializers.events import (
@@ -180,6 +181,7 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
+        self._check_options(data, data["role"])
         serializer.instance = event_services.registration_create(
             actor=self.request.user,
             event=self.get_event(),
@@ -188,15 +190,38 @@ class RegistrationViewSet(EventChildMixin, viewsets.ModelViewSet):
             available=self._windows(data),
             max_meetings=data.get("max_meetings"),
         )
+        self._consultation_options(serializer.instance, data)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
+        self._check_options(data, serializer.instance.role)
         serializer.instance = event_services.registration_update(
             actor=self.request.user,
             registration=serializer.instance,
             available=self._windows(data) if "available" in data else None,
             **({"max_meetings": data["max_meetings"]} if "max_meetings" in data else {}),
         )
+        self._consultation_options(serializer.instance, data)
+
+    def _check_options(self, data, role):
+        """Checked before anything is written, so a refusal leaves nothing half-done."""
+        if {"priority", "experts_per_meeting"} & set(data):
+            if not is_organizer(self.request.user):
+                raise PermissionDenied(
+                    "Only organizers set an organisation's priority and meeting size."
+                )
+            if role != "organization":
+                raise ValidationError(
+                    {"priority": ["Only an organisation's registration has this."]}
+                )
+
+    def _consultation_options(self, registration, data):
+        """Priority and meeting size: the organizers' choices (docs/schedule.md)."""
+        options = {k: data[k] for k in ("priority", "experts_per_meeting") if k in data}
+        if options:
+            schedule_services.registration_consultation_options(
+                actor=self.request.user, registration=registration, **options
+            )
 
     def perform_destroy(self, instance):
         event_services.registration_cancel(actor=self.request.user, registration=instance)

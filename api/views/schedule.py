@@ -59,7 +59,19 @@ class EventScheduleMixin:
 class ScheduleView(EventScheduleMixin, APIView):
     """``GET`` the event's consultation rounds; ``POST`` (organizers) builds them."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            "`{meetings: [{organization, expert, round, table, fit, reasons, …}], stats: "
+            "{objective, fit, organizations_served, upper_bound, …}}`. A multi-party meeting "
+            "(an organisation whose registration has `experts_per_meeting` 2 or 3) seats "
+            "several experts at one table: `experts` lists them all (user ids, the lead "
+            "`expert` first) and `expert_names` their names; `fit` and `reasons` are the "
+            "group's (each need counted once). `stats.objective` counts 25 × `priority` per "
+            "meeting of an organisation with a priority (none: the contract's objective); "
+            "`stats.multi_party` counts the multi-party meetings. See docs/schedule.md."
+        ),
+    )
     def get(self, request, pk):
         return Response(schedule_data(self.get_schedule(self.get_event())))
 

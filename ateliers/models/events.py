@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -214,6 +215,22 @@ class Registration(models.Model):
         help_text=_(
             "An organisation's wish, or an expert's limit, of consultation meetings; "
             "empty: as many as the schedule allows."
+        ),
+    )
+    # Set by the organizers for an organisation's consultations (docs/schedule.md).
+    priority = models.PositiveSmallIntegerField(
+        _("priority"),
+        default=0,
+        validators=[MaxValueValidator(3)],
+        help_text=_("0 to 3: when seats are short, higher priorities get their meetings first."),
+    )
+    experts_per_meeting = models.PositiveSmallIntegerField(
+        _("experts per meeting"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_(
+            "1 to 3: a meeting of this organisation may seat several experts at one table, "
+            "each covering a need the others do not."
         ),
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)

@@ -64,7 +64,8 @@ class Schedule(models.Model):
 
 
 class Meeting(models.Model):
-    """One consultation: an organisation meets an expert at a table during a round."""
+    """One consultation: an organisation meets an expert (and, in a multi-party meeting, up
+    to two ``co_experts``) at a table during a round."""
 
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="meetings")
     organization = models.ForeignKey(
@@ -85,6 +86,15 @@ class Meeting(models.Model):
     skills = models.JSONField(_("skills covered"), default=list, blank=True)
     languages = models.JSONField(_("shared languages"), default=list, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
+    co_experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_consultations",
+        verbose_name=_("other experts"),
+        help_text=_(
+            "A multi-party meeting: the other experts at the table (the expert above leads)."
+        ),
+    )
 
     class Meta:
         ordering = ["schedule_id", "round", "table", "id"]
@@ -122,6 +132,15 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} × {self.expert} (round {self.round}, table {self.table})"
+
+    @property
+    def experts_label(self) -> str:
+        """Every expert at the table, the lead first: "Alice", "Alice and Bob" (reads the
+        prefetched ``co_experts``)."""
+        from ..matching import _join
+
+        others = sorted(self.co_experts.all(), key=lambda u: u.pk) if self.pk else []
+        return _join([self.expert.public_name, *(u.public_name for u in others)])
 
 
 def _feed_token() -> str:

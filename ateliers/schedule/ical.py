@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -19,7 +19,14 @@ from ..calendar import _host, local
 from ..choices import ScheduleStatus
 from ..models import Event, Meeting, User
 from ..selectors.people import skill_names
-from ..selectors.schedule import AgendaEntry, caller_scope, entry_fields, online_url, round_times
+from ..selectors.schedule import (
+    AgendaEntry,
+    caller_scope,
+    entry_fields,
+    experts_of,
+    online_url,
+    round_times,
+)
 
 
 def _calendar(name: str) -> Calendar:
@@ -69,12 +76,17 @@ def agenda_ical(event: Event, entries: Sequence[AgendaEntry], *, name: str) -> b
 
 def feed_ical(user: User, *, name: str) -> bytes:
     """Every published consultation of ``user`` (as an expert and for each organisation
-    they belong to), across events: what their secret feed address serves. Three queries."""
+    they belong to, and at multi-party meetings), across events: what their secret feed
+    address serves. Four queries."""
     org_ids, own = caller_scope(user)
+    co = Meeting.co_experts.through.objects.filter(user_id=own).values("meeting_id")
     rows = (
         Meeting.objects.filter(schedule__status=ScheduleStatus.PUBLISHED)
-        .filter(Q(expert_id=own) | Q(organization_id__in=org_ids))
+        .filter(Q(expert_id=own) | Q(organization_id__in=org_ids) | Q(pk__in=co))
         .select_related("schedule__event", "organization", "expert")
+        .prefetch_related(
+            Prefetch("co_experts", queryset=User.objects.only("id", "username", "display_name"))
+        )
         .order_by("schedule_id", "round", "table", "id")
     )
     cal = _calendar(name)
@@ -91,10 +103,10 @@ def feed_ical(user: User, *, name: str) -> bytes:
         if m.round > len(slots):
             continue
         common = entry_fields(m, slots, names, schedule.event_id)
-        roles = ["expert"] if m.expert_id == own else []
+        roles = ["expert"] if own in {u.pk for u in experts_of(m)} else []
         roles += ["organization"] if m.organization_id in org_ids else []
         for role in roles:
-            entry = AgendaEntry(role=role, **common)
+            entry = AgendaEntry(role=role, viewer=own, **common)
             cal.add_component(_vevent(schedule.event, entry, stamp))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -42,6 +42,13 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from .. import matching
 
 SERVED_BONUS = 10
+# Each meeting of an organisation of priority p (0–3, its registration's ``priority``)
+# counts ``PRIORITY_WEIGHT * p`` more: more than any fit plus the bonus in practice
+# (four needs of weight 3 and the bonus make 22), so when seats are short the priority
+# organisations' meetings come first.
+PRIORITY_WEIGHT = 25
+MAX_PRIORITY = 3
+MAX_EXPERTS_PER_MEETING = 3
 # The whole time-indexed MILP is solved when it has at most this many variables (a few
 # seconds on two cores); bigger instances get it on a neighbourhood of the best pairs.
 EXACT_MILP_MAX_VARIABLES = 50_000
@@ -82,6 +89,12 @@ class Org:
     max_meetings: int | None = None
     """The organisation's own wish (its registration's ``max_meetings``), within the event's
     ``max_meetings_per_organization``; ``None``: the event's cap only."""
+    priority: int = 0
+    """0–3, set by the organizers: each meeting counts ``PRIORITY_WEIGHT * priority`` more."""
+    experts_per_meeting: int = 1
+    """1–3, set by the organizers: a meeting of this organisation may seat up to this many
+    experts at one table (a multi-party meeting), when each of them covers a need the
+    others do not."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,8 @@ class Pin:
     expert: int
     round: int
     table: int | None = None
+    co_experts: tuple[int, ...] = ()
+    """The other experts of a multi-party meeting (pinned with it)."""
 
 
 @dataclass
@@ -146,6 +161,13 @@ class Meeting:
     fit: int
     reasons: tuple[str, ...] = ()
     pinned: bool = False
+    co_experts: tuple[int, ...] = ()
+    """The other experts at the same table (a multi-party meeting); ``expert`` leads (the
+    best fit). ``fit`` and ``reasons`` are then the group's: the needs any of them covers."""
+
+    @property
+    def experts(self) -> tuple[int, ...]:
+        return (self.expert, *self.co_experts)
 
 
 @dataclass
@@ -163,11 +185,49 @@ def shares_language(org: Org, expert: Expert) -> bool:
     return bool(org.languages & expert.languages)
 
 
-def objective_of(meetings: Sequence[Meeting]) -> tuple[int, int, int]:
-    """(objective, total fit, organisations served) of a set of meetings."""
+def group_fit(org: Org, experts: Sequence[Expert]) -> tuple[int, tuple[str, ...]]:
+    """A multi-party meeting's fit: the weights of the needs that ANY of them covers (each
+    need counts once), and those skills, heaviest first."""
+    skills: set[str] = set()
+    for ex in experts:
+        skills |= ex.skills
+    return matching.fit(org.needs, skills), tuple(matching.covered(org.needs, skills))
+
+
+def group_problem(org: Org, experts: Sequence[Expert]) -> str | None:
+    """Why these experts cannot meet ``org`` together (``None``: they can). One language is
+    shared by the organisation and all of them, and each of them covers a positive need
+    that none of the others covers (the need calls for them all)."""
+    common = set(org.languages)
+    for ex in experts:
+        common &= ex.languages
+    if not common:
+        return "no language shared by all"
+    if len({ex.id for ex in experts}) != len(experts):
+        return "an expert twice"
+    for i, ex in enumerate(experts):
+        others: set[str] = set()
+        for j, other in enumerate(experts):
+            if j != i:
+                others |= other.skills
+        if not any(w > 0 and s in ex.skills and s not in others for s, w in org.needs.items()):
+            return f"expert {ex.id} covers no need the others do not"
+    return None
+
+
+def objective_of(
+    meetings: Sequence[Meeting], priority: Mapping[int, int] | None = None
+) -> tuple[int, int, int]:
+    """(objective, total fit, organisations served) of a set of meetings; the objective
+    counts ``PRIORITY_WEIGHT`` per meeting and level of the organisation's ``priority``."""
     total = sum(m.fit for m in meetings)
     served = len({m.organization for m in meetings})
-    return total + SERVED_BONUS * served, total, served
+    bonus = sum(PRIORITY_WEIGHT * (priority or {}).get(m.organization, 0) for m in meetings)
+    return total + SERVED_BONUS * served + bonus, total, served
+
+
+def priorities(problem: Problem) -> dict[int, int]:
+    return {o.id: o.priority for o in problem.organizations if o.priority}
 
 
 def check_problem(problem: Problem) -> None:
@@ -185,6 +245,11 @@ def check_problem(problem: Problem) -> None:
             errors.setdefault(name, []).append("Ids must be unique.")
         if any(x.max_meetings is not None and x.max_meetings < 0 for x in items):
             errors.setdefault(name, []).append("A maximum of meetings cannot be negative.")
+    for org in problem.organizations:
+        if not 0 <= org.priority <= MAX_PRIORITY:
+            errors.setdefault("organizations", []).append(f"{org.id}: priority 0 to 3.")
+        if not 1 <= org.experts_per_meeting <= MAX_EXPERTS_PER_MEETING:
+            errors.setdefault("organizations", []).append(f"{org.id}: 1 to 3 experts a meeting.")
     for name, items in (("organizations", problem.organizations), ("experts", problem.experts)):
         for item in items:
             if item.rounds is not None and any(
@@ -211,9 +276,10 @@ def _check_pins(problem: Problem) -> None:
     per_expert: dict[int, int] = {}
     forbidden = set(problem.forbidden)
     for p in problem.pinned:
-        org, expert = orgs.get(p.organization), experts.get(p.expert)
+        org = orgs.get(p.organization)
+        group = [experts.get(x) for x in (p.expert, *p.co_experts)]
         label = f"Pinned meeting {p.organization}–{p.expert} in round {p.round}"
-        if org is None or expert is None:
+        if org is None or any(x is None for x in group):
             errs.append(f"{label}: unknown organisation or expert.")
             continue
         if not 1 <= p.round <= problem.rounds:
@@ -221,30 +287,39 @@ def _check_pins(problem: Problem) -> None:
             continue
         if p.table is not None and not 1 <= p.table <= problem.tables:
             errs.append(f"{label}: no such table.")
-        if not shares_language(org, expert):
+        if len(group) > 1:
+            why = group_problem(org, group)
+            if why:
+                errs.append(f"{label}: {why}.")
+            if len(group) > org.experts_per_meeting:
+                errs.append(f"{label}: more experts than the organisation's meetings seat.")
+        elif not shares_language(org, group[0]):
             errs.append(f"{label}: they share no language.")
-        if fit(org, expert)[0] <= 0:
+        elif fit(org, group[0])[0] <= 0:
             errs.append(f"{label}: the expert covers none of the organisation's needs.")
-        if expert.rounds is not None and p.round not in expert.rounds:
-            errs.append(f"{label}: the expert is not available then.")
         if org.rounds is not None and p.round not in org.rounds:
             errs.append(f"{label}: the organisation is not available then.")
-        if (p.organization, p.expert) in forbidden:
-            errs.append(f"{label}: this pair was removed.")
-        for key, seen in (((p.organization, p.round), seen_o), ((p.expert, p.round), seen_e)):
-            if key in seen:
+        keys = [(p.organization, p.round, seen_o)]
+        for expert in group:
+            if expert.rounds is not None and p.round not in expert.rounds:
+                errs.append(f"{label}: the expert is not available then.")
+            if (p.organization, expert.id) in forbidden:
+                errs.append(f"{label}: this pair was removed.")
+            if (p.organization, expert.id) in pairs:
+                errs.append(f"{label}: the pair already meets.")
+            pairs.add((p.organization, expert.id))
+            per_expert[expert.id] = per_expert.get(expert.id, 0) + 1
+            keys.append((expert.id, p.round, seen_e))
+        for who, r, seen in keys:
+            if (who, r) in seen:
                 errs.append(f"{label}: someone would be in two meetings of the round.")
-            seen.add(key)
+            seen.add((who, r))
         if p.table is not None:
             if (p.round, p.table) in seen_t:
                 errs.append(f"{label}: the table is taken.")
             seen_t.add((p.round, p.table))
-        if (p.organization, p.expert) in pairs:
-            errs.append(f"{label}: the pair already meets.")
-        pairs.add((p.organization, p.expert))
         per_round[p.round] = per_round.get(p.round, 0) + 1
         per_org[p.organization] = per_org.get(p.organization, 0) + 1
-        per_expert[p.expert] = per_expert.get(p.expert, 0) + 1
     if any(n > problem.tables for n in per_round.values()):
         errs.append("More pinned meetings in a round than tables.")
     if any(n > problem.org_cap(orgs[o]) for o, n in per_org.items()):
@@ -302,6 +377,14 @@ class _Solver:
             for p in problem.pinned
         ]
         self.pins = pins
+        self.pin_set = set(pins)
+        # the other experts of pinned multi-party meetings, by the pin's (org, lead, round)
+        self.pin_co = {
+            key: tuple(self.e_index[x] for x in p.co_experts)
+            for key, p in zip(pins, problem.pinned, strict=True)
+            if p.co_experts
+        }
+        self.weight_o = [PRIORITY_WEIGHT * org.priority for org in self.orgs]
         busy_o: list[set[int]] = [set() for _ in self.orgs]
         busy_e: list[set[int]] = [set() for _ in self.experts]
         self.pinned_count_o = [0] * len(self.orgs)
@@ -309,10 +392,11 @@ class _Solver:
         capacity = [problem.tables] * R
         for o, e, r in pins:
             busy_o[o].add(r)
-            busy_e[e].add(r)
             capacity[r] -= 1
             self.pinned_count_o[o] += 1
-            pinned_count_e[e] += 1
+            for x in (e, *self.pin_co.get((o, e, r), ())):
+                busy_e[x].add(r)
+                pinned_count_e[x] += 1
         self.capacity = capacity
         self.allowed_o = [
             tuple(
@@ -339,7 +423,10 @@ class _Solver:
             for e, ex in enumerate(self.experts)
         ]
         self.pinned_served = [c > 0 for c in self.pinned_count_o]
-        self.pin_fit = sum(fit(self.orgs[o], self.experts[e])[0] for o, e, _r in pins)
+        self.pin_fit = sum(
+            self.group_of(o, e, self.pin_co.get((o, e, r), ()))[0] + self.weight_o[o]
+            for o, e, r in pins
+        )
         self.pin_served = sum(self.pinned_served)
         forbidden = {
             (self.o_index[o], self.e_index[e])
@@ -347,6 +434,7 @@ class _Solver:
             if o in self.o_index and e in self.e_index
         }
         pinned_pairs = {(o, e) for o, e, _r in pins}
+        pinned_pairs |= {(o, x) for (o, _e, _r), co in self.pin_co.items() for x in co}
         self.fit: dict[tuple[int, int], int] = {}
         # Past the deadline, organisations not looked at yet get no meeting; the bound then
         # counts the most they could have brought, so it stays an upper bound.
@@ -355,8 +443,8 @@ class _Solver:
             if self.cap_o[oi] == 0 or not org.needs:
                 continue
             if self.unexplored_bound or (oi % CLOCK_EVERY == 0 and self.late()):
-                self.unexplored_bound += SERVED_BONUS + self.cap_o[oi] * sum(
-                    w for w in org.needs.values() if w > 0
+                self.unexplored_bound += SERVED_BONUS + self.cap_o[oi] * (
+                    sum(w for w in org.needs.values() if w > 0) + self.weight_o[oi]
                 )
                 continue
             for ei, ex in enumerate(self.experts):
@@ -367,16 +455,25 @@ class _Solver:
                 value = matching.fit(org.needs, ex.skills)
                 if value <= 0 or not (self.allowed_o_set[oi] & self.allowed_e_set[ei]):
                     continue
-                self.fit[(oi, ei)] = value
+                # the objective's weight of the pair: its fit and the priority's bonus
+                self.fit[(oi, ei)] = value + self.weight_o[oi]
         self.pairs = sorted(self.fit)
         self.pace = time.monotonic() - begun
         self.reserve = MILP_RESERVE_SECONDS + FILL_PER_PAIR_TABLE * self.pace
+        # what the tables and the output need after the last step (multi-party groups)
+        self.output_reserve = 0.1 + 0.2 * self.pace
         self.pair_o = np.fromiter(
             (o for o, _e in self.pairs), dtype=np.int64, count=len(self.pairs)
         )
         self.pair_fit = np.fromiter(
             (self.fit[pq] for pq in self.pairs), dtype=np.int64, count=len(self.pairs)
         )
+
+    def group_of(self, o: int, e: int, co: Sequence[int] = ()) -> tuple[int, tuple[str, ...]]:
+        """The real fit and reasons of a meeting of ``o`` with ``e`` and ``co``."""
+        if not co:
+            return fit(self.orgs[o], self.experts[e])
+        return group_fit(self.orgs[o], [self.experts[x] for x in (e, *co)])
 
     def late(self, margin: float = 0.0) -> bool:
         """Past the deadline less ``margin``; once true, the result says the clock cut."""
@@ -755,6 +852,207 @@ class _Solver:
                 break
         return edges, best_value, upper
 
+    # -- multi-party meetings -------------------------------------------------------------
+
+    def join(self, edges):
+        """Seat more experts at the meetings of organisations that want them (their
+        ``experts_per_meeting``): each time the free expert (not meeting anyone in that
+        round, available, under their cap, not meeting the organisation already, a shared
+        language with the whole group) that adds the most fit, while every member of the
+        group still covers a need the others do not. A meeting may move to another round
+        where its organisation, its lead and a table are free, when the group there is
+        better. Only free time and free seats are used, so nothing placed before is lost.
+        Returns the edges (moved ones in their new round), the co-experts by meeting and
+        the fit added."""
+        multi = sorted(k for k in edges if self.orgs[k[0]].experts_per_meeting > 1)
+        joined: dict[tuple[int, int, int], tuple[int, ...]] = {}
+        if all(org.experts_per_meeting <= 1 for org in self.orgs):
+            return edges, joined, 0
+        busy = {(e, r) for _o, e, r in edges}
+        busy_o = {(o, r) for o, _e, r in edges}
+        met = {(o, e) for o, e, _r in edges} | {(o, e) for o, e, _r in self.pins}
+        for (o, e, r), co in self.pin_co.items():
+            busy.update((x, r) for x in (e, *co))
+            met.update((o, x) for x in co)
+        load = [0] * len(self.experts)
+        seats = [0] * self.R
+        for _o, e, r in edges:
+            load[e] += 1
+            seats[r] += 1
+        partners: dict[int, list[int]] = {}
+        for o, e in self.pairs:
+            partners.setdefault(o, []).append(e)
+
+        def grow(o: int, e: int, r: int) -> tuple[int, list[int]]:
+            """The best group around lead ``e`` in round ``r`` (greedy by fit added)."""
+            org = self.orgs[o]
+            group = [e]
+            value = self.group_of(o, e)[0]
+            while len(group) < org.experts_per_meeting:
+                best = None
+                for x in partners.get(o, ()):
+                    if (x, r) in busy or (o, x) in met or load[x] >= self.cap_e[x]:
+                        continue
+                    if x in group or r not in self.allowed_e_set[x]:
+                        continue
+                    new = self.group_of(o, e, [*group[1:], x])[0]
+                    if new <= value or (best is not None and new <= best[0]):
+                        continue
+                    if group_problem(org, [self.experts[y] for y in (*group, x)]) is None:
+                        best = (new, x)
+                if best is None:
+                    break
+                value = best[0]
+                group.append(best[1])
+            return value, group
+
+        moved: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        gain = 0
+        for o, e, r in multi:
+            if self.late(self.output_reserve):
+                break
+            alone = self.group_of(o, e)[0]
+            value, group = grow(o, e, r)
+            where = r
+            if len(group) < self.orgs[o].experts_per_meeting:
+                for r2 in self.allowed_o[o]:
+                    if r2 == r or (o, r2) in busy_o or (e, r2) in busy:
+                        continue
+                    if r2 not in self.allowed_e_set[e] or seats[r2] >= self.capacity[r2]:
+                        continue
+                    value2, group2 = grow(o, e, r2)
+                    if value2 > value:
+                        value, group, where = value2, group2, r2
+            if where != r:
+                busy.discard((e, r))
+                busy_o.discard((o, r))
+                seats[r] -= 1
+                busy.add((e, where))
+                busy_o.add((o, where))
+                seats[where] += 1
+                moved[(o, e, r)] = (o, e, where)
+            for x in group[1:]:
+                busy.add((x, where))
+                met.add((o, x))
+                load[x] += 1
+            gain += value - alone
+            if len(group) > 1:
+                joined[(o, e, where)] = tuple(group[1:])
+        edges = [moved.get(k, k) for k in edges]
+        edges, joined = self._seat_groups(edges, joined, busy, busy_o, met, load, seats, grow)
+        return edges, joined, gain
+
+    def _seat_groups(self, edges, joined, busy, busy_o, met, load, seats, grow):
+        """Give a seat to a multi-party group where it is worth more than what sits there:
+        for each organisation of size k > 1 under its cap, each round it is free, the best
+        group (its best free expert, grown) at a free table, or in place of the round's
+        cheapest meeting when the group (with the experts that meeting frees) is worth
+        more than that meeting (its fit, priority, and the bonus if it was its
+        organisation's only one). Each swap raises the objective, so it ends."""
+        groups = {k: joined.get(k, ()) for k in edges}
+        count = [0] * len(self.orgs)
+        for o, _e, _r in edges:
+            count[o] += 1
+        partners: dict[int, list[int]] = {}
+        for o, e in self.pairs:
+            partners.setdefault(o, []).append(e)
+
+        def value(key) -> int:
+            o, e, _r = key
+            return self.group_of(o, e, groups[key])[0] + self.weight_o[o]
+
+        def loss(key) -> int:
+            o = key[0]
+            alone = count[o] == 1 and not self.pinned_served[o]
+            return value(key) + (SERVED_BONUS if alone else 0)
+
+        def take(key, sign: int) -> None:
+            o, e, r = key
+            for x in (e, *groups[key]):
+                if sign > 0:
+                    busy.add((x, r))
+                    met.add((o, x))
+                else:
+                    busy.discard((x, r))
+                    met.discard((o, x))
+                load[x] += sign
+            if sign > 0:
+                busy_o.add((o, r))
+            else:
+                busy_o.discard((o, r))
+            count[o] += sign
+            seats[r] += sign
+
+        def best_group(o: int, r: int):
+            free = [
+                x
+                for x in partners.get(o, ())
+                if (x, r) not in busy
+                and (o, x) not in met
+                and load[x] < self.cap_e[x]
+                and r in self.allowed_e_set[x]
+            ]
+            if not free:
+                return None
+            lead = max(free, key=lambda x: (self.fit[(o, x)], -x))
+            return grow(o, lead, r)
+
+        multi = [o for o, org in enumerate(self.orgs) if org.experts_per_meeting > 1]
+        for o in multi:
+            for r in self.allowed_o[o]:
+                if count[o] >= self.cap_o[o] or self.late(self.output_reserve):
+                    break
+                if (o, r) in busy_o:
+                    continue
+                if seats[r] < self.capacity[r]:
+                    victims = [None]
+                else:
+                    here = [k for k in groups if k[2] == r]
+                    victims = sorted(here, key=lambda k: (loss(k), k))[:3]
+                best = None
+                for victim in victims:
+                    if victim is not None:
+                        take(victim, -1)
+                    found = best_group(o, r)
+                    if victim is not None:
+                        take(victim, +1)
+                    if found is None:
+                        continue
+                    worth, group = found
+                    bonus = 0 if count[o] or self.pinned_served[o] else SERVED_BONUS
+                    gain = worth + self.weight_o[o] + bonus - (loss(victim) if victim else 0)
+                    if gain > 0 and (best is None or gain > best[0]):
+                        best = (gain, victim, group)
+                if best is None:
+                    continue
+                _gain, victim, group = best
+                if victim is not None:
+                    take(victim, -1)
+                    del groups[victim]
+                key = (o, group[0], r)
+                groups[key] = tuple(group[1:])
+                take(key, +1)
+        edges = list(groups)
+        return edges, {k: co for k, co in groups.items() if co}
+
+    def multi_party_slack(self) -> int:
+        """What multi-party meetings may add to a one-to-one schedule's value, at most: a
+        meeting's group fit less its lead's fit is at most the organisation's needs less its
+        lightest need, and at most (k − 1) times its best pair's fit. Added to the one-to-one
+        bound, it keeps an upper bound (dropping the co-experts of an optimum leaves a valid
+        one-to-one schedule)."""
+        best: dict[int, int] = {}
+        for (o, _e), value in self.fit.items():
+            best[o] = max(best.get(o, 0), value - self.weight_o[o])
+        slack = 0
+        for o, org in enumerate(self.orgs):
+            k = org.experts_per_meeting
+            weights = [w for w in org.needs.values() if w > 0]
+            if k <= 1 or not weights or o not in best:
+                continue
+            slack += self.cap_o[o] * min(sum(weights) - min(weights), (k - 1) * best[o])
+        return slack
+
     # -- tables ---------------------------------------------------------------------------
 
     def tables(self, edges: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], int]:
@@ -827,39 +1125,34 @@ class _Solver:
             edges, best_value, upper = self.improve(chosen, edges, best_value, upper, deadline)
         if safety and self.value(safety) > best_value:
             edges, best_value = safety, self.value(safety)
-        upper = max(upper, best_value)
+        edges, joined, _gain = self.join(edges)
+        upper += self.multi_party_slack()
         table_of = self.tables(edges)
         meetings = []
-        for o, e, r in edges:
+        for key in [*edges, *self.pins]:
+            o, e, r = key
+            co = joined.get(key) or self.pin_co.get(key, ())
+            value, why = self.group_of(o, e, co)
             meetings.append(
                 Meeting(
                     organization=self.orgs[o].id,
                     expert=self.experts[e].id,
                     round=r + 1,
-                    table=table_of[(o, e, r)],
-                    fit=self.fit[(o, e)],
-                    reasons=fit(self.orgs[o], self.experts[e])[1],
-                )
-            )
-        for o, e, r in self.pins:
-            value, why = fit(self.orgs[o], self.experts[e])
-            meetings.append(
-                Meeting(
-                    organization=self.orgs[o].id,
-                    expert=self.experts[e].id,
-                    round=r + 1,
-                    table=table_of[(o, e, r)],
+                    table=table_of[key],
                     fit=value,
                     reasons=why,
-                    pinned=True,
+                    pinned=key in self.pin_set,
+                    co_experts=tuple(self.experts[x].id for x in co),
                 )
             )
         meetings.sort(key=lambda m: (m.round, m.table))
-        objective, total_fit, served = objective_of(meetings)
+        objective, total_fit, served = objective_of(meetings, priorities(self.p))
+        upper = max(upper, objective)
         return Solution(
             meetings=meetings,
             stats={
                 "objective": objective,
+                "multi_party": sum(1 for m in meetings if m.co_experts),
                 "fit": total_fit,
                 "organizations_served": served,
                 "upper_bound": round(upper, 6),

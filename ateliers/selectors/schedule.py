@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -60,10 +61,18 @@ def online_url(event_id: int, number: int, table: int) -> str:
         return ""
 
 
+def experts_of(meeting: Meeting) -> list[User]:
+    """Every expert at the meeting's table, the lead first (a multi-party meeting has
+    ``co_experts``; ``meetings()`` prefetches them)."""
+    return [meeting.expert, *sorted(meeting.co_experts.all(), key=lambda u: u.pk)]
+
+
 def meetings(schedule: Schedule):
-    """The schedule's meetings with both parties, in round then table order (one query)."""
+    """The schedule's meetings with all parties, in round then table order (two queries)."""
+    co = Prefetch("co_experts", queryset=User.objects.only("id", "username", "display_name"))
     return (
         schedule.meetings.select_related("organization", "expert")
+        .prefetch_related(co)
         .only(
             "id",
             "schedule_id",
@@ -96,16 +105,30 @@ class AgendaEntry:
     expert: User
     reasons: list[str]
     event_id: int = 0
+    viewer: int | None = None
+    """The expert whose agenda this is (for a multi-party meeting's other experts)."""
 
     @property
     def online_url(self) -> str:
         return online_url(self.event_id, self.number, self.meeting.table)
 
     @property
+    def experts(self) -> list[User]:
+        return experts_of(self.meeting)
+
+    @property
     def other_name(self) -> str:
+        """Who the caller meets: the experts (all of a multi-party meeting), or the
+        organisation (with the other experts at the table, if any)."""
         if self.role == "organization":
-            return self.expert.public_name
-        return self.organization.name
+            return _join([u.public_name for u in self.experts])
+        others = [u.public_name for u in self.experts if u.pk != self.viewer]
+        if not others:
+            return self.organization.name
+        return _("%(organization)s (with %(experts)s)") % {
+            "organization": self.organization.name,
+            "experts": _join(others),
+        }
 
     @property
     def table(self) -> int:
@@ -142,13 +165,16 @@ def agenda(
         condition |= Q(organization_id__in=organization_ids)
     if expert_id is not None:
         condition |= Q(expert_id=expert_id)
+        condition |= Q(
+            pk__in=Meeting.co_experts.through.objects.filter(user_id=expert_id).values("meeting_id")
+        )
     times = round_times(schedule)
     names = skill_names()
     entries = []
     for m in qs.filter(condition):
         common = entry_fields(m, times, names, schedule.event_id)
-        if expert_id is not None and m.expert_id == expert_id:
-            entries.append(AgendaEntry(role="expert", **common))
+        if expert_id is not None and expert_id in {u.pk for u in experts_of(m)}:
+            entries.append(AgendaEntry(role="expert", viewer=expert_id, **common))
         if organization_ids and m.organization_id in organization_ids:
             entries.append(AgendaEntry(role="organization", **common))
     entries.sort(key=lambda e: (e.number, e.role, e.meeting.table))

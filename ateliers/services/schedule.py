@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import NotificationKind, RegistrationRole, ScheduleStatus
 from ..exceptions import Conflict, DomainError, Forbidden
+from ..matching import _join
 from ..models import (
     AgendaFeed,
     Event,
@@ -39,6 +40,7 @@ from ..realtime.notifications import notify_on_commit
 from ..schedule import solver
 from ..schedule.validate import violations
 from ..selectors.matching import organization_needs
+from .unset import UNSET, Unset
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +133,19 @@ def _expert_rounds(windows, rounds: Sequence[dict]) -> frozenset[int] | None:
     return frozenset(inside)
 
 
+def co_expert_ids(meeting: Meeting) -> tuple[int, ...]:
+    """The other experts of a (saved) multi-party meeting, by id; reads the prefetched
+    ``co_experts`` when there is one (``schedule_meetings`` prefetches them)."""
+    if meeting.pk is None:
+        return ()
+    return tuple(sorted(u.pk for u in meeting.co_experts.all()))
+
+
+def schedule_meetings(schedule: Schedule):
+    """The schedule's meetings with their co-experts (two queries)."""
+    return schedule.meetings.prefetch_related("co_experts")
+
+
 def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver.Problem:
     """The solver's input from the event's registrations and open help requests."""
     event = schedule.event
@@ -147,6 +162,8 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
             needs=needs.get(reg.organization_id, {}),
             rounds=_expert_rounds(reg.available, schedule.rounds),
             max_meetings=reg.max_meetings,
+            priority=reg.priority,
+            experts_per_meeting=reg.experts_per_meeting,
         )
         for reg in org_regs
     ]
@@ -174,8 +191,17 @@ def build_problem(schedule: Schedule, *, pins: Iterable[Meeting] = ()) -> solver
     ]
     known_orgs = {o.id for o in orgs}
     known_experts = {e.id for e in experts}
+    size = {o.id: o.experts_per_meeting for o in orgs}
+    # a pinned table keeps the co-experts still registered, as many as the organisation's
+    # meetings now seat (fewer experts of a valid group still make a valid group)
     pinned = [
-        solver.Pin(m.organization_id, m.expert_id, m.round, m.table)
+        solver.Pin(
+            m.organization_id,
+            m.expert_id,
+            m.round,
+            m.table,
+            tuple(x for x in co_expert_ids(m) if x in known_experts)[: size[m.organization_id] - 1],
+        )
         for m in pins
         if m.organization_id in known_orgs and m.expert_id in known_experts
     ]
@@ -202,6 +228,11 @@ class Change:
     before: tuple[int, int] | None
     after: tuple[int, int] | None
     meeting: int | None = None
+    co_experts: tuple[int, ...] = ()
+
+    @property
+    def experts(self) -> tuple[int, ...]:
+        return (self.expert, *self.co_experts)
 
 
 def _solve_and_save(
@@ -236,14 +267,20 @@ def _save(
         raise DomainError(_("The schedule could not be built within the rules."))
     orgs = {o.id: o for o in problem.organizations}
     experts = {e.id: e for e in problem.experts}
-    old = {(m.organization_id, m.expert_id): m for m in schedule.meetings.all()}
+    old = {(m.organization_id, m.expert_id): m for m in schedule_meetings(schedule)}
     new = {(m.organization, m.expert): m for m in meetings}
     place = {pair: (m.round, m.table) for pair, m in old.items()}
-    gone = [pair for pair in old if pair not in new]
+    old_co = {pair: co_expert_ids(m) for pair, m in old.items()}
+    # a meeting whose experts changed is another meeting: the old one is cancelled
+    gone = [
+        pair for pair in old if pair not in new or set(old_co[pair]) != set(new[pair].co_experts)
+    ]
     moved = [
         pair
         for pair in old
-        if pair in new and (old[pair].round, old[pair].table) != (new[pair].round, new[pair].table)
+        if pair in new
+        and pair not in gone
+        and (old[pair].round, old[pair].table) != (new[pair].round, new[pair].table)
     ]
     Meeting.objects.filter(pk__in=[old[pair].pk for pair in gone]).delete()
     # Moved rows go to a parking round of their own first (1000 + i, one meeting each), so
@@ -261,13 +298,13 @@ def _save(
         m = new[pair]
         row.round, row.table, row.fit = m.round, m.table, m.fit
         row.skills = list(m.reasons)
-        row.languages = sorted(orgs[pair[0]].languages & experts[pair[1]].languages)
+        row.languages = _languages(orgs[pair[0]], [experts[x] for x in m.experts])
         row.pinned = pair in organizer_pins or (row.pinned and m.pinned)
         kept.append(row)
     Meeting.objects.bulk_update(kept, ["round", "table", "fit", "skills", "languages", "pinned"])
     rows = []
     for pair, m in new.items():
-        if pair in old:
+        if pair in old and pair not in gone:
             continue
         rows.append(
             Meeting(
@@ -278,7 +315,7 @@ def _save(
                 table=m.table,
                 fit=m.fit,
                 skills=list(m.reasons),
-                languages=sorted(orgs[m.organization].languages & experts[m.expert].languages),
+                languages=_languages(orgs[m.organization], [experts[x] for x in m.experts]),
                 pinned=pair in organizer_pins,
             )
         )
@@ -287,23 +324,51 @@ def _save(
     for row in rows:
         row.clean_fields(exclude=["schedule", "organization", "expert"])
     created = Meeting.objects.bulk_create(rows)
+    Meeting.co_experts.through.objects.bulk_create(
+        Meeting.co_experts.through(meeting_id=row.pk, user_id=x)
+        for row in created
+        for x in new[(row.organization_id, row.expert_id)].co_experts
+    )
     schedule.stats = dict(stats)
     schedule.full_clean()
     schedule.save()
     schedule.changes = [
-        *(Change("removed", *pair, place[pair], None) for pair in gone),
+        *(Change("removed", *pair, place[pair], None, co_experts=old_co[pair]) for pair in gone),
         *(
-            Change("moved", *pair, place[pair], (new[pair].round, new[pair].table), old[pair].pk)
+            Change(
+                "moved",
+                *pair,
+                place[pair],
+                (new[pair].round, new[pair].table),
+                old[pair].pk,
+                old_co[pair],
+            )
             for pair in moved
         ),
         *(
-            Change("added", m.organization_id, m.expert_id, None, (m.round, m.table), m.pk)
+            Change(
+                "added",
+                m.organization_id,
+                m.expert_id,
+                None,
+                (m.round, m.table),
+                m.pk,
+                tuple(new[(m.organization_id, m.expert_id)].co_experts),
+            )
             for m in created
         ),
     ]
     if schedule.is_published:
         _notify_changes(schedule, schedule.changes)
     return schedule
+
+
+def _languages(org: solver.Org, experts: Sequence[solver.Expert]) -> list[str]:
+    """The languages everyone at the table speaks."""
+    common = set(org.languages)
+    for ex in experts:
+        common &= ex.languages
+    return sorted(common)
 
 
 @transaction.atomic
@@ -336,7 +401,7 @@ def schedule_generate(
     if schedule.pk and keep_pins:
         pins = [
             m
-            for m in schedule.meetings.filter(pinned=True)
+            for m in schedule_meetings(schedule).filter(pinned=True)
             if m.round <= len(cleaned) and m.table <= tables
         ]
     if not keep_pins:
@@ -401,7 +466,9 @@ def meeting_pin(
     if schedule.is_published:
         return _move_only(schedule, known, organization, expert, round, table)
     pins = [
-        m for m in schedule.meetings.filter(pinned=True) if [m.organization_id, m.expert_id] != pair
+        m
+        for m in schedule_meetings(schedule).filter(pinned=True)
+        if [m.organization_id, m.expert_id] != pair
     ]
     pins.append(
         Meeting(
@@ -413,7 +480,14 @@ def meeting_pin(
 
 def _as_solver_meeting(m: Meeting) -> solver.Meeting:
     return solver.Meeting(
-        m.organization_id, m.expert_id, m.round, m.table, m.fit, tuple(m.skills), m.pinned
+        m.organization_id,
+        m.expert_id,
+        m.round,
+        m.table,
+        m.fit,
+        tuple(m.skills),
+        m.pinned,
+        co_expert_ids(m),
     )
 
 
@@ -427,30 +501,45 @@ def _move_only(
 ) -> Schedule:
     """After publishing: seat this pair there, pinned, and change nobody else. Whoever is
     in the way is named in a 409, never moved: the organizer decides what to do with them."""
-    current = list(schedule.meetings.select_related("organization", "expert"))
+    current = list(schedule_meetings(schedule).select_related("organization", "expert"))
     pair = (organization.pk, expert.pk)
     mine = next((m for m in current if (m.organization_id, m.expert_id) == pair), None)
     others = [m for m in current if m is not mine]
     org = next(o for o in problem.organizations if o.id == organization.pk)
     ex = next(e for e in problem.experts if e.id == expert.pk)
-    value, covered = solver.fit(org, ex)
+    # a multi-party meeting moves with all its experts
+    co = co_expert_ids(mine) if mine is not None else ()
+    by_id = {e.id: e for e in problem.experts}
+    group = [ex, *(by_id[x] for x in co if x in by_id)]
+    value, covered = solver.group_fit(org, group) if co else solver.fit(org, ex)
     errors = []
     if not solver.shares_language(org, ex):
         errors.append(_("They share no language."))
     if value <= 0:
         errors.append(_("The expert covers none of the organisation's needs."))
-    if ex.rounds is not None and round not in ex.rounds:
+    if any(x.rounds is not None and round not in x.rounds for x in group):
         errors.append(_("The expert is not available in this round."))
+    if mine is None and any(
+        org.id == m.organization_id and ex.id in co_expert_ids(m) for m in others
+    ):
+        errors.append(_("This expert already meets the organisation with other experts."))
     if org.rounds is not None and round not in org.rounds:
         errors.append(_("The organisation is not available in this round."))
     if mine is None and sum(m.organization_id == org.id for m in others) >= problem.org_cap(org):
         errors.append(_("The organisation already has all the meetings it may have."))
-    if mine is None and sum(m.expert_id == ex.id for m in others) >= problem.expert_cap(ex):
+    if mine is None and sum(
+        ex.id in (m.expert_id, *co_expert_ids(m)) for m in others
+    ) >= problem.expert_cap(ex):
         errors.append(_("The expert already has all the meetings they may have."))
     if errors:
         raise ValidationError({"pinned": errors})
     in_round = [m for m in others if m.round == round]
-    in_the_way = [m for m in in_round if m.organization_id == org.id or m.expert_id == ex.id]
+    seated = {x.id for x in group}
+    in_the_way = [
+        m
+        for m in in_round
+        if m.organization_id == org.id or seated & {m.expert_id, *co_expert_ids(m)}
+    ]
     if table is None:
         taken = {m.table for m in in_round}
         preferred = [mine.table] if mine is not None else []
@@ -473,19 +562,19 @@ def _move_only(
             code="meeting_in_the_way",
         )
     meetings = [_as_solver_meeting(m) for m in others]
-    meetings.append(solver.Meeting(*pair, round, table, value, tuple(covered), True))
+    meetings.append(solver.Meeting(*pair, round, table, value, tuple(covered), True, co))
     return _save(
         schedule,
         problem,
         meetings,
         {pair},
-        stats=_stats(schedule, meetings),
+        stats=_stats(schedule, meetings, problem),
         check=False,
     )
 
 
-def _stats(schedule: Schedule, meetings: Sequence[solver.Meeting]) -> dict:
-    objective, total_fit, served = solver.objective_of(meetings)
+def _stats(schedule: Schedule, meetings: Sequence[solver.Meeting], problem: solver.Problem) -> dict:
+    objective, total_fit, served = solver.objective_of(meetings, solver.priorities(problem))
     upper = max(schedule.stats.get("upper_bound", objective), objective)
     return {
         **schedule.stats,
@@ -512,19 +601,28 @@ def meeting_remove(
     schedule = _locked(schedule)
     if meeting.schedule_id != schedule.pk:
         raise ValidationError({"meeting": [_("This meeting is not in this schedule.")]})
-    pair = [meeting.organization_id, meeting.expert_id]
-    if pair not in [list(p) for p in schedule.removed]:
-        schedule.removed = [*schedule.removed, pair]
-    others = list(schedule.meetings.exclude(pk=meeting.pk))
+    _forget_pairs(schedule, meeting)
+    others = list(schedule_meetings(schedule).exclude(pk=meeting.pk))
     if schedule.is_published and not refill:
         problem = build_problem(schedule)
         meetings = [_as_solver_meeting(m) for m in others]
         pins = {(m.organization_id, m.expert_id) for m in others if m.pinned}
-        stats = _stats(schedule, meetings)
+        stats = _stats(schedule, meetings, problem)
         return _save(schedule, problem, meetings, pins, stats=stats, check=False)
     pins = [m for m in others if m.pinned]
     keep = [m for m in others if not m.pinned] if schedule.is_published else []
     return _solve_and_save(schedule, pins=pins, keep=keep)
+
+
+def _forget_pairs(schedule: Schedule, meeting: Meeting) -> None:
+    """Remember the meeting's pairs (each of its experts with the organisation) as removed:
+    they are not matched again."""
+    known = [list(p) for p in schedule.removed]
+    for expert_id in (meeting.expert_id, *co_expert_ids(meeting)):
+        pair = [meeting.organization_id, expert_id]
+        if pair not in known:
+            known.append(pair)
+    schedule.removed = known
 
 
 @transaction.atomic
@@ -543,10 +641,8 @@ def meeting_no_show(
         raise ValidationError(
             {"absent": [_("Say who did not come: the organisation or the expert.")]}
         )
-    pair = [meeting.organization_id, meeting.expert_id]
-    if pair not in [list(p) for p in schedule.removed]:
-        schedule.removed = [*schedule.removed, pair]
-    others = list(schedule.meetings.exclude(pk=meeting.pk))
+    _forget_pairs(schedule, meeting)
+    others = list(schedule_meetings(schedule).exclude(pk=meeting.pk))
     problem = build_problem(schedule)
     meetings = [_as_solver_meeting(m) for m in others]
     if refill:
@@ -555,7 +651,9 @@ def meeting_no_show(
             meetings.append(seat)
     schedule.stats = {**schedule.stats, "no_shows": schedule.stats.get("no_shows", 0) + 1}
     pins = {(m.organization_id, m.expert_id) for m in others if m.pinned}
-    return _save(schedule, problem, meetings, pins, stats=_stats(schedule, meetings), check=False)
+    return _save(
+        schedule, problem, meetings, pins, stats=_stats(schedule, meetings, problem), check=False
+    )
 
 
 def _best_partner(
@@ -568,13 +666,14 @@ def _best_partner(
     r = gone.round
     removed = {tuple(p) for p in problem.forbidden} | {(gone.organization_id, gone.expert_id)}
     busy = {(m.organization, "o") for m in meetings if m.round == r}
-    busy |= {(m.expert, "e") for m in meetings if m.round == r}
-    pairs = {(m.organization, m.expert) for m in meetings}
+    busy |= {(x, "e") for m in meetings if m.round == r for x in m.experts}
+    pairs = {(m.organization, x) for m in meetings for x in m.experts}
     per_org: dict[int, int] = {}
     per_expert: dict[int, int] = {}
     for m in meetings:
         per_org[m.organization] = per_org.get(m.organization, 0) + 1
-        per_expert[m.expert] = per_expert.get(m.expert, 0) + 1
+        for x in m.experts:
+            per_expert[x] = per_expert.get(x, 0) + 1
     orgs = {o.id: o for o in problem.organizations}
     experts = {e.id: e for e in problem.experts}
     if absent == "organization":
@@ -635,6 +734,13 @@ def _agenda_keys(schedule: Schedule) -> set[tuple[int, tuple]]:
     if not schedule.pk:
         return set()
     meetings = list(schedule.meetings.values_list("organization_id", "expert_id", "round", "table"))
+    co_experts = Meeting.co_experts.through.objects.filter(meeting__schedule=schedule)
+    meetings += [
+        (org_id, user_id, number, table)
+        for org_id, user_id, number, table in co_experts.values_list(
+            "meeting__organization_id", "user_id", "meeting__round", "meeting__table"
+        )
+    ]
     members: dict[int, list[int]] = {}
     from ..models import Membership
 
@@ -667,16 +773,18 @@ def _notify_changes(schedule: Schedule, changes: Sequence[Change]) -> list[Notif
             "id", "name"
         )
     )
-    experts = User.objects.filter(pk__in={c.expert for c in changes}).only(
+    experts = User.objects.filter(pk__in={x for c in changes for x in c.experts}).only(
         "id", "username", "display_name"
     )
     expert_names = {u.pk: u.public_name for u in experts}
     when = _place_text(schedule)
     mine: dict[int, list[tuple[Change, str]]] = {}
     for change in changes:
-        mine.setdefault(change.expert, []).append((change, org_names.get(change.organization, "")))
+        for x in change.experts:
+            mine.setdefault(x, []).append((change, org_names.get(change.organization, "")))
+        names = _join([expert_names.get(x, "") for x in change.experts])
         for user_id in members.get(change.organization, ()):
-            mine.setdefault(user_id, []).append((change, expert_names.get(change.expert, "")))
+            mine.setdefault(user_id, []).append((change, names))
 
     def text(user: User) -> str:
         lines = []
@@ -726,11 +834,14 @@ def change_lines(schedule: Schedule, changes: Sequence[Change]) -> list[str]:
             "id", "name"
         )
     )
-    people = User.objects.filter(pk__in={c.expert for c in changes})
+    people = User.objects.filter(pk__in={x for c in changes for x in c.experts})
     experts = {u.pk: u.public_name for u in people}
     lines = []
     for c in changes:
-        who = {"org": orgs.get(c.organization, "?"), "expert": experts.get(c.expert, "?")}
+        who = {
+            "org": orgs.get(c.organization, "?"),
+            "expert": _join([experts.get(x, "?") for x in c.experts]),
+        }
         if c.kind == "moved":
             lines.append(
                 _("%(org)s with %(expert)s: moved from %(before)s to %(after)s.")
@@ -793,3 +904,49 @@ def agenda_feed_get_or_create(*, user: User) -> AgendaFeed:
 def agenda_feed_revoke(*, user: User) -> None:
     """Revoke the address: it answers 404 from now on; the next request makes a new one."""
     AgendaFeed.objects.filter(user=user).delete()
+
+
+# --- the organizers' choices per organisation -----------------------------------------------
+
+
+def _clean_level(value, field: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(
+            {
+                field: [
+                    _("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
+                ]
+            }
+        )
+    return value
+
+
+@transaction.atomic
+def registration_consultation_options(
+    *,
+    actor: User,
+    registration: Registration,
+    priority: int | Unset = UNSET,
+    experts_per_meeting: int | Unset = UNSET,
+) -> Registration:
+    """The organizers' choices for an organisation's consultations: its ``priority`` (0–3:
+    when seats are short, higher priorities get their meetings first) and how many experts
+    its meetings may seat (``experts_per_meeting``, 1–3: multi-party meetings). Organizers
+    only; the next ``POST …/schedule/`` uses them."""
+    if not is_organizer(actor):
+        raise Forbidden(_("Only organizers set an organisation's priority and meeting size."))
+    if registration.role != RegistrationRole.ORGANIZATION:
+        field = "priority" if priority is not UNSET else "experts_per_meeting"
+        raise ValidationError({field: [_("Only an organisation's registration has this.")]})
+    fields = []
+    if priority is not UNSET:
+        registration.priority = _clean_level(priority, "priority", 0, solver.MAX_PRIORITY)
+        fields.append("priority")
+    if experts_per_meeting is not UNSET:
+        registration.experts_per_meeting = _clean_level(
+            experts_per_meeting, "experts_per_meeting", 1, solver.MAX_EXPERTS_PER_MEETING
+        )
+        fields.append("experts_per_meeting")
+    if fields:
+        registration.save(update_fields=fields)
+    return registration

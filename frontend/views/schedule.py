@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ateliers.choices import RegistrationRole
@@ -78,7 +80,16 @@ def schedule_manage(request, pk: int):
             messages.success(request, _("The consultation schedule is ready."))
             return redirect("frontend:organizer-schedule", pk=event.pk)
     view = request.GET.get("view", "round")
-    context = {"event": event, "schedule": schedule, "form": form, "view": view}
+    context = {
+        "event": event,
+        "schedule": schedule,
+        "form": form,
+        "view": view,
+        "org_options": (org_options := _org_options(event)),
+        "has_priorities": any(reg.priority for reg in org_options),
+        "priority_choices": PRIORITY_CHOICES,
+        "size_choices": SIZE_CHOICES,
+    }
     if schedule is not None:
         context.update(_board(schedule, event))
         context["pin_form"] = PinForm(event=event, schedule=schedule)
@@ -106,8 +117,9 @@ def _board(schedule, event) -> dict:
     for m in meetings:
         if m.organization_id in orgs:
             orgs[m.organization_id]["n"] += 1
-        if m.expert_id in experts:
-            experts[m.expert_id]["n"] += 1
+        for expert in reads.experts_of(m):
+            if expert.pk in experts:
+                experts[expert.pk]["n"] += 1
     from ateliers.selectors.matching import organization_needs
 
     needs = organization_needs(event)
@@ -240,6 +252,67 @@ def meeting_no_show(request, pk: int, meeting_pk: int):
     )
 
 
+PRIORITY_CHOICES = [0, 1, 2, 3]
+SIZE_CHOICES = [1, 2, 3]
+
+
+def _org_options(event) -> list[Registration]:
+    """The event's organisations with their priority and meeting size (one query)."""
+    return list(
+        Registration.objects.filter(event=event, role=RegistrationRole.ORGANIZATION)
+        .select_related("organization")
+        .order_by("organization__name", "pk")
+    )
+
+
+def _save_org_options(request, event) -> int:
+    """Save each organisation's changed priority and meeting size; how many changed."""
+    changed = 0
+    for reg in _org_options(event):
+        wanted = {}
+        for name, field in (("priority", "priority"), ("experts", "experts_per_meeting")):
+            raw = request.POST.get(f"{name}-{reg.pk}")
+            if raw is None:
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ValidationError({field: [_("Choose a value from the list.")]}) from None
+            if value != getattr(reg, field):
+                wanted[field] = value
+        if wanted:
+            services.registration_consultation_options(
+                actor=request.user, registration=reg, **wanted
+            )
+            changed += 1
+    return changed
+
+
+@organizer_required
+@require_POST
+def organization_options(request, pk: int):
+    """The organizers' choices per organisation: priority and experts per meeting (one
+    form for all; the next build uses them)."""
+    event = _event(request, pk)
+    changed = 0
+    try:
+        with transaction.atomic():  # all or nothing: one bad value saves none
+            changed = _save_org_options(request, event)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc, sep="; "))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Saved for %(n)d organisation; build the schedule again to use it.",
+                "Saved for %(n)d organisations; build the schedule again to use it.",
+                changed,
+            )
+            % {"n": changed},
+        )
+    return redirect(reverse("frontend:organizer-schedule", args=[event.pk]) + "#options-title")
+
+
 @organizer_required
 def signin_sheet(request, pk: int, number: int):
     """A printable sheet for the venue: per table, who sits there, and room to sign."""
@@ -256,7 +329,7 @@ def signin_sheet(request, pk: int, number: int):
             number=number,
             starts_at=start,
             ends_at=end,
-            rows=[(m.table, m.expert.public_name, m.organization.name) for m in rows],
+            rows=[(m.table, m.experts_label, m.organization.name) for m in rows],
         )
         response = HttpResponse(payload, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="round-{number}-sign-in.pdf"'

@@ -93,6 +93,7 @@ def test_drafts_stay_out_of_the_feed(cast, organizer):  # noqa: F811
 def test_the_feed_reads_in_constant_queries(cast, organizer):  # noqa: F811
     _published(cast, organizer)
     url = token_client(cast["experts"][0]).get("/api/me/agenda-feed/").json()["url"]
+    # the feed, the person, their organisations, the meetings and their co-experts
     with assert_queries("api agenda feed (iCalendar)", at_most=True):
         assert Client().get(_path(url)).status_code == 200
 

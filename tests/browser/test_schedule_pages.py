@@ -115,3 +115,38 @@ def test_keyboard_reaches_the_publish_button(live_server, page, demo):
     page.wait_for_load_state()
     assert "Published" in page.locator(".messages").inner_text()
     assert Schedule.objects.get(event=demo).is_published
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_organizer_sets_a_priority_and_a_meeting_size_with_the_keyboard(
+    live_server, page, audit, demo, lang
+):
+    from ateliers.models import Registration
+
+    reg = (
+        Registration.objects.filter(event=demo, role="organization")
+        .select_related("organization")
+        .order_by("organization__name", "pk")
+        .first()
+    )
+    login(page, live_server, *DEMO_ORGANIZER)
+    page.goto(f"{live_server.url}/organize/events/{demo.pk}/schedule/?lang={lang}")
+    priority = page.locator(f"#priority-{reg.pk}")
+    # each select is named for its organisation (a label, hidden but read out)
+    assert reg.organization.name in page.locator(f"label[for=priority-{reg.pk}]").inner_text()
+    priority.focus()
+    page.keyboard.type("2")  # a closed select takes the option its text starts with
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == f"experts-{reg.pk}"
+    page.keyboard.type("2")
+    assert (priority.input_value(), page.locator(f"#experts-{reg.pk}").input_value()) == (
+        "2",
+        "2",
+    )
+    page.locator("#options-title ~ form button[type=submit]").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    reg.refresh_from_db()
+    assert (reg.priority, reg.experts_per_meeting) == (2, 2)
+    assert page.locator(f"#priority-{reg.pk}").input_value() == "2"
+    audit(page)
