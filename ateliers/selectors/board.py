@@ -113,16 +113,30 @@ def event_with_seq(event_id: int) -> Event | None:
     return rows[0] if rows else None
 
 
+GENERATION_SECONDS = 1.0
+_generations: dict[int, tuple[str, float]] = {}
+
+
 def board_generation(event_id: int) -> str:
     """What else than ``seq`` the cached board state depends on (the themes): changed by
-    ``board_state_changed``; part of every per-seq cache key of the head and the bodies."""
-    return str(cache.get(f"board:{event_id}:gen") or 0)
+    ``board_state_changed``; part of every per-seq cache key of the head and the bodies.
+    Read from the shared cache at most once a second per process (a theme renamed in
+    another process shows within a second; in this one at once)."""
+    now = time.monotonic()
+    known = _generations.get(event_id)
+    if known is not None and now < known[1]:
+        return known[0]
+    value = str(cache.get(f"board:{event_id}:gen") or 0)
+    _generations[event_id] = (value, now + GENERATION_SECONDS)
+    return value
 
 
 def board_state_changed(event_id: int) -> None:
     """A change to the board state that logs no event (a theme renamed, added, removed):
     every cache keyed by ``seq`` is to be built again."""
-    cache.set(f"board:{event_id}:gen", time.time_ns(), None)
+    value = time.time_ns()
+    cache.set(f"board:{event_id}:gen", value, None)
+    _generations[event_id] = (str(value), time.monotonic() + GENERATION_SECONDS)
 
 
 def ideas_visible_to(user, event: Event) -> QuerySet[Idea]:

@@ -5,6 +5,7 @@ buffer is full. On a real socket pair, with a reactor that records registrations
 from __future__ import annotations
 
 import socket
+import sys
 
 import pytest
 from twisted.internet import tcp
@@ -57,7 +58,9 @@ def read_all(sock) -> bytes:
 
 
 def test_a_write_with_nothing_buffered_is_sent_at_once(pair):
+    interval = sys.getswitchinterval()
     tune_websocket_server()  # what livinglab/asgi.py does inside daphne
+    sys.setswitchinterval(interval)  # (this process is pytest, not daphne)
     conn, theirs, reactor = pair
     conn.write(b"frame one")
     conn.write(b"frame two")
