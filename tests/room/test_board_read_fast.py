@@ -18,7 +18,13 @@ from ateliers.models import Event, Idea
 from ateliers.services import board as svc
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # Django's ASGI handler keeps a request's connection in the request's context; on
+    # PostgreSQL psycopg warns when that context is dropped with it open (not ours).
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 @pytest.fixture
