@@ -38,7 +38,8 @@ VARY = (
     b"accept-encoding",
     b"if-none-match",
 )
-MEMO_SIZE = 256
+MEMO_SIZE = 256  # responses kept per process, and at most MEMO_BYTES of bodies
+MEMO_BYTES = 16 * 1024 * 1024
 ETAG = re.compile(rb'^"([0-9]+)\.([0-9]+)\.[0-9a-f]+z?"$')
 
 _memo: OrderedDict[tuple, tuple] = OrderedDict()
@@ -165,5 +166,7 @@ class _Recorder:
                 }
                 _memo[self.key] = (self.seq, start, body)
                 _memo.move_to_end(self.key)
-                while len(_memo) > MEMO_SIZE:
-                    _memo.popitem(last=False)
+                size = sum(len(entry[2]["body"]) for entry in _memo.values())
+                while len(_memo) > MEMO_SIZE or size > MEMO_BYTES:
+                    _key, dropped = _memo.popitem(last=False)
+                    size -= len(dropped[2]["body"])

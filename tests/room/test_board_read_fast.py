@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from django.core.asgi import get_asgi_application
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from api import board_read
 from ateliers.models import Event, Idea
@@ -20,10 +21,6 @@ from tests import factories
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    # Django's ASGI handler keeps a request's connection in the request's context; on
-    # PostgreSQL psycopg warns when that context is dropped with it open (not ours).
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
 
 
@@ -32,7 +29,14 @@ def app(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.LIVINGLAB = {**settings.LIVINGLAB, "VOTE_COALESCE_SECONDS": 0}
     board_read._memo.clear()
-    return board_read.AnonymousBoardReads(get_asgi_application())
+    # Django's ASGI handler opens a connection in each request's context; with persistent
+    # connections (PostgreSQL: 60 s) it outlives the request and psycopg warns when it
+    # is collected, in whichever test runs then. Closed at the end of each request here.
+    shared = connections.settings[DEFAULT_DB_ALIAS]
+    max_age = shared["CONN_MAX_AGE"]
+    shared["CONN_MAX_AGE"] = 0
+    yield board_read.AnonymousBoardReads(get_asgi_application())
+    shared["CONN_MAX_AGE"] = max_age
 
 
 @pytest.fixture
