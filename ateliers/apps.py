@@ -18,3 +18,7 @@ class AteliersConfig(AppConfig):
         pre_save.connect(clean_model_text, dispatch_uid="ateliers.text.clean_model_text")
         # After every app (projets comes later than ateliers): idempotent and cheap.
         post_migrate.connect(ensure_organizers_group, dispatch_uid="organizers")
+        # The board's cached state (per seq) is built again when a theme changes.
+        from .selectors.board import connect_signals
+
+        connect_signals()

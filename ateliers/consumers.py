@@ -17,6 +17,7 @@ import json
 import logging
 import math
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
@@ -98,6 +99,14 @@ async def layer_is_up(layer) -> bool:
 
 
 _presence_scheduled: set[int] = set()
+# A presence broadcast is one frame per socket: a big room gets it less often (every
+# second up to 250 sockets, every 4 s at 1,000), so a connect storm is not a storm of
+# presence frames too.
+PRESENCE_SOCKETS_PER_SECOND = 250
+
+
+def presence_interval(count: int) -> float:
+    return max(PRESENCE_INTERVAL_SECONDS, count / PRESENCE_SOCKETS_PER_SECOND)
 
 
 def presence_count(event_id: int) -> int:
@@ -108,17 +117,27 @@ def presence_count(event_id: int) -> int:
 # --- sync halves: one thread hop each ---------------------------------------------------
 
 
-def _authenticate(event_id: int, token, scope_user) -> tuple[Participant | None, object | None]:
-    """(participant, account) for a hello; raises ClientError with the close code's name."""
+def _authenticate(
+    event_id: int, token, scope_user, found: dict | None = None
+) -> tuple[Participant | None, object | None]:
+    """(participant, account) for a hello; raises ClientError with the close code's name.
+
+    A guest's participant comes with its event, the board's seq and whether it voted
+    (``board_selectors.hello_participants``); ``found``: already read for a batch."""
     if token in (None, ""):
         return None, session_account(scope_user)
     if not isinstance(token, str) or len(token) > 500:
         raise ClientError("bad_token", "This token is not valid.")
-    participant = board_services.participant_from_token(token)
-    if participant is not None:
-        if participant.event_id != event_id:
-            raise ClientError("wrong_event", "This token is for another event.")
-        return participant, None
+    claims = board_services.token_claims(token)
+    if claims is not None:
+        pair = (claims.get("p"), claims.get("e"))
+        if found is None:
+            found = board_selectors.hello_participants([pair])
+        participant = found.get(pair[0])
+        if participant is not None and participant.event_id == pair[1]:
+            if participant.event_id != event_id:
+                raise ClientError("wrong_event", "This token is for another event.")
+            return participant, None
     user = account_from_token(token)
     if user is None:
         raise ClientError("bad_token", "This token is not valid.")
@@ -129,26 +148,106 @@ _hello_flushes: dict[int, float] = {}
 HELLO_FLUSH_SECONDS = 1.0
 
 
-def _flush_now_and_then(event_id: int) -> None:
+def _flush_now_and_then(event_id: int) -> bool:
     """A hello logs pending vote tallies (the safety net for a process that died before
-    its coalesced flush), but a connect storm does it once a second, not once a socket."""
+    its coalesced flush), but a connect storm does it once a second, not once a socket.
+    ``True`` when it logged something (the board's seq moved)."""
     now = time.monotonic()
     if now - _hello_flushes.get(event_id, 0.0) >= HELLO_FLUSH_SECONDS:
         _hello_flushes[event_id] = now
-        board_services.votes_flush(event_id=event_id)
+        return board_services.votes_flush(event_id=event_id) is not None
+    return False
 
 
-def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
-    participant, user = _authenticate(event_id, token, scope_user)
-    event = participant.event if participant else Event.objects.filter(pk=event_id).first()
+def hello_many(requests: list[dict]) -> list:
+    """The hellos waiting for the board's thread, answered together: their guests in one
+    query, the head read once; a result (``hello_sync``'s) or the exception, per hello."""
+    pairs = []
+    for request in requests:
+        claims = board_services.token_claims(request.get("token"))
+        if claims is not None:
+            pairs.append((claims.get("p"), claims.get("e")))
+    found = board_selectors.hello_participants(pairs)
+    memo: dict = {}
+    results = []
+    for request in requests:
+        try:
+            results.append(hello_sync(**request, found=found, memo=memo))
+        except Exception as exc:  # noqa: BLE001 - raised again in its own socket's hello
+            results.append(exc)
+    return results
+
+
+HELLO_BATCH = 200
+
+
+class _HelloQueue:
+    """Hellos that arrive while the board's thread is busy wait here and go together:
+    a connect storm of 1,000 guests costs a few dozen thread hops and queries, not
+    thousands, so no handshake waits long enough for daphne's connect timeout."""
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[dict, asyncio.Future]] = []
+        self.task: asyncio.Task | None = None
+
+    async def ask(self, **request) -> dict:
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((request, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._run())
+        return await future
+
+    async def _run(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting[:HELLO_BATCH], self.waiting[HELLO_BATCH:]
+            try:
+                results = await board_db(hello_many)([request for request, _f in batch])
+            except Exception as exc:  # noqa: BLE001 - raised again in each socket's hello
+                results = [exc] * len(batch)
+            for (_request, future), result in zip(batch, results, strict=True):
+                if future.done():  # the socket went away meanwhile
+                    continue
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+
+_hello_queues: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def hello_queue() -> _HelloQueue:
+    """This event loop's queue (tests run several loops in one process)."""
+    loop = asyncio.get_running_loop()
+    queue = _hello_queues.get(loop)
+    if queue is None:
+        queue = _hello_queues[loop] = _HelloQueue()
+    return queue
+
+
+def hello_sync(
+    *, event_id: int, token, since, scope_user, found: dict | None = None, memo=None
+) -> dict:
+    """Everything a ``welcome`` needs. A guest at a seq already served costs one query
+    (its participant, event, seq and "has it voted"; the head and themes are cached per
+    seq), plus the vote-tally check once a second per event (tests/api/query_counts.json,
+    "hello storm"); in a batch (``hello_many``) one query for all of them."""
+    participant, user = _authenticate(event_id, token, scope_user, found)
+    if participant is not None:
+        event, seq = participant.event, participant.board_seq or 0
+    else:
+        event = board_selectors.event_with_seq(event_id)
+        seq = (event.board_seq or 0) if event is not None else 0
     if event is None or not can_see_event(user, event):
         raise ClientError("no_event", "No such event.")
+    no_votes = participant is not None and participant.has_votes is False
     if user is not None and is_account(user):
         participant = board_services.participant_for_user(event=event, user=user)
-    _flush_now_and_then(event_id)
+    if _flush_now_and_then(event_id):
+        seq = board_selectors.board_seq(event_id)
     events = None
     if isinstance(since, int) and not isinstance(since, bool) and 0 <= since < 2**62:
-        events = board_selectors.board_events_since(event, since)
+        events = board_selectors.board_events_since(event, since, seq=seq)
     welcome = {
         "type": "welcome",
         "participant": board_selectors.participant_dict(participant),
@@ -157,7 +256,7 @@ def hello_sync(*, event_id: int, token, since, scope_user) -> dict:
     }
     next_part = None
     if events is None:
-        head = board_selectors.board_head(event, participant)
+        head = board_selectors.board_head(event, participant, seq=seq, no_votes=no_votes, memo=memo)
         next_part = head.pop("next")
         head["complete"] = next_part is None
         welcome["seq"] = head["seq"]
@@ -426,7 +525,7 @@ class BoardConsumer(LimitedConsumer):
         since = message.get("since")
         self.live = await self._join_room()
         try:
-            result = await board_db(hello_sync)(
+            result = await hello_queue().ask(
                 event_id=self.event_id,
                 token=message.get("token"),
                 since=since,
@@ -651,7 +750,7 @@ class BoardConsumer(LimitedConsumer):
             return
         _presence_scheduled.add(self.event_id)
         asyncio.get_running_loop().call_later(
-            PRESENCE_INTERVAL_SECONDS,
+            presence_interval(presence_count(self.event_id)),
             lambda: asyncio.ensure_future(_broadcast_presence(self.channel_layer, self.event_id)),
         )
 

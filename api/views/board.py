@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -319,28 +319,37 @@ class BoardView(EventChildMixin, APIView):
         if viewer is not None:  # a guest: its own votes are in the body
             return self._answer(request, event, since, viewer)
         # Everyone else gets the same bytes at one seq: rendered and compressed once.
+        # (Anonymous repeats are served from these bytes before Django: board_read.py.)
         seq = board_selectors.board_seq(event)
+        generation = board_selectors.board_generation(event.pk)
         variant = "|".join(
             (request.query_params.get("part", ""), str(since), get_language(), request.get_host())
         )
         digest = hashlib.sha256(variant.encode()).hexdigest()[:24]
-        key = f"board-body:{event.pk}:{seq}:{digest}"
+        key = f"board-body:{event.pk}:{seq}:{generation}:{digest}"
         body = cache.get(key)
         if body is None:
             response = self._answer(request, event, since, None)
             data = JSONRenderer().render(response.data)
             body = {"json": data, "gzip": gzip.compress(data, compresslevel=6, mtime=0)}
             cache.set(key, body, board_selectors.PART_CACHE_SECONDS)
-        return self._bytes(request, body)
+        return self._bytes(request, body, f"{seq}.{generation}.{digest}")
 
     @staticmethod
-    def _bytes(request, body: dict) -> HttpResponse:
+    def _bytes(request, body: dict, tag: str) -> HttpResponse:
+        """The cached body, its ETag (``"<seq>.<generation>.<variant>[z]"``: the board at
+        one seq) and a 304 when the client has it already."""
         accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-        response = HttpResponse(
-            body["gzip"] if accepts_gzip else body["json"], content_type="application/json"
-        )
-        if accepts_gzip:
-            response["Content-Encoding"] = "gzip"
+        etag = f'"{tag}{"z" if accepts_gzip else ""}"'
+        if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(
+                body["gzip"] if accepts_gzip else body["json"], content_type="application/json"
+            )
+            if accepts_gzip:
+                response["Content-Encoding"] = "gzip"
+        response["ETag"] = etag
         patch_vary_headers(response, ["Accept-Encoding", "Accept-Language"])
         return response
 

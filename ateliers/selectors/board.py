@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 
 from ..choices import NOT_ON_BOARD, IdeaStatus
-from ..models import BoardEvent, Comment, Event, Idea, Participant
+from ..models import BoardEvent, Comment, Event, Idea, Participant, Vote
 from ..permissions import can_moderate_event
 
 UNPUBLISHED = (IdeaStatus.PENDING, IdeaStatus.REJECTED)
@@ -73,6 +75,68 @@ def board_seq(event: Event | int) -> int:
         .first()
     )
     return last or 0
+
+
+def _seq_subquery(event_ref: str) -> Subquery:
+    return Subquery(
+        BoardEvent.objects.filter(event_id=OuterRef(event_ref)).order_by("-seq").values("seq")[:1]
+    )
+
+
+def hello_participants(claims: list[tuple]) -> dict[int, Participant]:
+    """Guests saying ``hello``, in one query: ``{pk: participant}`` for the ``(pk,
+    event_id)`` pairs their tokens name, each with its event (``.event``), the board's
+    ``seq`` (``.board_seq``) and whether it has voted at all (``.has_votes``: a new phone
+    has not, so its ``my_votes`` needs no query). Erased guests are not found."""
+    pairs = {
+        (pk, event_id)
+        for pk, event_id in claims
+        if isinstance(pk, int) and isinstance(event_id, int) and 0 < pk < 2**63
+    }
+    if not pairs:
+        return {}
+    rows = (
+        Participant.objects.select_related("event")
+        .annotate(
+            board_seq=_seq_subquery("event_id"),
+            has_votes=Exists(Vote.objects.filter(participant_id=OuterRef("pk"))),
+        )
+        .filter(pk__in={pk for pk, _e in pairs}, erased_at__isnull=True)
+        .order_by()
+    )
+    return {row.pk: row for row in rows if (row.pk, row.event_id) in pairs}
+
+
+def event_with_seq(event_id: int) -> Event | None:
+    """An event and its board's ``seq`` (``.board_seq``) in one query."""
+    rows = list(Event.objects.annotate(board_seq=_seq_subquery("pk")).filter(pk=event_id)[:1])
+    return rows[0] if rows else None
+
+
+GENERATION_SECONDS = 1.0
+_generations: dict[int, tuple[str, float]] = {}
+
+
+def board_generation(event_id: int) -> str:
+    """What else than ``seq`` the cached board state depends on (the themes): changed by
+    ``board_state_changed``; part of every per-seq cache key of the head and the bodies.
+    Read from the shared cache at most once a second per process (a theme renamed in
+    another process shows within a second; in this one at once)."""
+    now = time.monotonic()
+    known = _generations.get(event_id)
+    if known is not None and now < known[1]:
+        return known[0]
+    value = str(cache.get(f"board:{event_id}:gen") or 0)
+    _generations[event_id] = (value, now + GENERATION_SECONDS)
+    return value
+
+
+def board_state_changed(event_id: int) -> None:
+    """A change to the board state that logs no event (a theme renamed, added, removed):
+    every cache keyed by ``seq`` is to be built again."""
+    value = time.time_ns()
+    cache.set(f"board:{event_id}:gen", value, None)
+    _generations[event_id] = (str(value), time.monotonic() + GENERATION_SECONDS)
 
 
 def ideas_visible_to(user, event: Event) -> QuerySet[Idea]:
@@ -322,17 +386,48 @@ def within_budget(events: list[dict]) -> tuple[list[dict], bool]:
     return events, False
 
 
-def board_head(event: Event, viewer=None, *, seq: int | None = None) -> dict:
+def board_head(
+    event: Event,
+    viewer=None,
+    *,
+    seq: int | None = None,
+    no_votes: bool = False,
+    memo: dict | None = None,
+) -> dict:
     """The first part of the board state: ``{seq, board_locked, themes, counts, ideas,
-    comments: [], my_votes, next}`` (``next``: the cursor of the following part)."""
+    comments: [], my_votes, next}`` (``next``: the cursor of the following part).
+
+    The head and the themes (in the active language) come from one cache read per
+    ``seq`` and generation (``memo``: a dict shared by the hellos of one batch, which
+    then read it once); ``no_votes``: the viewer is known to have no vote (no query).
+    """
     seq = board_seq(event) if seq is None else seq
-    shared = _shared_cached(f"board:{event.pk}:{seq}:head", lambda: _build_head(event))
+    language = get_language()
+    found = memo.get((event.pk, seq, language)) if memo is not None else None
+    if found is None:
+        prefix = f"board:{event.pk}:{seq}:{board_generation(event.pk)}"
+        keys = (f"{prefix}:head", f"{prefix}:themes:{language}")
+        cached = cache.get_many(keys)
+        found = cached.get(keys[0]), cached.get(keys[1])
+        if found[0] is None:
+            found = _build_head(event), found[1]
+            cache.set(keys[0], found[0], PART_CACHE_SECONDS)
+        if found[1] is None:
+            found = found[0], _themes(event)
+            cache.set(keys[1], found[1], PART_CACHE_SECONDS)
+        if memo is not None:
+            memo[(event.pk, seq, language)] = found
+    shared, themes = found
     head = {
         "seq": seq,
         "board_locked": event.board_locked or event.status == "closed",
-        "themes": _themes(event),
+        "themes": themes,
         **shared,
     }
+    participant = getattr(viewer, "participant", viewer)
+    if no_votes and isinstance(participant, Participant):
+        head["my_votes"] = []
+        return head
     my_votes = _my_votes(viewer, event, [idea["id"] for idea in shared["ideas"]])
     if my_votes is not None:
         head["my_votes"] = my_votes
@@ -353,16 +448,34 @@ def board_part(event: Event, cursor: PartCursor, viewer=None, *, seq: int | None
     return part
 
 
-def board_events_since(event: Event | int, since: int, limit: int | None = None) -> list | None:
+def board_events_since(
+    event: Event | int, since: int, limit: int | None = None, *, seq: int | None = None
+) -> list | None:
     """The logged events after ``since`` in order, or ``None`` when more than ``limit``
-    (the caller then sends a snapshot instead)."""
+    (the caller then sends a snapshot instead). ``seq``: the board's, if already read."""
     event_id = getattr(event, "pk", event)
     limit = settings.LIVINGLAB["BOARD_REPLAY_LIMIT"] if limit is None else limit
+    if seq is not None and since >= seq:  # up to date (a reconnect storm): no query
+        return [] if since == seq else None
     rows = list(
         BoardEvent.objects.filter(event_id=event_id, seq__gt=since).order_by("seq")[: limit + 1]
     )
     if len(rows) > limit:
         return None
-    if since > 0 and not rows and since > board_seq(event_id):
+    if since > 0 and not rows and since > (board_seq(event_id) if seq is None else seq):
         return None  # a seq from another database (or the future): start afresh
     return [row.as_message() for row in rows]
+
+
+def _theme_changed(sender, instance, **kwargs) -> None:
+    board_state_changed(instance.event_id)
+
+
+def connect_signals() -> None:
+    """Theme changes log no board event: they move the board's cache generation."""
+    from django.db.models.signals import post_delete, post_save
+
+    from ..models import Theme
+
+    post_save.connect(_theme_changed, sender=Theme, dispatch_uid="board.theme_saved")
+    post_delete.connect(_theme_changed, sender=Theme, dispatch_uid="board.theme_deleted")

@@ -43,8 +43,9 @@ def participant_token(participant: Participant) -> str:
     return signing.dumps({"p": participant.pk, "e": participant.event_id}, salt=TOKEN_SALT)
 
 
-def participant_from_token(token: str) -> Participant | None:
-    """The participant a token names, or ``None`` if it is forged, expired or stale."""
+def token_claims(token) -> dict | None:
+    """What a guest token says (``{"p": participant, "e": event}``), checked but not
+    looked up; ``None`` if it is forged or expired."""
     if not isinstance(token, str) or not token or len(token) > 500:
         return None
     try:
@@ -53,7 +54,13 @@ def participant_from_token(token: str) -> Participant | None:
         )
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def participant_from_token(token: str) -> Participant | None:
+    """The participant a token names, or ``None`` if it is forged, expired or stale."""
+    data = token_claims(token)
+    if data is None:
         return None
     return (
         Participant.objects.select_related("event")

@@ -1,0 +1,172 @@
+"""The anonymous board read before Django: the same bytes again, without the stack.
+
+``GET /api/events/{id}/board/`` without a token or a session answers everyone the same
+bytes at one board ``seq`` (``api.views.board.BoardView``: rendered and gzipped once per
+seq). Even so each read went through Django's sync middleware and DRF in the one thread
+Django shares for sync code: 100 anonymous readers in a loop made a guest's post wait
+(its ack p95 ×4.5 the idle figure). This ASGI middleware keeps, per process, the last
+response Django gave to each anonymous variant of the request (the query, host,
+languages, encodings and ``If-None-Match`` a response depends on) with the ``seq`` and
+cache generation its ``ETag`` names, and answers a repeat itself after one query on its
+own thread: the board's current ``seq``, whether the event is still public and whether
+vote tallies wait to be logged (Django's path flushes them first). Anything else —
+another seq, a draft event, pending tallies, a token, a session, a miss, an error — goes
+to Django as before. The replayed response is the one Django built, headers and body.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+
+from channels.db import DatabaseSyncToAsync
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+BOARD_PATH = re.compile(r"^/api/events/([0-9]{1,18})/board/$")
+# The request headers a board response depends on (besides the query string): the host
+# (absolute ``next`` URLs), the scheme behind a proxy, languages, encodings, the ETag.
+VARY = (
+    b"host",
+    b"x-forwarded-proto",
+    b"x-forwarded-host",
+    b"x-forwarded-port",
+    b"accept-language",
+    b"accept-encoding",
+    b"if-none-match",
+)
+MEMO_SIZE = 256  # responses kept per process, and at most MEMO_BYTES of bodies
+MEMO_BYTES = 16 * 1024 * 1024
+ETAG = re.compile(rb'^"([0-9]+)\.([0-9]+)\.[0-9a-f]+z?"$')
+
+_memo: OrderedDict[tuple, tuple] = OrderedDict()
+stats = {"hits": 0, "misses": 0}
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board-read")
+
+
+def _board_now(event_id: int) -> tuple[int, str, bool] | None:
+    """(seq, cache generation, tallies waiting) of a public event's board, or ``None``."""
+    from django.db.models import Exists, F, OuterRef
+
+    from ateliers.choices import EventStatus
+    from ateliers.models import Event, Idea
+    from ateliers.selectors.board import _seq_subquery, board_generation
+
+    row = (
+        Event.objects.filter(pk=event_id)
+        .exclude(status=EventStatus.DRAFT)
+        .annotate(
+            board_seq=_seq_subquery("pk"),
+            dirty=Exists(
+                Idea.objects.filter(event_id=OuterRef("pk")).exclude(votes=F("votes_logged"))
+            ),
+        )
+        .values_list("board_seq", "dirty")
+        .first()
+    )
+    if row is None:
+        return None
+    return row[0] or 0, board_generation(event_id), row[1]
+
+
+board_now = DatabaseSyncToAsync(_board_now, thread_sensitive=False, executor=_executor)
+
+
+def _anonymous_key(scope) -> tuple | None:
+    """The memo key of an anonymous board read, or ``None`` if it is not one."""
+    if scope.get("method") != "GET":
+        return None
+    match = BOARD_PATH.match(scope.get("path", ""))
+    if match is None:
+        return None
+    headers: dict[bytes, bytes] = {}
+    for name, value in scope.get("headers") or ():
+        name = name.lower()
+        if name in headers:  # a repeated header: let Django read it
+            return None
+        headers[name] = value
+    if b"authorization" in headers:
+        return None
+    language = b""
+    for part in headers.get(b"cookie", b"").split(b";"):
+        name, _sep, value = part.strip().partition(b"=")
+        if name == settings.SESSION_COOKIE_NAME.encode():
+            return None  # an account's session: Django decides what it sees
+        if name == settings.LANGUAGE_COOKIE_NAME.encode():
+            language = value
+    return (
+        int(match.group(1)),
+        scope.get("scheme", "http"),
+        scope.get("query_string", b""),
+        language,
+        *(headers.get(name, b"") for name in VARY),
+    )
+
+
+class AnonymousBoardReads:
+    """ASGI middleware in front of Django's HTTP app (``livinglab/asgi.py``)."""
+
+    def __init__(self, application) -> None:
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        key = _anonymous_key(scope) if scope["type"] == "http" else None
+        if key is None:
+            return await self.application(scope, receive, send)
+        entry = _memo.get(key)
+        if entry is not None:
+            try:
+                now = await board_now(key[0])
+            except Exception:  # the database is unwell: Django answers (and says so)
+                logger.exception("board read check failed")
+                now = None
+            if now is not None and not now[2] and now[:2] == entry[0]:
+                _memo.move_to_end(key)
+                stats["hits"] += 1
+                await send(entry[1])
+                await send(entry[2])
+                return None
+        stats["misses"] += 1
+        return await self.application(scope, receive, _Recorder(key, send))
+
+
+class _Recorder:
+    """Passes Django's response on and keeps it if it is a board body at one seq."""
+
+    def __init__(self, key: tuple, send) -> None:
+        self.key = key
+        self.send = send
+        self.start = None
+        self.chunks: list[bytes] = []
+        self.seq = None
+
+    async def __call__(self, message):
+        await self.send(message)
+        if message["type"] == "http.response.start":
+            self.start = message
+            if message["status"] in (200, 304):
+                etag = b""
+                for name, value in message.get("headers") or ():
+                    if name.lower() == b"etag":
+                        etag = value
+                found = ETAG.match(etag)
+                if found is not None:
+                    self.seq = (int(found.group(1)), found.group(2).decode())
+        elif message["type"] == "http.response.body" and self.seq is not None:
+            self.chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                body = {"type": "http.response.body", "body": b"".join(self.chunks)}
+                start = {
+                    "type": "http.response.start",
+                    "status": self.start["status"],
+                    "headers": list(self.start.get("headers") or ()),
+                }
+                _memo[self.key] = (self.seq, start, body)
+                _memo.move_to_end(self.key)
+                size = sum(len(entry[2]["body"]) for entry in _memo.values())
+                while len(_memo) > MEMO_SIZE or size > MEMO_BYTES:
+                    _key, dropped = _memo.popitem(last=False)
+                    size -= len(dropped[2]["body"])

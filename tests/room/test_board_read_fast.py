@@ -1,0 +1,159 @@
+"""The anonymous board read answered before Django (``api/board_read.py``, issue 14): a
+repeat gets the very response Django gave (status, headers, body), and only while the
+board is at the same seq, the event public and no tally waits; everything else is
+Django's."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from asgiref.testing import ApplicationCommunicator
+from django.core.asgi import get_asgi_application
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from api import board_read
+from ateliers.models import Event, Idea
+from ateliers.services import board as svc
+from tests import factories
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def app(settings):
+    settings.SECURE_SSL_REDIRECT = False
+    settings.LIVINGLAB = {**settings.LIVINGLAB, "VOTE_COALESCE_SECONDS": 0}
+    board_read._memo.clear()
+    # Django's ASGI handler opens a connection in each request's context; with persistent
+    # connections (PostgreSQL: 60 s) it outlives the request and psycopg warns when it
+    # is collected, in whichever test runs then. Closed at the end of each request here.
+    shared = connections.settings[DEFAULT_DB_ALIAS]
+    max_age = shared["CONN_MAX_AGE"]
+    shared["CONN_MAX_AGE"] = 0
+    yield board_read.AnonymousBoardReads(get_asgi_application())
+    shared["CONN_MAX_AGE"] = max_age
+
+
+@pytest.fixture
+def event():
+    event = factories.make_event(created_by=factories.make_organizer())
+    event.themes.create(name_fr="Mobilité", name_en="Mobility")
+    author = factories.make_participant(event, "Autrice")
+    factories.post_idea(author, "Des rampes d'accès")
+    return event
+
+
+async def get(app, path, *headers) -> dict:
+    """One request through the ASGI app, to the end (the client then goes away)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"localhost"), *headers],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 80),
+    }
+    communicator = ApplicationCommunicator(app, scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(20)
+    body = b""
+    while True:
+        message = await communicator.receive_output(20)
+        body += message.get("body", b"")
+        if not message.get("more_body", False):
+            break
+    await communicator.send_input({"type": "http.disconnect"})
+    await communicator.wait(20)
+    return {"status": start["status"], "headers": sorted(start["headers"]), "body": body}
+
+
+def ideas(response) -> list[str]:
+    body = response["body"]
+    if (b"Content-Encoding", b"gzip") in response["headers"]:
+        body = gzip.decompress(body)
+    return [idea["text"] for idea in json.loads(body)["snapshot"]["ideas"]]
+
+
+def served() -> tuple[int, int]:
+    return board_read.stats["hits"], board_read.stats["misses"]
+
+
+async def test_a_repeat_gets_the_same_response_without_django(app, event):
+    path = f"/api/events/{event.pk}/board/"
+    for encoding in (b"gzip, deflate", b"identity"):
+        first = await get(app, path, (b"accept-encoding", encoding))
+        hits = served()[0]
+        again = await get(app, path, (b"accept-encoding", encoding))
+        assert served()[0] == hits + 1  # answered from the memo
+        assert again == first  # status, every header, body: byte for byte
+        assert first["status"] == 200
+        names = {name.lower(): value for name, value in first["headers"]}
+        assert names[b"content-type"] == b"application/json"
+        assert names[b"etag"].startswith(b'"')
+        assert b"Accept-Encoding" in names[b"vary"] and b"Accept-Language" in names[b"vary"]
+        assert b"content-security-policy" in names and b"x-content-type-options" in names
+        assert ideas(again) == ["Des rampes d'accès"]
+    # The client that has it gets a 304, from Django then from the memo, the same.
+    etag = dict(first["headers"])[b"ETag"]
+    not_modified = await get(app, path, (b"if-none-match", etag))
+    assert not_modified["status"] == 304 and not_modified["body"] == b""
+    assert await get(app, path, (b"if-none-match", etag)) == not_modified
+
+
+async def test_a_change_is_seen_at_once(app, event):
+    path = f"/api/events/{event.pk}/board/"
+    await get(app, path)
+    author = await sync_to_async(factories.make_participant)(event, "Autre")
+    await sync_to_async(factories.post_idea)(author, "Un banc de plus")
+    hits = served()[0]
+    after = await get(app, path)
+    assert served()[0] == hits  # another seq: Django's
+    assert ideas(after) == ["Des rampes d'accès", "Un banc de plus"]
+    # a theme renamed (no logged event): the cache generation moves
+    theme = await sync_to_async(event.themes.get)()
+    theme.name_fr = "Déplacements"
+    await sync_to_async(theme.save)()
+    body = json.loads((await get(app, path))["body"])
+    assert [t["name"] for t in body["snapshot"]["themes"]] == ["Déplacements"]
+    # tallies waiting to be logged: Django's path flushes them first
+    await get(app, path)
+    await sync_to_async(Idea.objects.filter(event=event).update)(votes=7)
+    body = json.loads((await get(app, path))["body"])
+    assert [idea["votes"] for idea in body["snapshot"]["ideas"]] == [7, 7]
+
+
+async def test_a_draft_event_and_a_guest_are_never_served_from_the_memo(app, event):
+    path = f"/api/events/{event.pk}/board/"
+    assert (await get(app, path))["status"] == 200
+    await sync_to_async(Event.objects.filter(pk=event.pk).update)(status="draft")
+    assert (await get(app, path))["status"] == 404
+    await sync_to_async(Event.objects.filter(pk=event.pk).update)(status="published")
+    guest = await sync_to_async(factories.make_participant)(event, "Invitée")
+    token = await sync_to_async(svc.participant_token)(guest)
+    bearer = (b"authorization", f"Bearer {token}".encode())
+    hits = served()[0]
+    for _ in range(2):
+        response = await get(app, path, bearer)
+        assert response["status"] == 200
+        assert json.loads(response["body"])["snapshot"]["my_votes"] == []
+    assert served()[0] == hits
+
+
+async def test_parts_and_languages_are_their_own_variants(app, event):
+    path = f"/api/events/{event.pk}/board/"
+    french = await get(app, path)
+    english = await get(app, path, (b"accept-language", b"en"))
+    assert json.loads(english["body"])["snapshot"]["themes"][0]["name"] == "Mobility"
+    assert json.loads(french["body"])["snapshot"]["themes"][0]["name"] == "Mobilité"
+    assert await get(app, path, (b"accept-language", b"en")) == english
+    assert await get(app, path) == french

@@ -1,0 +1,81 @@
+"""``hello`` cheap enough for a connect storm (issue 14): a new guest at a seq already
+served costs one query (its participant, event, seq and "has it voted"); the head and
+the themes come from the cache, per seq and language, and a theme change is seen."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from ateliers import consumers
+from ateliers.services.board import participant_token, vote_set
+from tests import factories
+from tests.helpers import assert_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room():
+    event = factories.make_event(created_by=factories.make_organizer())
+    event.themes.create(name_fr="Mobilité", name_en="Mobility")
+    author = factories.make_participant(event, "Autrice")
+    for i in range(5):
+        factories.post_idea(author, f"Idée {i}")
+    consumers._hello_flushes.clear()
+    return event, author
+
+
+def _hello(event, participant, since=None) -> dict:
+    return consumers.hello_sync(
+        event_id=event.pk, token=participant_token(participant), since=since, scope_user=None
+    )
+
+
+def test_a_storm_of_new_guests_costs_one_query_per_hello(room):
+    event, author = room
+    _hello(event, author)  # the first at this seq builds the head (and flushes tallies)
+    guests = [factories.make_participant(event, f"Téléphone {i}") for i in range(3)]
+    for guest in guests:
+        with assert_queries("hello storm"):
+            welcome = _hello(event, guest)["welcome"]
+        assert welcome["participant"]["id"] == guest.pk
+        assert welcome["snapshot"]["my_votes"] == []
+        assert len(welcome["snapshot"]["ideas"]) == 5
+
+
+def test_a_guest_who_voted_gets_its_votes_with_one_more_query(room):
+    event, author = room
+    voter = factories.make_participant(event, "Votante")
+    idea = event.ideas.first()
+    vote_set(participant=voter, idea=idea, value=1)
+    _hello(event, author)
+    with assert_queries("hello storm, a guest who voted"):
+        welcome = _hello(event, voter)["welcome"]
+    assert welcome["snapshot"]["my_votes"] == [idea.pk]
+
+
+def test_a_reconnect_that_is_up_to_date_costs_one_query(room):
+    event, author = room
+    seq = _hello(event, author)["welcome"]["seq"]
+    with assert_queries("hello storm, reconnect up to date"):
+        result = _hello(event, author, since=seq)
+    assert result["welcome"]["seq"] == seq
+    assert result["events"] == []
+    assert result["welcome"]["snapshot"] is None
+
+
+def test_a_theme_renamed_is_in_the_next_hello_and_themes_follow_the_language(room):
+    event, author = room
+    assert [t["name"] for t in _hello(event, author)["welcome"]["snapshot"]["themes"]] == [
+        "Mobilité"
+    ]
+    with translation.override("en"):
+        themes = _hello(event, author)["welcome"]["snapshot"]["themes"]
+    assert [t["name"] for t in themes] == ["Mobility"]
+    theme = event.themes.get()
+    theme.name_fr = "Déplacements"
+    theme.save()
+    event.themes.create(name_fr="Santé", position=5)
+    names = [t["name"] for t in _hello(event, author)["welcome"]["snapshot"]["themes"]]
+    assert names == ["Déplacements", "Santé"]
