@@ -13,6 +13,18 @@ import random
 
 from ateliers.schedule.solver import Expert, Org, Problem
 
+
+def expert(i, skills, langs=("fr",), rounds=None, max_meetings=None) -> Expert:
+    """One expert written by hand, for the tests' small events."""
+    return Expert(
+        id=i,
+        languages=frozenset(langs),
+        skills=frozenset(skills),
+        rounds=None if rounds is None else frozenset(rounds),
+        max_meetings=max_meetings,
+    )
+
+
 SKILLS = [
     "website",
     "social-media",

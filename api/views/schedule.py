@@ -203,8 +203,8 @@ class MeetingNoShowView(EventScheduleMixin, APIView):
 class AgendaView(EventScheduleMixin, APIView):
     """The caller's consultations (organizers: ``?organization=`` or ``?expert=``)."""
 
-    @extend_schema(parameters=AGENDA_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
-    def get(self, request, pk):
+    def read_agenda(self, request):
+        """The event, its schedule, whose agenda it is, and their consultations."""
         event = self.get_event()
         schedule = self.get_schedule(event)
         who, entries = reads.agenda_for(
@@ -213,6 +213,11 @@ class AgendaView(EventScheduleMixin, APIView):
             organization=request.query_params.get("organization"),
             expert=request.query_params.get("expert"),
         )
+        return event, schedule, who, entries
+
+    @extend_schema(parameters=AGENDA_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        event, schedule, who, entries = self.read_agenda(request)
         return Response(
             {
                 "event": event.pk,
@@ -229,14 +234,7 @@ class AgendaICalView(AgendaView):
         parameters=AGENDA_PARAMETERS, responses={(200, "text/calendar"): OpenApiTypes.BYTE}
     )
     def get(self, request, pk):
-        event = self.get_event()
-        schedule = self.get_schedule(event)
-        who, entries = reads.agenda_for(
-            request.user,
-            schedule,
-            organization=request.query_params.get("organization"),
-            expert=request.query_params.get("expert"),
-        )
+        event, _schedule, who, entries = self.read_agenda(request)
         payload = agenda_ical(event, entries, name=f"{event.tr('title')} — {who}")
         response = HttpResponse(payload, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="agenda-{event.pk}.ics"'
@@ -248,14 +246,7 @@ class AgendaPDFView(AgendaView):
         parameters=AGENDA_PARAMETERS, responses={(200, "application/pdf"): OpenApiTypes.BYTE}
     )
     def get(self, request, pk):
-        event = self.get_event()
-        schedule = self.get_schedule(event)
-        who, entries = reads.agenda_for(
-            request.user,
-            schedule,
-            organization=request.query_params.get("organization"),
-            expert=request.query_params.get("expert"),
-        )
+        event, _schedule, who, entries = self.read_agenda(request)
         payload = agenda_pdf(
             event_title=event.tr("title"), person=who, day=event.starts_at, entries=entries
         )

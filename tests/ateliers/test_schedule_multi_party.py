@@ -12,7 +12,6 @@ import pytest
 from ateliers.schedule.solver import (
     PRIORITY_WEIGHT,
     SERVED_BONUS,
-    Expert,
     Meeting,
     Org,
     Pin,
@@ -21,7 +20,7 @@ from ateliers.schedule.solver import (
     solve,
 )
 from ateliers.schedule.validate import objective, violations
-from tests.schedule_events import generate
+from tests.schedule_events import expert, generate
 
 
 def org(i, needs, langs=("fr",), *, k=1, priority=0, max_meetings=None, rounds=None):
@@ -33,16 +32,6 @@ def org(i, needs, langs=("fr",), *, k=1, priority=0, max_meetings=None, rounds=N
         priority=priority,
         experts_per_meeting=k,
         rounds=None if rounds is None else frozenset(rounds),
-    )
-
-
-def expert(i, skills, langs=("fr",), rounds=None, max_meetings=None):
-    return Expert(
-        id=i,
-        languages=frozenset(langs),
-        skills=frozenset(skills),
-        rounds=None if rounds is None else frozenset(rounds),
-        max_meetings=max_meetings,
     )
 
 

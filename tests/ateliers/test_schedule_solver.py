@@ -17,21 +17,11 @@ from ateliers.schedule.solver import (
     solve,
 )
 from ateliers.schedule.validate import objective, violations
-from tests.schedule_events import generate
+from tests.schedule_events import expert, generate
 
 
 def org(i, needs, langs=("fr",), max_meetings=None):
     return Org(id=i, languages=frozenset(langs), needs=needs, max_meetings=max_meetings)
-
-
-def expert(i, skills, langs=("fr",), rounds=None, max_meetings=None):
-    return Expert(
-        id=i,
-        languages=frozenset(langs),
-        skills=frozenset(skills),
-        rounds=None if rounds is None else frozenset(rounds),
-        max_meetings=max_meetings,
-    )
 
 
 def assert_valid(problem, solution):
