@@ -75,6 +75,10 @@ def server_env(**overrides: str) -> dict:
     return env
 
 
+class PortTaken(RuntimeError):
+    """daphne could not listen: another process had taken the port."""
+
+
 def manage(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """``manage.py`` in a subprocess with the given environment."""
     return subprocess.run(
@@ -93,9 +97,11 @@ class DaphneServer:
         self, *, env: dict | None = None, workdir: Path | None = None, port: int | None = None
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="livinglab-daphne-"))
+        self.fixed_port = port is not None
         self.port = port or free_port()
         self.env = server_env(SQLITE_PATH=str(self.workdir / "db.sqlite3"), **(env or {}))
         self.proc: subprocess.Popen | None = None
+        self.started = False
         self.log = self.workdir / "daphne.log"
 
     @property
@@ -123,20 +129,40 @@ class DaphneServer:
     def start(self, timeout: float = 90) -> DaphneServer:
         """Start daphne and wait for /healthz. The start-up (imports, the warm-up of the
         caches) takes 2-5 s on a quiet machine; the generous deadline is for a shared
-        one. A server that does not answer is stopped, not left behind."""
+        one. A server that does not answer is stopped, not left behind.
+
+        The port was free when picked, not reserved: another process (a test server of the
+        other pytest-xdist worker, a browser's outgoing connection) may take it before
+        daphne binds it. A first start that meets a taken port picks another one; a
+        restart, or a port given by the caller, stays (its clients connect to it)."""
+        for _attempt in range(3):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if self.started or self.fixed_port:
+                    raise
+                self.port = free_port()
+        return self._start(timeout)
+
+    def _start(self, timeout: float) -> DaphneServer:
         with open(self.log, "ab") as logfile:  # the child keeps its own copy of the fd
+            logged = logfile.tell()
             self.proc = self._spawn(logfile)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 self.proc.wait()
-                raise RuntimeError(f"daphne exited: {self.log.read_text()[-2000:]}")
+                log = self.log.read_bytes()[logged:].decode(errors="replace")[-2000:]
+                if "Address already in use" in log:
+                    raise PortTaken(log)
+                raise RuntimeError(f"daphne exited: {log}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
                     if response.status == 200:
+                        self.started = True
                         return self
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"daphne did not answer in {timeout}s: {self.log.read_text()[-2000:]}")
 
