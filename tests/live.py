@@ -204,7 +204,7 @@ class DaphneServer:
 def _template_env(**database) -> dict:
     """The environment the templates are built in: a plain test server's, on the given
     database, with the in-process channel layer (seeding broadcasts to nobody)."""
-    return server_env(DATABASE_URL="", REDIS_URL="", **database)
+    return server_env(**{"DATABASE_URL": "", "REDIS_URL": "", **database})
 
 
 def _template_root() -> Path:
