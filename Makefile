@@ -58,9 +58,13 @@ check: dev-venv
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 ## The SQLite pass: the whole suite, browser tests included, less the tests that need a
-## PostgreSQL server (marked `postgres`: they run in the next pass).
+## PostgreSQL server (marked `postgres`: they run in the next pass). Two pytest-xdist
+## workers (one per core of the 2-core machines it runs on), a test file to a worker: each
+## has its own in-memory test database, Chromium, live servers on free ports and
+## template databases (tests/live.py). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 pytest: dev-venv
-	$(VENV)/bin/pytest -q -m "not postgres" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -m "not postgres" -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## The PostgreSQL + Redis pass, both started on loopback: what these backends change
 ## (marker `backends`, set by path in tests/conftest.py): the API suite, the domain and
