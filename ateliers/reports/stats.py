@@ -137,11 +137,11 @@ def consultations(event: Event) -> dict:
         schedule__event=event, schedule__status=ScheduleStatus.PUBLISHED
     ).count()
     held = held_meetings(event)
-    figures = held.aggregate(
-        held=Count("pk"),
-        organizations=Count("organization", distinct=True),
-        experts=Count("expert", distinct=True),
-    )
+    figures = held.aggregate(held=Count("pk"), organizations=Count("organization", distinct=True))
+    # every expert at the table: the lead and those of a multi-party meeting
+    leads = held.values_list("expert_id", flat=True)
+    others = held.filter(co_experts__isnull=False).values_list("co_experts", flat=True)
+    figures["experts"] = len(set(leads) | set(others))
     by_round = list(
         held.order_by("round")
         .values("round")

@@ -63,6 +63,16 @@ def test_stats_give_participation_themes_help_desk_and_consultations(organizer, 
     consultations = data["consultations"]
     assert (consultations["planned"], consultations["held"]) == (2, 1)
     assert consultations["by_round"] == [{"round": 1, "meetings": 1}]
+    assert (consultations["organizations"], consultations["experts"]) == (1, 1)
+
+
+def test_every_expert_of_a_multi_party_meeting_counts(organizer, day):
+    """The figure counted only each meeting's lead expert."""
+    meeting = Meeting.objects.get(schedule__event=day, round=1)
+    meeting.co_experts.set([factories.make_expert(), factories.make_expert()])
+    data = token_client(organizer).get(f"/api/events/{day.pk}/stats/").json()
+    assert data["consultations"]["held"] == 1
+    assert data["consultations"]["experts"] == 3
 
 
 def test_stats_are_for_organizers(day, expert, member):
