@@ -57,10 +57,15 @@ def _close_async_thread_connections(django_db_setup):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Each test starts with an empty cache (throttle counters live there)."""
+    """Each test starts with an empty cache (throttle counters live there), and with no
+    memo of the board's cache generations: that memo mirrors the cache for a second, and
+    ids come back after a rollback, so another test's event could lend its generation."""
     from django.core.cache import cache
 
+    from ateliers.selectors import board
+
     cache.clear()
+    board._generations.clear()
 
 
 @pytest.fixture
