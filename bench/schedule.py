@@ -44,6 +44,23 @@ SIZES = [(300, 80, 6, 40), (300, 80, 6, 80), (1000, 200, 8, 120), (1000, 200, 8,
 BIG = (2000, 400, 10, 300)
 
 
+def _maximise(c, A, lb, ub, integrality, time_limit, started):
+    """HiGHS on ``min c·x`` (the negated objective) with 0/1 bounds: seconds since
+    ``started``, the objective found (0 if none), the proven bound and whether optimal."""
+    res = milp(
+        c,
+        constraints=LinearConstraint(A, lb, ub),
+        integrality=integrality,
+        bounds=Bounds(0, 1),
+        options={"time_limit": time_limit},
+    )
+    secs = time.perf_counter() - started
+    value = -res.fun if res.x is not None else 0.0
+    dual = getattr(res, "mip_dual_bound", None)
+    bound = -dual if dual is not None and np.isfinite(dual) else float("inf")
+    return secs, value, bound, res.status == 0
+
+
 def plain_milp(problem, time_limit: float) -> tuple[float, float, float, bool]:
     """(seconds, objective, dual bound, proven optimal) of the textbook model."""
     started = time.perf_counter()
@@ -96,18 +113,7 @@ def plain_milp(problem, time_limit: float) -> tuple[float, float, float, bool]:
         vals.append(1.0)
     c = np.concatenate([-np.asarray(fits, dtype=float), -SERVED_BONUS * np.ones(n_o)])
     A = sparse.csr_array((vals, (rows, cols)), shape=(len(ub), n_t + n_o))
-    res = milp(
-        c,
-        constraints=LinearConstraint(A, -np.inf, ub),
-        integrality=np.ones(n_t + n_o),
-        bounds=Bounds(0, 1),
-        options={"time_limit": time_limit},
-    )
-    secs = time.perf_counter() - started
-    objective = -res.fun if res.x is not None else 0.0
-    dual = getattr(res, "mip_dual_bound", None)
-    bound = -dual if dual is not None and np.isfinite(dual) else float("inf")
-    return secs, objective, bound, res.status == 0
+    return _maximise(c, A, -np.inf, ub, np.ones(n_t + n_o), time_limit, started)
 
 
 def multi_milp(problem, time_limit: float) -> tuple[float, float, float, bool]:
@@ -216,18 +222,7 @@ def multi_milp(problem, time_limit: float) -> tuple[float, float, float, bool]:
         return time.perf_counter() - started, 0.0, 0.0, True
     integrality = np.array([0 if key[0] == "z" else 1 for key in keys], dtype=float)
     A = sparse.csr_array((vals, (rows_i, rows_j)), shape=(len(ub), n))
-    res = milp(
-        -np.asarray(cols),
-        constraints=LinearConstraint(A, lb, ub),
-        integrality=integrality,
-        bounds=Bounds(0, 1),
-        options={"time_limit": time_limit},
-    )
-    secs = time.perf_counter() - started
-    value = -res.fun if res.x is not None else 0.0
-    dual = getattr(res, "mip_dual_bound", None)
-    bound = -dual if dual is not None and np.isfinite(dual) else float("inf")
-    return secs, value, bound, res.status == 0
+    return _maximise(-np.asarray(cols), A, lb, ub, integrality, time_limit, started)
 
 
 def main() -> None:
