@@ -133,6 +133,14 @@ class AnonymousBoardReads:
         return await self.application(scope, receive, _Recorder(key, send))
 
 
+def _same_for_everyone(set_cookie: bytes) -> bool:
+    """The language cookie that ``?lang=`` sets follows from the query (part of the
+    memo's key); any other cookie may belong to this client alone (a CSRF token, a
+    session)."""
+    name = set_cookie.split(b"=", 1)[0].strip()
+    return name == settings.LANGUAGE_COOKIE_NAME.encode()
+
+
 class _Recorder:
     """Passes Django's response on and keeps it if it is a board body at one seq."""
 
@@ -152,6 +160,8 @@ class _Recorder:
                 for name, value in message.get("headers") or ():
                     if name.lower() == b"etag":
                         etag = value
+                    elif name.lower() == b"set-cookie" and not _same_for_everyone(value):
+                        return  # a cookie of this client's own is never replayed to another
                 found = ETAG.match(etag)
                 if found is not None:
                     self.seq = (int(found.group(1)), found.group(2).decode())

@@ -157,3 +157,29 @@ async def test_parts_and_languages_are_their_own_variants(app, event):
     assert json.loads(french["body"])["snapshot"]["themes"][0]["name"] == "Mobilité"
     assert await get(app, path, (b"accept-language", b"en")) == english
     assert await get(app, path) == french
+
+
+async def test_a_response_that_sets_a_clients_own_cookie_is_never_replayed(app, event):
+    """The memo replays headers too: a cookie of one client's own (a CSRF token, a
+    session) must never reach another. Only the language cookie that ``?lang=`` sets,
+    which follows from the query in the memo's key, may be replayed."""
+    other = await sync_to_async(factories.make_event)()
+    now = {e.pk: await sync_to_async(board_read._board_now)(e.pk) for e in (event, other)}
+    calls = []
+
+    async def django(scope, receive, send):  # the board's answer, with a cookie
+        event_id = int(scope["path"].split("/")[3])
+        seq, generation, _dirty = now[event_id]
+        cookie = b"csrftoken=only-for-you" if event_id == event.pk else b"django_language=fr"
+        calls.append(event_id)
+        etag = f'"{seq}.{generation}.abc"'.encode()
+        headers = [(b"etag", etag), (b"set-cookie", cookie + b"; Path=/")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    reads = board_read.AnonymousBoardReads(django)
+    for target in (event, other):
+        for _ in range(2):
+            assert (await get(reads, f"/api/events/{target.pk}/board/"))["status"] == 200
+    # Django answered the CSRF-cookie response both times; the language one once.
+    assert calls == [event.pk, event.pk, other.pk]
