@@ -118,17 +118,19 @@ def presence_count(event_id: int) -> int:
 
 
 def _authenticate(
-    event_id: int, token, scope_user, found: dict | None = None
+    event_id: int, token, scope_user, found: dict | None = None, claims=False
 ) -> tuple[Participant | None, object | None]:
     """(participant, account) for a hello; raises ClientError with the close code's name.
 
     A guest's participant comes with its event, the board's seq and whether it voted
-    (``board_selectors.hello_participants``); ``found``: already read for a batch."""
+    (``board_selectors.hello_participants``); ``found``: already read for a batch, and
+    ``claims``: the token's, already checked (``False``: not yet)."""
     if token in (None, ""):
         return None, session_account(scope_user)
     if not isinstance(token, str) or len(token) > 500:
         raise ClientError("bad_token", "This token is not valid.")
-    claims = board_services.token_claims(token)
+    if claims is False:
+        claims = board_services.token_claims(token)
     if claims is not None:
         pair = (claims.get("p"), claims.get("e"))
         if found is None:
@@ -162,17 +164,15 @@ def _flush_now_and_then(event_id: int) -> bool:
 def hello_many(requests: list[dict]) -> list:
     """The hellos waiting for the board's thread, answered together: their guests in one
     query, the head read once; a result (``hello_sync``'s) or the exception, per hello."""
-    pairs = []
-    for request in requests:
-        claims = board_services.token_claims(request.get("token"))
-        if claims is not None:
-            pairs.append((claims.get("p"), claims.get("e")))
-    found = board_selectors.hello_participants(pairs)
+    claims = [board_services.token_claims(request.get("token")) for request in requests]
+    found = board_selectors.hello_participants(
+        [(c.get("p"), c.get("e")) for c in claims if c is not None]
+    )
     memo: dict = {}
     results = []
-    for request in requests:
+    for request, request_claims in zip(requests, claims, strict=True):
         try:
-            results.append(hello_sync(**request, found=found, memo=memo))
+            results.append(hello_sync(**request, found=found, memo=memo, claims=request_claims))
         except Exception as exc:  # noqa: BLE001 - raised again in its own socket's hello
             results.append(exc)
     return results
@@ -226,13 +226,13 @@ def hello_queue() -> _HelloQueue:
 
 
 def hello_sync(
-    *, event_id: int, token, since, scope_user, found: dict | None = None, memo=None
+    *, event_id: int, token, since, scope_user, found: dict | None = None, memo=None, claims=False
 ) -> dict:
     """Everything a ``welcome`` needs. A guest at a seq already served costs one query
     (its participant, event, seq and "has it voted"; the head and themes are cached per
     seq), plus the vote-tally check once a second per event (tests/api/query_counts.json,
     "hello storm"); in a batch (``hello_many``) one query for all of them."""
-    participant, user = _authenticate(event_id, token, scope_user, found)
+    participant, user = _authenticate(event_id, token, scope_user, found, claims)
     if participant is not None:
         event, seq = participant.event, participant.board_seq or 0
     else:

@@ -11,6 +11,7 @@ harnesses send one) gets the host name check alone.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from channels.security.websocket import WebsocketDenier
@@ -31,7 +32,16 @@ def _header(scope, name: bytes) -> str | None:
 
 
 def origin_allowed(scope) -> bool:
-    origin = _header(scope, b"origin")
+    hosts = settings.ALLOWED_HOSTS or (
+        ["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else []
+    )
+    return _verdict(_header(scope, b"origin"), _header(scope, b"host"), tuple(hosts))
+
+
+@lru_cache(maxsize=256)
+def _verdict(origin: str | None, host: str | None, hosts: tuple[str, ...]) -> bool:
+    """Depends on these three alone: a room of phones sends the same pair again and
+    again (remembered, per process, for the 256 latest)."""
     if not origin:
         return False
     try:
@@ -41,12 +51,8 @@ def origin_allowed(scope) -> bool:
         return False
     if parts.scheme not in ("http", "https") or not parts.hostname or origin_port is None:
         return False
-    hosts = settings.ALLOWED_HOSTS or (
-        ["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else []
-    )
     if not validate_host(parts.hostname, hosts):
         return False
-    host = _header(scope, b"host")
     if not host:  # no HTTP/1.1 client omits it; an in-process test harness does
         return True
     _domain, port = split_domain_port(host.lower())

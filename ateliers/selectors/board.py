@@ -6,6 +6,7 @@ The dictionaries built here are the wire format: the same ``idea_dict`` goes int
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import time
@@ -87,7 +88,12 @@ def hello_participants(claims: list[tuple]) -> dict[int, Participant]:
     """Guests saying ``hello``, in one query: ``{pk: participant}`` for the ``(pk,
     event_id)`` pairs their tokens name, each with its event (``.event``), the board's
     ``seq`` (``.board_seq``) and whether it has voted at all (``.has_votes``: a new phone
-    has not, so its ``my_votes`` needs no query). Erased guests are not found."""
+    has not, so its ``my_votes`` needs no query). Erased guests are not found.
+
+    The hot path of a connect storm: the SQL is the ORM's, compiled once per process
+    and batch size (``_hello_sql``), and run as a raw query (the ORM's converters, no
+    query building per hello); the events come from a second raw query, once per batch.
+    """
     pairs = {
         (pk, event_id)
         for pk, event_id in claims
@@ -95,16 +101,69 @@ def hello_participants(claims: list[tuple]) -> dict[int, Participant]:
     }
     if not pairs:
         return {}
-    rows = (
-        Participant.objects.select_related("event")
-        .annotate(
-            board_seq=_seq_subquery("event_id"),
-            has_votes=Exists(Vote.objects.filter(participant_id=OuterRef("pk"))),
-        )
-        .filter(pk__in={pk for pk, _e in pairs}, erased_at__isnull=True)
-        .order_by()
-    )
-    return {row.pk: row for row in rows if (row.pk, row.event_id) in pairs}
+    pks = sorted({pk for pk, _e in pairs})
+    step = _HELLO_SIZES[-1]
+    found: dict[int, Participant] = {}
+    for start in range(0, len(pks), step):
+        for row in _hello_raw(Participant, "participants", pks[start : start + step]):
+            if (row.pk, row.event_id) in pairs:
+                found[row.pk] = row
+    event_ids = sorted({participant.event_id for participant in found.values()})
+    events = {}
+    for start in range(0, len(event_ids), step):
+        chunk = _hello_raw(Event, "event", event_ids[start : start + step])
+        events.update((event.pk, event) for event in chunk)
+    hello = {}
+    for pk, participant in found.items():
+        event = events.get(participant.event_id)
+        if event is not None:  # else deleted between the two reads
+            participant.event = event
+            participant.has_votes = bool(participant.has_votes)  # 0/1 on SQLite
+            hello[pk] = participant
+    return hello
+
+
+_HELLO_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+_hello_sqls: dict[tuple[str, str, int], str] = {}
+
+
+def _hello_raw(model, kind: str, keys: list[int]):
+    """``model.objects.raw`` of ``hello_participants``' query ``kind`` for ``keys``."""
+    size = _HELLO_SIZES[bisect.bisect_left(_HELLO_SIZES, len(keys))]
+    keys = keys + [keys[0]] * (size - len(keys))  # padded to a compiled size
+    sql, slots = _hello_sql(kind, size)
+    return model.objects.raw(sql, [keys[s] if isinstance(s, int) else s[0] for s in slots])
+
+
+def _hello_sql(kind: str, size: int) -> tuple[str, tuple]:
+    """The SQL of ``hello_participants``' query ``kind`` for ``size`` primary keys, as the
+    ORM writes it for this database, compiled once per process; and where each key goes
+    among its parameters."""
+    from django.db import connection
+
+    key = (connection.vendor, kind, size)
+    found = _hello_sqls.get(key)
+    if found is None:
+        marks = list(range(2**40, 2**40 + size))  # stand-ins for the keys, checked below
+        if kind == "event":
+            query = Event.objects.filter(pk__in=marks).order_by()
+        else:
+            query = (
+                Participant.objects.annotate(
+                    board_seq=_seq_subquery("event_id"),
+                    has_votes=Exists(Vote.objects.filter(participant_id=OuterRef("pk"))),
+                )
+                .filter(pk__in=marks, erased_at__isnull=True)
+                .order_by()
+            )
+        sql, params = query.query.sql_with_params()
+        # where each key goes among the query's parameters (the others are constants,
+        # such as the subquery's LIMIT on some databases)
+        slots = tuple(marks.index(p) if p in marks else (p,) for p in params)
+        if sorted(s for s in slots if isinstance(s, int)) != list(range(size)):
+            raise RuntimeError(f"unexpected parameters for {kind}: {params!r}")
+        found = _hello_sqls[key] = sql, slots
+    return found
 
 
 def event_with_seq(event_id: int) -> Event | None:

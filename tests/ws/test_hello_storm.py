@@ -1,6 +1,7 @@
 """``hello`` cheap enough for a connect storm (issue 14): a new guest at a seq already
-served costs one query (its participant, event, seq and "has it voted"); the head and
-the themes come from the cache, per seq and language, and a theme change is seen."""
+served costs two queries (its participant, seq and "has it voted"; its event), and a
+batch of hellos the same two; the head and the themes come from the cache, per seq and
+language, and a theme change is seen."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def _hello(event, participant, since=None) -> dict:
     )
 
 
-def test_a_storm_of_new_guests_costs_one_query_per_hello(room):
+def test_a_storm_of_new_guests_costs_two_queries_per_hello(room):
     event, author = room
     _hello(event, author)  # the first at this seq builds the head (and flushes tallies)
     guests = [factories.make_participant(event, f"Téléphone {i}") for i in range(3)]
@@ -55,7 +56,7 @@ def test_a_guest_who_voted_gets_its_votes_with_one_more_query(room):
     assert welcome["snapshot"]["my_votes"] == [idea.pk]
 
 
-def test_a_reconnect_that_is_up_to_date_costs_one_query(room):
+def test_a_reconnect_that_is_up_to_date_costs_no_more(room):
     event, author = room
     seq = _hello(event, author)["welcome"]["seq"]
     with assert_queries("hello storm, reconnect up to date"):
@@ -79,3 +80,40 @@ def test_a_theme_renamed_is_in_the_next_hello_and_themes_follow_the_language(roo
     event.themes.create(name_fr="Santé", position=5)
     names = [t["name"] for t in _hello(event, author)["welcome"]["snapshot"]["themes"]]
     assert names == ["Déplacements", "Santé"]
+
+
+def test_a_batch_of_hellos_costs_two_queries_and_each_gets_its_own_welcome(room):
+    """What the board's thread runs for hellos that queued together (``hello_many``):
+    every size up to the largest compiled one, and past it (two chunks of keys)."""
+    event, author = room
+    _hello(event, author)
+    other = factories.make_event(created_by=factories.make_organizer())
+    stranger = factories.make_participant(other, "Ailleurs")
+    erased = factories.make_participant(event, "Effacée")
+    erased.erased_at = erased.created_at
+    erased.save()
+    guests = [factories.make_participant(event, f"Téléphone {i}") for i in range(300)]
+    # two queries per batch up to 256 guests (three past it), and one more per token that
+    # is no guest's (an account's API token is looked for)
+    for size, name in ((1, ""), (3, ""), (17, ""), (254, ""), (300, " past 256 guests")):
+        batch = guests[:size]
+        requests = [
+            {"event_id": event.pk, "token": participant_token(g), "since": None, "scope_user": None}
+            for g in batch
+        ]
+        requests += [
+            {"event_id": event.pk, "token": participant_token(stranger), "since": None},
+            {"event_id": event.pk, "token": participant_token(erased), "since": None},
+            {"event_id": event.pk, "token": "forged", "since": None},
+        ]
+        for request in requests[-3:]:
+            request["scope_user"] = None
+        with assert_queries("hello batch" + name):
+            results = consumers.hello_many(requests)
+        welcomes = [r["welcome"] for r in results[:size]]
+        assert [w["participant"]["id"] for w in welcomes] == [g.pk for g in batch]
+        assert all(w["snapshot"]["my_votes"] == [] for w in welcomes)
+        assert all(len(w["snapshot"]["ideas"]) == 5 for w in welcomes)
+        refused = results[size:]
+        assert [type(r).__name__ for r in refused] == ["ClientError"] * 3
+        assert [r.code for r in refused] == ["wrong_event", "bad_token", "bad_token"]
