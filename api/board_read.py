@@ -16,8 +16,10 @@ to Django as before. The replayed response is the one Django built, headers and 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -106,31 +108,104 @@ def _anonymous_key(scope) -> tuple | None:
     )
 
 
+class _Checks:
+    """The board's state is checked once for all the reads that wait for it: a read
+    that arrives while a check runs waits for the next one, which starts after it
+    arrived, so every answer is as fresh as a check of its own; 100 readers in a loop
+    make one query at a time, not 100 (each a turn of the GIL taken from the writes)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, list[asyncio.Future]] = {}
+        self.running: dict[int, asyncio.Task] = {}
+
+    async def now(self, event_id: int):
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.setdefault(event_id, []).append(future)
+        if event_id not in self.running:
+            self.running[event_id] = asyncio.ensure_future(self._run(event_id))
+        return await future
+
+    async def _run(self, event_id: int) -> None:
+        try:
+            while self.waiting.get(event_id):
+                batch = self.waiting.pop(event_id)
+                try:
+                    result, error = await board_now(event_id), None
+                except Exception as exc:  # noqa: BLE001 - handed to each read
+                    result, error = None, exc
+                for future in batch:
+                    if future.done():
+                        continue
+                    if error is not None:
+                        future.set_exception(error)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.running.pop(event_id, None)
+
+
+_checks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def checks() -> _Checks:
+    """This event loop's checks (tests run several loops in one process)."""
+    loop = asyncio.get_running_loop()
+    found = _checks.get(loop)
+    if found is None:
+        found = _checks[loop] = _Checks()
+    return found
+
+
 class AnonymousBoardReads:
-    """ASGI middleware in front of Django's HTTP app (``livinglab/asgi.py``)."""
+    """ASGI middleware in front of Django's HTTP app (``livinglab/asgi.py``).
+
+    When the board moves, the readers of one variant do not all go to Django: the first
+    does, the others wait for its response and are answered from the memo (after a
+    check of their own); if it could not be kept, each goes to Django as before."""
 
     def __init__(self, application) -> None:
         self.application = application
+        self.building: dict[tuple, asyncio.Future] = {}
 
     async def __call__(self, scope, receive, send):
         key = _anonymous_key(scope) if scope["type"] == "http" else None
         if key is None:
             return await self.application(scope, receive, send)
-        entry = _memo.get(key)
-        if entry is not None:
-            try:
-                now = await board_now(key[0])
-            except Exception:  # the database is unwell: Django answers (and says so)
-                logger.exception("board read check failed")
-                now = None
-            if now is not None and not now[2] and now[:2] == entry[0]:
-                _memo.move_to_end(key)
-                stats["hits"] += 1
-                await send(entry[1])
-                await send(entry[2])
+        for attempt in range(2):
+            if await self._replay(key, send):
                 return None
+            building = self.building.get(key)
+            if building is None or attempt:
+                break
+            await asyncio.shield(building)  # another read of this variant is in Django
         stats["misses"] += 1
-        return await self.application(scope, receive, _Recorder(key, send))
+        leading = key not in self.building  # else a second wait would be one too many
+        if leading:
+            self.building[key] = asyncio.get_running_loop().create_future()
+        try:
+            return await self.application(scope, receive, _Recorder(key, send))
+        finally:
+            if leading:
+                self.building.pop(key).set_result(None)
+
+    async def _replay(self, key: tuple, send) -> bool:
+        """Send the memo's response if the board is still where it was; ``False`` if
+        there is none, or it is not current."""
+        entry = _memo.get(key)
+        if entry is None:
+            return False
+        try:
+            now = await checks().now(key[0])
+        except Exception:  # the database is unwell: Django answers (and says so)
+            logger.exception("board read check failed")
+            return False
+        if now is None or now[2] or now[:2] != entry[0]:
+            return False
+        _memo.move_to_end(key)
+        stats["hits"] += 1
+        await send(entry[1])
+        await send(entry[2])
+        return True
 
 
 def _same_for_everyone(set_cookie: bytes) -> bool:

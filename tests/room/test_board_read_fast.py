@@ -5,6 +5,7 @@ Django's."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 
@@ -183,3 +184,50 @@ async def test_a_response_that_sets_a_clients_own_cookie_is_never_replayed(app, 
             assert (await get(reads, f"/api/events/{target.pk}/board/"))["status"] == 200
     # Django answered the CSRF-cookie response both times; the language one once.
     assert calls == [event.pk, event.pk, other.pk]
+
+
+async def test_readers_of_a_new_seq_wait_for_one_django_pass_and_share_each_check(app, event):
+    """20 anonymous readers arrive together after the board moved: Django answers one
+    of them, the others get its response from the memo; their checks of the board are
+    shared (a read that arrives during a check waits for the next one)."""
+    path = f"/api/events/{event.pk}/board/"
+    django_calls = []
+    inner = app.application
+
+    async def counting(scope, receive, send):
+        django_calls.append(scope["path"])
+        return await inner(scope, receive, send)
+
+    app.application = counting
+    await get(app, path)
+    author = await sync_to_async(factories.make_participant)(event, "Autre")
+    await sync_to_async(factories.post_idea)(author, "Un banc de plus")
+    checks = []
+    real_now = board_read.board_now
+
+    async def counted_now(event_id):
+        checks.append(event_id)
+        return await real_now(event_id)
+
+    board_read.board_now = counted_now
+    try:
+        django_calls.clear()
+        responses = await asyncio.gather(*(get(app, path) for _ in range(20)))
+    finally:
+        board_read.board_now = real_now
+    assert django_calls == [path]  # one pass through Django for the new seq
+    assert all(r == responses[0] for r in responses)  # the same response, byte for byte
+    assert ideas(responses[0]) == ["Des rampes d'accès", "Un banc de plus"]
+    assert 1 <= len(checks) < 10  # shared: nowhere near one per read
+    # and the next change is seen at once, by a single reader as by many
+    await sync_to_async(factories.post_idea)(author, "Et un abri")
+    assert ideas(await get(app, path))[-1] == "Et un abri"
+
+
+async def test_a_reader_waiting_for_a_response_that_cannot_be_kept_goes_to_django(app, event):
+    """The first reader's response is not kept (a draft event's 404): those who waited
+    for it ask Django themselves, and get their own answer."""
+    path = f"/api/events/{event.pk}/board/"
+    await sync_to_async(Event.objects.filter(pk=event.pk).update)(status="draft")
+    responses = await asyncio.gather(*(get(app, path) for _ in range(5)))
+    assert [r["status"] for r in responses] == [404] * 5
