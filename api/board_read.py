@@ -17,7 +17,9 @@ to Django as before. The replayed response is the one Django built, headers and 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import math
 import re
 import weakref
 from collections import OrderedDict
@@ -45,20 +47,19 @@ MEMO_BYTES = 16 * 1024 * 1024
 ETAG = re.compile(rb'^"([0-9]+)\.([0-9]+)\.[0-9a-f]+z?"$')
 
 _memo: OrderedDict[tuple, tuple] = OrderedDict()
-stats = {"hits": 0, "misses": 0}
+stats = {"hits": 0, "misses": 0, "paced": 0, "refused": 0}
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board-read")
 
 
-def _board_now(event_id: int) -> tuple[int, str, bool] | None:
-    """(seq, cache generation, tallies waiting) of a public event's board, or ``None``."""
+def _board_now_query(keys: list[int]):
     from django.db.models import Exists, F, OuterRef
 
     from ateliers.choices import EventStatus
     from ateliers.models import Event, Idea
-    from ateliers.selectors.board import _seq_subquery, board_generation
+    from ateliers.selectors.board import _seq_subquery
 
-    row = (
-        Event.objects.filter(pk=event_id)
+    return (
+        Event.objects.filter(pk__in=keys)
         .exclude(status=EventStatus.DRAFT)
         .annotate(
             board_seq=_seq_subquery("pk"),
@@ -66,12 +67,26 @@ def _board_now(event_id: int) -> tuple[int, str, bool] | None:
                 Idea.objects.filter(event_id=OuterRef("pk")).exclude(votes=F("votes_logged"))
             ),
         )
+        .order_by()
         .values_list("board_seq", "dirty")
-        .first()
     )
+
+
+def _board_now(event_id: int) -> tuple[int, str, bool] | None:
+    """(seq, cache generation, tallies waiting) of a public event's board, or ``None``.
+    The check of every replayed read: its SQL is compiled once (``selectors/compiled``)."""
+    from django.db import connection
+
+    from ateliers.selectors.board import board_generation
+    from ateliers.selectors.compiled import compiled
+
+    sql, params = compiled("board now", [event_id], _board_now_query)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     if row is None:
         return None
-    return row[0] or 0, board_generation(event_id), row[1]
+    return row[0] or 0, board_generation(event_id), bool(row[1])
 
 
 board_now = DatabaseSyncToAsync(_board_now, thread_sensitive=False, executor=_executor)
@@ -156,8 +171,83 @@ def checks() -> _Checks:
     return found
 
 
+class Pace:
+    """At most ``rate`` anonymous reads a second in this process, ``burst`` at once
+    (the generic cell rate algorithm: each read takes the next free slot). A read
+    whose slot is more than ``max_wait`` seconds away is refused (429, Retry-After).
+
+    Why: a read costs daphne's one event loop about half a millisecond (Twisted's
+    parsing, the check, the response); 100 clients reading a 5,000-idea board in a loop
+    asked for 1,300-2,000 a second and left the room's writes waiting their turn in
+    the loop (a post's acknowledgement ×7-11 its idle time). Paced, a phone's post
+    goes at once, and a reader waits a little longer for a board that changes a few
+    times a second at most. A real projector or partner page reads every few seconds.
+    """
+
+    def __init__(self) -> None:
+        self.free_at = 0.0
+
+    def delay(self, now: float) -> float | None:
+        """Seconds to wait for a slot (taking it), or ``None`` if too long."""
+        config = settings.LIVINGLAB
+        rate = float(config["ANONYMOUS_BOARD_READS_PER_SECOND"])
+        if rate <= 0:
+            return 0.0
+        interval = 1.0 / rate
+        burst = max(1, int(config["ANONYMOUS_BOARD_READ_BURST"]))
+        slot = max(self.free_at, now - (burst - 1) * interval)
+        wait = slot - now
+        if wait > config["ANONYMOUS_BOARD_READ_MAX_WAIT"]:
+            return None
+        self.free_at = slot + interval
+        return max(wait, 0.0)
+
+
+pace = Pace()
+
+
+def _language(key: tuple) -> str:
+    """The language of an anonymous read: its cookie, else its Accept-Language, else the
+    site's (as Django's LocaleMiddleware decides, for the languages we have)."""
+    from django.utils.translation import get_supported_language_variant
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    cookie = key[3].decode("latin1")
+    accept = key[4 + VARY.index(b"accept-language")].decode("latin1")
+    for wanted in (cookie, *(lang for lang, _q in parse_accept_lang_header(accept))):
+        try:
+            return get_supported_language_variant(wanted)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+async def _too_many(send, key: tuple, wait: float) -> None:
+    from django.utils import translation
+
+    retry = str(max(1, math.ceil(wait))).encode()
+    with translation.override(_language(key)):
+        detail = translation.gettext("Too many board reads at once: try again shortly.")
+    body = json.dumps({"detail": detail, "code": "throttled"}, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"retry-after", retry),
+                (b"x-content-type-options", b"nosniff"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class AnonymousBoardReads:
     """ASGI middleware in front of Django's HTTP app (``livinglab/asgi.py``).
+
+    Anonymous reads are paced (``Pace``).
 
     When the board moves, the readers of one variant do not all go to Django: the first
     does, the others wait for its response and are answered from the memo (after a
@@ -171,6 +261,14 @@ class AnonymousBoardReads:
         key = _anonymous_key(scope) if scope["type"] == "http" else None
         if key is None:
             return await self.application(scope, receive, send)
+        loop = asyncio.get_running_loop()
+        wait = pace.delay(loop.time())
+        if wait is None:
+            stats["refused"] += 1
+            return await _too_many(send, key, settings.LIVINGLAB["ANONYMOUS_BOARD_READ_MAX_WAIT"])
+        if wait > 0:
+            stats["paced"] += 1
+            await asyncio.sleep(wait)
         for attempt in range(2):
             if await self._replay(key, send):
                 return None

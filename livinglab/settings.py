@@ -358,6 +358,15 @@ LIVINGLAB = {
     # the BOARD_HEAD_IDEAS_PER_THEME most supported of each theme (docs/protocol.md).
     "BOARD_PART_BYTES": int(os.environ.get("BOARD_PART_BYTES", 192 * 1024)),
     "BOARD_HEAD_IDEAS_PER_THEME": 10,
+    # Anonymous board reads answered per second per process, and at once (a burst):
+    # more wait their turn (api/board_read.py), so a crowd or a script reading in a loop
+    # cannot take the event loop from the room's writes; one that would wait longer
+    # than ANONYMOUS_BOARD_READ_MAX_WAIT seconds gets 429 with Retry-After.
+    "ANONYMOUS_BOARD_READS_PER_SECOND": float(
+        os.environ.get("ANONYMOUS_BOARD_READS_PER_SECOND", 150)
+    ),
+    "ANONYMOUS_BOARD_READ_BURST": 50,
+    "ANONYMOUS_BOARD_READ_MAX_WAIT": 10,
     "BOARD_PART_MAX_ROWS": 2000,
     "VOTE_COALESCE_SECONDS": 0.3,
     "PARTICIPANT_TOKEN_MAX_AGE": 60 * 60 * 24 * 30,

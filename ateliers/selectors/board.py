@@ -6,10 +6,10 @@ The dictionaries built here are the wire format: the same ``idea_dict`` goes int
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from ..choices import NOT_ON_BOARD, IdeaStatus
 from ..models import BoardEvent, Comment, Event, Idea, Participant, Vote
 from ..permissions import can_moderate_event
+from .compiled import chunks, compiled
 
 UNPUBLISHED = (IdeaStatus.PENDING, IdeaStatus.REJECTED)
 
@@ -85,14 +86,14 @@ def _seq_subquery(event_ref: str) -> Subquery:
 
 
 def hello_participants(claims: list[tuple]) -> dict[int, Participant]:
-    """Guests saying ``hello``, in one query: ``{pk: participant}`` for the ``(pk,
+    """Guests saying ``hello``, in two queries: ``{pk: participant}`` for the ``(pk,
     event_id)`` pairs their tokens name, each with its event (``.event``), the board's
     ``seq`` (``.board_seq``) and whether it has voted at all (``.has_votes``: a new phone
     has not, so its ``my_votes`` needs no query). Erased guests are not found.
 
     The hot path of a connect storm: the SQL is the ORM's, compiled once per process
-    and batch size (``_hello_sql``), and run as a raw query (the ORM's converters, no
-    query building per hello); the events come from a second raw query, once per batch.
+    and batch size (``selectors/compiled.py``), and run as a raw query (the ORM's
+    converters, no query building per hello); the events come from a second one.
     """
     pairs = {
         (pk, event_id)
@@ -101,18 +102,16 @@ def hello_participants(claims: list[tuple]) -> dict[int, Participant]:
     }
     if not pairs:
         return {}
-    pks = sorted({pk for pk, _e in pairs})
-    step = _HELLO_SIZES[-1]
     found: dict[int, Participant] = {}
-    for start in range(0, len(pks), step):
-        for row in _hello_raw(Participant, "participants", pks[start : start + step]):
+    for keys in chunks(sorted({pk for pk, _e in pairs})):
+        sql, params = compiled("hello participants", keys, _hello_participants_query)
+        for row in Participant.objects.raw(sql, params):
             if (row.pk, row.event_id) in pairs:
                 found[row.pk] = row
-    event_ids = sorted({participant.event_id for participant in found.values()})
     events = {}
-    for start in range(0, len(event_ids), step):
-        chunk = _hello_raw(Event, "event", event_ids[start : start + step])
-        events.update((event.pk, event) for event in chunk)
+    for keys in chunks(sorted({participant.event_id for participant in found.values()})):
+        sql, params = compiled("hello events", keys, _events_query)
+        events.update((event.pk, event) for event in Event.objects.raw(sql, params))
     hello = {}
     for pk, participant in found.items():
         event = events.get(participant.event_id)
@@ -123,47 +122,19 @@ def hello_participants(claims: list[tuple]) -> dict[int, Participant]:
     return hello
 
 
-_HELLO_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-_hello_sqls: dict[tuple[str, str, int], str] = {}
+def _hello_participants_query(keys: list[int]) -> QuerySet[Participant]:
+    return (
+        Participant.objects.annotate(
+            board_seq=_seq_subquery("event_id"),
+            has_votes=Exists(Vote.objects.filter(participant_id=OuterRef("pk"))),
+        )
+        .filter(pk__in=keys, erased_at__isnull=True)
+        .order_by()
+    )
 
 
-def _hello_raw(model, kind: str, keys: list[int]):
-    """``model.objects.raw`` of ``hello_participants``' query ``kind`` for ``keys``."""
-    size = _HELLO_SIZES[bisect.bisect_left(_HELLO_SIZES, len(keys))]
-    keys = keys + [keys[0]] * (size - len(keys))  # padded to a compiled size
-    sql, slots = _hello_sql(kind, size)
-    return model.objects.raw(sql, [keys[s] if isinstance(s, int) else s[0] for s in slots])
-
-
-def _hello_sql(kind: str, size: int) -> tuple[str, tuple]:
-    """The SQL of ``hello_participants``' query ``kind`` for ``size`` primary keys, as the
-    ORM writes it for this database, compiled once per process; and where each key goes
-    among its parameters."""
-    from django.db import connection
-
-    key = (connection.vendor, kind, size)
-    found = _hello_sqls.get(key)
-    if found is None:
-        marks = list(range(2**40, 2**40 + size))  # stand-ins for the keys, checked below
-        if kind == "event":
-            query = Event.objects.filter(pk__in=marks).order_by()
-        else:
-            query = (
-                Participant.objects.annotate(
-                    board_seq=_seq_subquery("event_id"),
-                    has_votes=Exists(Vote.objects.filter(participant_id=OuterRef("pk"))),
-                )
-                .filter(pk__in=marks, erased_at__isnull=True)
-                .order_by()
-            )
-        sql, params = query.query.sql_with_params()
-        # where each key goes among the query's parameters (the others are constants,
-        # such as the subquery's LIMIT on some databases)
-        slots = tuple(marks.index(p) if p in marks else (p,) for p in params)
-        if sorted(s for s in slots if isinstance(s, int)) != list(range(size)):
-            raise RuntimeError(f"unexpected parameters for {kind}: {params!r}")
-        found = _hello_sqls[key] = sql, slots
-    return found
+def _events_query(keys: list[int]) -> QuerySet[Event]:
+    return Event.objects.filter(pk__in=keys).order_by()
 
 
 def event_with_seq(event_id: int) -> Event | None:
@@ -474,9 +445,10 @@ def board_head(
         if found[1] is None:
             found = found[0], _themes(event)
             cache.set(keys[1], found[1], PART_CACHE_SECONDS)
+        found = (*found, prefix)
         if memo is not None:
             memo[(event.pk, seq, language)] = found
-    shared, themes = found
+    shared, themes, prefix = found
     head = {
         "seq": seq,
         "board_locked": event.board_locked or event.status == "closed",
@@ -491,6 +463,36 @@ def board_head(
     if my_votes is not None:
         head["my_votes"] = my_votes
     return head
+
+
+_HEAD_TEXTS = 8  # the shared parts' JSON kept per process, for the latest seqs
+_head_texts: OrderedDict[str, str] = OrderedDict()
+
+
+def dumps(value) -> str:
+    """The board's wire JSON (what the socket sends)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def head_text(head: dict, memo: dict, event_id: int, seq: int) -> str | None:
+    """``dumps(head)`` for a head ``board_head`` just built with ``memo``, its part shared
+    by everyone at this seq (the ideas, comments and counts: up to 190 KiB on a big
+    board) serialised once per process; ``None`` if ``memo`` does not say where it came
+    from. A connect storm on a board of 5,000 ideas no longer encodes 190 KiB per guest."""
+    found = memo.get((event_id, seq, get_language()))
+    if found is None:
+        return None
+    shared, _themes, prefix = found
+    wire = [key for key in shared if key != "next"]  # the cursor is not in the message
+    if "next" in head or any(head.get(key) is not shared[key] for key in wire):
+        return None  # not the head built from this memo as it is sent
+    text = _head_texts.get(prefix)
+    if text is None:
+        text = _head_texts[prefix] = dumps({key: shared[key] for key in wire})
+        while len(_head_texts) > _HEAD_TEXTS:
+            _head_texts.popitem(last=False)
+    own = {key: value for key, value in head.items() if key not in shared}
+    return dumps(own)[:-1] + "," + text[1:]
 
 
 def board_part(event: Event, cursor: PartCursor, viewer=None, *, seq: int | None = None) -> dict:

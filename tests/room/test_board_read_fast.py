@@ -231,3 +231,62 @@ async def test_a_reader_waiting_for_a_response_that_cannot_be_kept_goes_to_djang
     await sync_to_async(Event.objects.filter(pk=event.pk).update)(status="draft")
     responses = await asyncio.gather(*(get(app, path) for _ in range(5)))
     assert [r["status"] for r in responses] == [404] * 5
+
+
+def test_the_pace_gives_a_burst_at_once_then_one_slot_per_interval(settings):
+    settings.LIVINGLAB = {
+        **settings.LIVINGLAB,
+        "ANONYMOUS_BOARD_READS_PER_SECOND": 10,
+        "ANONYMOUS_BOARD_READ_BURST": 3,
+        "ANONYMOUS_BOARD_READ_MAX_WAIT": 1,
+    }
+    pace = board_read.Pace()
+    waits = [pace.delay(100.0) for _ in range(14)]
+    assert waits[:3] == [0.0, 0.0, 0.0]  # the burst
+    assert waits[3:13] == pytest.approx([0.1 * k for k in range(1, 11)])  # then 10 a second
+    assert waits[13] is None  # more than a second away: refused, and no slot taken
+    assert pace.delay(100.0) is None
+    assert pace.delay(101.05) == pytest.approx(0.05)  # time frees slots again
+    assert pace.delay(200.0) == 0.0  # after a quiet spell, a burst again
+
+
+async def test_paced_reads_wait_their_turn_and_a_read_too_far_back_gets_429(app, event, settings):
+    """A crowd of anonymous readers: each gets the board, in turn; past the longest wait
+    a clear 429 with Retry-After, in the reader's language. Guests are never paced."""
+    settings.LIVINGLAB = {
+        **settings.LIVINGLAB,
+        "ANONYMOUS_BOARD_READS_PER_SECOND": 20,
+        "ANONYMOUS_BOARD_READ_BURST": 2,
+        "ANONYMOUS_BOARD_READ_MAX_WAIT": 0.2,
+    }
+    board_read.pace.free_at = 0.0
+    path = f"/api/events/{event.pk}/board/"
+    paced, refused = board_read.stats["paced"], board_read.stats["refused"]
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    languages = [(b"accept-language", b"en"), (b"accept-language", b"fr-CA,fr;q=0.9")]
+    responses = await asyncio.gather(*(get(app, path, languages[i % 2]) for i in range(20)))
+    statuses = [r["status"] for r in responses]
+    assert statuses[:4] == [200] * 4  # 2 at once, then one each 50 ms
+    assert ideas(responses[3]) == ["Des rampes d'accès"]
+    assert loop.time() - start >= 0.09
+    assert board_read.stats["paced"] - paced >= 2
+    refusals = [r for r in responses if r["status"] == 429]
+    assert len(refusals) == board_read.stats["refused"] - refused >= 10
+    for response in refusals:
+        headers = dict(response["headers"])
+        assert headers[b"retry-after"] == b"1"
+        assert headers[b"content-type"] == b"application/json"
+    details = {json.loads(r["body"])["detail"] for r in refusals}
+    assert details == {
+        "Too many board reads at once: try again shortly.",
+        "Trop de lectures du tableau en même temps : réessayez dans un instant.",
+    }
+    # a guest's read is Django's, with its own throttles: never paced here
+    guest = await sync_to_async(factories.make_participant)(event, "Invitée")
+    token = await sync_to_async(svc.participant_token)(guest)
+    board_read.pace.free_at = loop.time() + 100  # the anonymous pace is exhausted
+    response = await get(app, path, (b"authorization", f"Bearer {token}".encode()))
+    assert response["status"] == 200
+    assert (await get(app, path))["status"] == 429
+    board_read.pace.free_at = 0.0
