@@ -254,13 +254,15 @@ def hello_sync(
         "can_moderate": can_moderate_event(user, event),
         "snapshot": None,
     }
-    next_part = None
+    next_part = snapshot_text = None
     if events is None:
         head = board_selectors.board_head(event, participant, seq=seq, no_votes=no_votes, memo=memo)
         next_part = head.pop("next")
         head["complete"] = next_part is None
         welcome["seq"] = head["seq"]
         welcome["snapshot"] = head
+        if memo is not None:
+            snapshot_text = board_selectors.head_text(head, memo, event.pk, seq)
     else:
         welcome["seq"] = events[-1]["seq"] if events else since
     welcome["board_locked"] = event.board_locked or event.status == "closed"
@@ -272,6 +274,7 @@ def hello_sync(
         "welcome": welcome,
         "events": events or [],
         "next_part": next_part,
+        "snapshot_text": snapshot_text,  # the snapshot's JSON, when it could be spliced
     }
 
 
@@ -554,7 +557,11 @@ class BoardConsumer(LimitedConsumer):
         _presence[self.event_id] = _presence.get(self.event_id, 0) + 1
         welcome = result["welcome"]
         welcome["presence"] = presence_count(self.event_id)
-        await self.send_json(welcome)
+        if result.get("snapshot_text") is not None:  # the shared part encoded once per seq
+            rest = board_selectors.dumps({k: v for k, v in welcome.items() if k != "snapshot"})
+            await self.send(text_data=f'{rest[:-1]},"snapshot":{result["snapshot_text"]}}}')
+        else:
+            await self.send_json(welcome)
         for event in result["events"]:
             await self.send_json(event)
         self.last_seq = welcome["seq"]

@@ -57,15 +57,27 @@ def _close_async_thread_connections(django_db_setup):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Each test starts with an empty cache (throttle counters live there), and with no
-    memo of the board's cache generations: that memo mirrors the cache for a second, and
-    ids come back after a rollback, so another test's event could lend its generation."""
+    """Each test starts with an empty cache (throttle counters live there), with no
+    memo of the board's cache generations (it mirrors the cache for a second, and ids
+    come back after a rollback, so another test's event could lend its generation), no
+    encoded board heads nor replayed board reads (keyed by event, seq and generation:
+    the same ids again), and the anonymous read pace at rest. And in the site's
+    language: a request served in another through an ASGI app in a test leaves its
+    language active in the test's context (asgiref copies the context back)."""
     from django.core.cache import cache
+    from django.utils import translation
 
+    from api import board_read
     from ateliers.selectors import board
 
     cache.clear()
     board._generations.clear()
+    board._head_texts.clear()
+    board_read.pace.free_at = 0.0
+    board_read._memo.clear()
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

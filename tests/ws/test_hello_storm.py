@@ -5,6 +5,8 @@ language, and a theme change is seen."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.utils import translation
 
@@ -96,6 +98,7 @@ def test_a_batch_of_hellos_costs_two_queries_and_each_gets_its_own_welcome(room)
     # two queries per batch up to 256 guests (three past it), and one more per token that
     # is no guest's (an account's API token is looked for)
     for size, name in ((1, ""), (3, ""), (17, ""), (254, ""), (300, " past 256 guests")):
+        consumers._hello_flushes[event.pk] = time.monotonic()  # no tally check counted
         batch = guests[:size]
         requests = [
             {"event_id": event.pk, "token": participant_token(g), "since": None, "scope_user": None}
@@ -117,3 +120,34 @@ def test_a_batch_of_hellos_costs_two_queries_and_each_gets_its_own_welcome(room)
         refused = results[size:]
         assert [type(r).__name__ for r in refused] == ["ClientError"] * 3
         assert [r.code for r in refused] == ["wrong_event", "bad_token", "bad_token"]
+
+
+def test_the_welcome_spliced_from_the_shared_json_is_the_welcome(room):
+    """A batch's welcomes carry the head's shared part as JSON encoded once per seq:
+    parsed, each is exactly the welcome built as a dict; a new seq encodes again."""
+    import json
+
+    from ateliers.selectors import board as board_selectors
+
+    event, author = room
+    board_selectors._head_texts.clear()
+    voter = factories.make_participant(event, "Votante")
+    vote_set(participant=voter, idea=event.ideas.first(), value=1)
+    guests = [author, voter, factories.make_participant(event, "Nouveau")]
+    _hello(event, author)  # logs the vote's tally
+    for seqs in (1, 2):
+        consumers._hello_flushes[event.pk] = time.monotonic()  # no tally waits
+        requests = [
+            {"event_id": event.pk, "token": participant_token(g), "since": None, "scope_user": None}
+            for g in guests
+        ]
+        results = consumers.hello_many(requests)
+        texts = set()
+        for result in results:
+            text = result["snapshot_text"]
+            snapshot = result["welcome"]["snapshot"]
+            assert json.loads(text) == json.loads(board_selectors.dumps(snapshot))
+            texts.add(text)
+        assert len(texts) == 2  # the voter's own my_votes; the shared part is the same
+        assert len(board_selectors._head_texts) == seqs  # encoded once per seq
+        factories.post_idea(author, "Une de plus")  # the next round is at a new seq

@@ -96,3 +96,16 @@ def test_the_origin_verdict_is_remembered_and_still_follows_the_settings(setting
     other_port = {"headers": [(b"origin", b"http://127.0.0.1:1"), (b"host", b"127.0.0.1:8000")]}
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     assert not origin.origin_allowed(other_port)
+
+
+def test_twisted_formats_no_second_access_line():
+    """daphne writes its own access line; Twisted's would go nowhere."""
+    from daphne.http_protocol import HTTPFactory
+
+    tune_websocket_server()
+
+    class Request:
+        def __getattr__(self, name):
+            raise AssertionError(f"Twisted's access line read request.{name}")
+
+    assert HTTPFactory.log(HTTPFactory.__new__(HTTPFactory), Request()) is None
