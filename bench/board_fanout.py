@@ -115,6 +115,7 @@ class Guest:
         self.seqs: list[int] = []
         self.acks: dict[str, float] = {}
         self.task = None
+        self.loaded = asyncio.Event()  # the whole board state is in (the last part)
 
     async def open(self):
         self.ws = await connect(self.url, origin=self.origin, max_size=2**22, open_timeout=60)
@@ -123,6 +124,8 @@ class Guest:
             message = json.loads(await self.ws.recv())
             if message["type"] == "welcome":
                 self.last_seq = message["seq"]
+                if (message.get("snapshot") or {}).get("complete", True):
+                    self.loaded.set()
                 break
         self.task = asyncio.ensure_future(self.read())
 
@@ -141,6 +144,8 @@ class Guest:
                     self.seqs.append(message["seq"])
                 elif kind == "ack":
                     self.acks[message["client_id"]] = now
+                elif kind == "snapshot.part" and message.get("last"):
+                    self.loaded.set()
         except Exception:
             pass
 
@@ -588,21 +593,44 @@ async def follow_http(server: DaphneServer, event_id: int) -> dict:
     }
 
 
+def _read_in_a_loop(url: str, readers: int, stop, count) -> None:
+    """``readers`` anonymous clients, one thread each, reading ``url`` until ``stop``
+    (run in a process of its own: the poster's timings are not those of a client
+    process starved by 100 reader threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def reader():
+        while not stop.is_set():
+            http_get(url)
+            with count.get_lock():
+                count.value += 1
+
+    with ThreadPoolExecutor(max_workers=readers) as pool:
+        for _ in range(readers):
+            pool.submit(reader)
+
+
 async def acks_while(server, event_id, token, posts, readers: int) -> list[float]:
     """Ack latencies of ``posts`` ideas posted at 2/s while ``readers`` anonymous clients
-    read the board over HTTP in a loop."""
-    stop = asyncio.Event()
-    reads = [0]
+    read the board over HTTP in a loop, all at once (``readers`` threads in another
+    process)."""
+    import multiprocessing
 
-    async def reader():
-        while not stop.is_set():
-            await asyncio.to_thread(http_get, f"{server.url}/api/events/{event_id}/board/")
-            reads[0] += 1
-
-    tasks = [asyncio.ensure_future(reader()) for _ in range(readers)]
-    await asyncio.sleep(1.0 if readers else 0)
+    context = multiprocessing.get_context("spawn")
+    stop, count = context.Event(), context.Value("l", 0)
+    process = None
+    if readers:
+        url = f"{server.url}/api/events/{event_id}/board/"
+        process = context.Process(target=_read_in_a_loop, args=(url, readers, stop, count))
+        process.start()
+        while count.value < readers:  # every reader has had a first answer
+            await asyncio.sleep(0.1)
     guest = Guest(0, f"{server.ws_url}/ws/events/{event_id}/board/", server.url, token)
     await guest.open()
+    # A phone posts once its board is there: the rest of a big state comes in parts on
+    # the same socket and thread, and a post in the middle would wait for them.
+    await asyncio.wait_for(guest.loaded.wait(), 120)
+    start_count = count.value
     latencies = []
     for i in range(posts):
         sent = time.perf_counter()
@@ -612,10 +640,11 @@ async def acks_while(server, event_id, token, posts, readers: int) -> list[float
         latencies.append((guest.acks[client_id] - sent) * 1000)
         await asyncio.sleep(0.5)
     await guest.close()
+    reads = count.value - start_count
     stop.set()
-    await asyncio.gather(*tasks)
-    if readers:
-        print(f"  ({reads[0]} anonymous board reads done meanwhile)", flush=True)
+    if process is not None:
+        process.join(timeout=120)
+        print(f"  ({reads} anonymous board reads while posting, {readers} at once)", flush=True)
     return latencies
 
 
