@@ -182,10 +182,28 @@ class Pace:
     the loop (a post's acknowledgement ×7-11 its idle time). Paced, a phone's post
     goes at once, and a reader waits a little longer for a board that changes a few
     times a second at most. A real projector or partner page reads every few seconds.
+
+    The rate also follows the event loop's health (``observe``): on a machine short of
+    CPU (other programs, a busy neighbour) the same reads cost a larger share of it, so
+    while callbacks wait for their turn in the loop the pace slows (×0.7 per late
+    sample, down to 5 %), and it comes back by 5 % of the rate per punctual one.
     """
+
+    LATE = 0.010  # seconds a callback waited: the loop is short of CPU
+    PUNCTUAL = 0.003
+    FLOOR = 0.05
 
     def __init__(self) -> None:
         self.free_at = 0.0
+        self.factor = 1.0
+        self.sampled_at = 0.0
+
+    def observe(self, lag: float) -> None:
+        """How long a callback waited for its turn in the loop (``_sample_lag``)."""
+        if lag > self.LATE:
+            self.factor = max(self.FLOOR, self.factor * 0.7)
+        elif lag < self.PUNCTUAL:
+            self.factor = min(1.0, self.factor + 0.05)
 
     def delay(self, now: float) -> float | None:
         """Seconds to wait for a slot (taking it), or ``None`` if too long."""
@@ -193,7 +211,7 @@ class Pace:
         rate = float(config["ANONYMOUS_BOARD_READS_PER_SECOND"])
         if rate <= 0:
             return 0.0
-        interval = 1.0 / rate
+        interval = 1.0 / (rate * self.factor)
         burst = max(1, int(config["ANONYMOUS_BOARD_READ_BURST"]))
         slot = max(self.free_at, now - (burst - 1) * interval)
         wait = slot - now
@@ -204,6 +222,17 @@ class Pace:
 
 
 pace = Pace()
+
+LAG_SAMPLE_SECONDS = 0.05
+
+
+def _sample_lag(loop) -> None:
+    """At most 20 times a second, while anonymous reads come: how long a callback
+    scheduled now waits for its turn in the loop, told to ``pace``."""
+    now = loop.time()
+    if now - pace.sampled_at >= LAG_SAMPLE_SECONDS:
+        pace.sampled_at = now
+        loop.call_soon(lambda: pace.observe(loop.time() - now))
 
 
 def _language(key: tuple) -> str:
@@ -262,6 +291,7 @@ class AnonymousBoardReads:
         if key is None:
             return await self.application(scope, receive, send)
         loop = asyncio.get_running_loop()
+        _sample_lag(loop)
         wait = pace.delay(loop.time())
         if wait is None:
             stats["refused"] += 1

@@ -73,7 +73,7 @@ def _test_settings(settings):
     cache.clear()
     board._generations.clear()
     board._head_texts.clear()
-    board_read.pace.free_at = 0.0
+    board_read.pace.__init__()
     board_read._memo.clear()
     translation.deactivate()
     yield

@@ -250,6 +250,31 @@ def test_the_pace_gives_a_burst_at_once_then_one_slot_per_interval(settings):
     assert pace.delay(200.0) == 0.0  # after a quiet spell, a burst again
 
 
+def test_the_pace_slows_while_the_loop_is_late_and_comes_back(settings):
+    settings.LIVINGLAB = {
+        **settings.LIVINGLAB,
+        "ANONYMOUS_BOARD_READS_PER_SECOND": 10,
+        "ANONYMOUS_BOARD_READ_BURST": 1,
+        "ANONYMOUS_BOARD_READ_MAX_WAIT": 100,
+    }
+    pace = board_read.Pace()
+    assert [pace.delay(0.0), pace.delay(0.0)] == [0.0, pytest.approx(0.1)]
+    for _ in range(3):
+        pace.observe(0.050)  # callbacks waited 50 ms for their turn
+    assert pace.factor == pytest.approx(0.343)
+    assert pace.delay(0.0) == pytest.approx(0.2)  # the slot taken before
+    assert pace.delay(0.0) == pytest.approx(0.2 + 0.1 / 0.343)  # 3.43 reads a second
+    for _ in range(30):
+        pace.observe(0.005)  # neither late nor punctual: the pace holds
+    assert pace.factor == pytest.approx(0.343)
+    for _ in range(100):
+        pace.observe(0.001)
+    assert pace.factor == 1.0
+    for _ in range(100):
+        pace.observe(1.0)
+    assert pace.factor == board_read.Pace.FLOOR  # never stops reads altogether
+
+
 async def test_paced_reads_wait_their_turn_and_a_read_too_far_back_gets_429(app, event, settings):
     """A crowd of anonymous readers: each gets the board, in turn; past the longest wait
     a clear 429 with Retry-After, in the reader's language. Guests are never paced."""
@@ -257,7 +282,7 @@ async def test_paced_reads_wait_their_turn_and_a_read_too_far_back_gets_429(app,
         **settings.LIVINGLAB,
         "ANONYMOUS_BOARD_READS_PER_SECOND": 20,
         "ANONYMOUS_BOARD_READ_BURST": 2,
-        "ANONYMOUS_BOARD_READ_MAX_WAIT": 0.2,
+        "ANONYMOUS_BOARD_READ_MAX_WAIT": 0.5,
     }
     board_read.pace.free_at = 0.0
     path = f"/api/events/{event.pk}/board/"
@@ -272,7 +297,7 @@ async def test_paced_reads_wait_their_turn_and_a_read_too_far_back_gets_429(app,
     assert loop.time() - start >= 0.09
     assert board_read.stats["paced"] - paced >= 2
     refusals = [r for r in responses if r["status"] == 429]
-    assert len(refusals) == board_read.stats["refused"] - refused >= 10
+    assert len(refusals) == board_read.stats["refused"] - refused >= 5
     for response in refusals:
         headers = dict(response["headers"])
         assert headers[b"retry-after"] == b"1"
