@@ -309,7 +309,7 @@ class AnonymousBoardReads:
         stats["misses"] += 1
         leading = key not in self.building  # else a second wait would be one too many
         if leading:
-            self.building[key] = asyncio.get_running_loop().create_future()
+            self.building[key] = loop.create_future()
         try:
             return await self.application(scope, receive, _Recorder(key, send))
         finally:

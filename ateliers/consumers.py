@@ -162,8 +162,9 @@ def _flush_now_and_then(event_id: int) -> bool:
 
 
 def hello_many(requests: list[dict]) -> list:
-    """The hellos waiting for the board's thread, answered together: their guests in one
-    query, the head read once; a result (``hello_sync``'s) or the exception, per hello."""
+    """The hellos waiting for the board's thread, answered together: their guests and
+    events in two queries (``hello_participants``), each token checked once, the head
+    read once; a result (``hello_sync``'s) or the exception, per hello."""
     claims = [board_services.token_claims(request.get("token")) for request in requests]
     found = board_selectors.hello_participants(
         [(c.get("p"), c.get("e")) for c in claims if c is not None]
@@ -228,10 +229,12 @@ def hello_queue() -> _HelloQueue:
 def hello_sync(
     *, event_id: int, token, since, scope_user, found: dict | None = None, memo=None, claims=False
 ) -> dict:
-    """Everything a ``welcome`` needs. A guest at a seq already served costs one query
-    (its participant, event, seq and "has it voted"; the head and themes are cached per
-    seq), plus the vote-tally check once a second per event (tests/api/query_counts.json,
-    "hello storm"); in a batch (``hello_many``) one query for all of them."""
+    """Everything a ``welcome`` needs. A guest at a seq already served costs two
+    queries (its participant, seq and "has it voted"; its event: the head and themes are
+    cached per seq), plus the vote-tally check once a second per event
+    (tests/api/query_counts.json, "hello storm"); in a batch (``hello_many``) the same
+    two for all of them, and the snapshot's JSON spliced from a part encoded once per
+    seq (``snapshot_text``)."""
     participant, user = _authenticate(event_id, token, scope_user, found, claims)
     if participant is not None:
         event, seq = participant.event, participant.board_seq or 0

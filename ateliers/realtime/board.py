@@ -15,7 +15,6 @@ share (docs/architecture.md, "The realtime layer"):
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import weakref
@@ -32,6 +31,7 @@ from django.db.models import Max
 
 from ..models import BoardEvent
 from ..outbound import publish as emit_webhook
+from ..selectors.board import dumps
 from . import fanout
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def broadcast(event_id: int, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    text = dumps(message)
     envelope = {"type": "board.event", "seq": message["seq"], "text": text}
     loop = server_loop()
     if loop is not None:

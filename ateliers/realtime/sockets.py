@@ -15,6 +15,8 @@ import time
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from ..selectors.board import dumps
+
 # Close codes: 4000 + the nearest HTTP status, so they read easily (docs/protocol.md).
 CLOSE_BAD_HELLO = 4400
 CLOSE_UNAUTHORIZED = 4401
@@ -203,7 +205,7 @@ class LimitedConsumer(AsyncWebsocketConsumer):
     # --- replies ----------------------------------------------------------------------
 
     async def send_json(self, content: dict) -> None:
-        await self.send(text_data=json.dumps(content, ensure_ascii=False, separators=(",", ":")))
+        await self.send(text_data=dumps(content))
 
     async def error(self, code: str, detail: str, client_id: str | None = None) -> None:
         payload = {"type": "error", "code": code, "detail": detail}

@@ -27,6 +27,11 @@ from .compiled import chunks, compiled
 UNPUBLISHED = (IdeaStatus.PENDING, IdeaStatus.REJECTED)
 
 
+def dumps(value) -> str:
+    """The wire JSON: what the sockets send, and what the parts' byte budget counts."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
@@ -250,7 +255,7 @@ def board_snapshot(event: Event, viewer=None) -> dict:
 
 
 def _encoded_size(value) -> int:
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+    return len(dumps(value).encode())
 
 
 @dataclass(frozen=True)
@@ -467,11 +472,6 @@ def board_head(
 
 _HEAD_TEXTS = 8  # the shared parts' JSON kept per process, for the latest seqs
 _head_texts: OrderedDict[str, str] = OrderedDict()
-
-
-def dumps(value) -> str:
-    """The board's wire JSON (what the socket sends)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def head_text(head: dict, memo: dict, event_id: int, seq: int) -> str | None:
