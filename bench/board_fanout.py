@@ -93,6 +93,15 @@ def pct(values, q):
     return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (``/proc``), or NaN."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -189,7 +198,9 @@ async def run_room(url, origin, tokens, posts, pace, pid, tag, settle=3.0):
         Guest(i, urls[i % len(urls)], origins[i % len(origins)], tok)
         for i, tok in enumerate(tokens)
     ]
+    cpu_before = sum(cpu_seconds(p) for p in pids)
     connect_time = await connect_all(guests)
+    connect_cpu = sum(cpu_seconds(p) for p in pids) - cpu_before
     await asyncio.sleep(1.5)  # presence broadcasts settle
     rss = sum(rss_mb(p) for p in pids)
     poster = guests[0]
@@ -227,6 +238,7 @@ async def run_room(url, origin, tokens, posts, pace, pid, tag, settle=3.0):
         "tag": tag,
         "n": len(guests),
         "connect_s": connect_time,
+        "connect_cpu_ms": connect_cpu * 1000 / len(guests),
         "p50": pct(per_broadcast, 50),
         "p95": pct(per_broadcast, 95),
         "max": max(per_broadcast) if per_broadcast else float("nan"),
@@ -297,7 +309,8 @@ def make_tokens(server: DaphneServer, count: int) -> list[str]:
 
 def line(result):
     return (
-        f"{result['tag']:>7} N={result['n']:>5}  connect {result['connect_s']:6.2f}s  "
+        f"{result['tag']:>7} N={result['n']:>5}  connect {result['connect_s']:6.2f}s "
+        f"(server CPU {result['connect_cpu_ms']:.2f} ms each)  "
         f"all-clients p50 {result['p50']:7.1f} p95 {result['p95']:7.1f} "
         f"max {result['max']:7.1f} ms  per-delivery p50 {result['d50']:6.1f} "
         f"p95 {result['d95']:6.1f} ms  late {result['late']} (after "
